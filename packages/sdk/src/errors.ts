@@ -1,0 +1,38 @@
+// Errors of the authoring SDK. Each names what is wrong: the DAG, the task, the field.
+
+/** A DAG or task definition that cannot be accepted; the message names the DAG, task and field. */
+export class DagDefinitionError extends Error {
+  override name = "DagDefinitionError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Thrown inside a task: the task instance ends as `skipped`. */
+export class SkipTask extends Error {
+  override name = "SkipTask";
+  constructor(message = "skipped", options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Thrown inside a task: the task instance ends as `failed`, and no retry is attempted. */
+export class FailTask extends Error {
+  override name = "FailTask";
+  constructor(message = "failed", options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An error as it crosses a thread or network boundary. */
+export interface ErrorData {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** Converts anything thrown into data that can cross a boundary. */
+export function toErrorData(err: unknown): ErrorData {
+  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  return { name: "Error", message: typeof err === "string" ? err : JSON.stringify(err) ?? String(err) };
+}

@@ -1,0 +1,79 @@
+// The serialized form of a DAG: plain JSON that the DAG processor stores and the scheduler reads.
+// It holds the structure and options only; task functions stay in the DAG's bundle and are found
+// again by id when a task runs.
+import type { TriggerRule } from "./states.ts";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Where a task argument comes from: a literal value or an XCom of an upstream task. */
+export type ArgSpec =
+  | { kind: "literal"; value: Json }
+  /** The XCom `key` of `taskId`; for a mapped task, the list of its instances' values in map-index order. */
+  | { kind: "xcom"; taskId: string; key: string };
+
+/** A schedule after parsing: a cron expression (presets already translated) or a fixed interval. */
+export type ScheduleSpec =
+  | { kind: "cron"; expression: string; preset?: string }
+  | { kind: "interval"; everyMs: number }
+  | { kind: "once" };
+
+export type TaskKind = "task" | "shell" | "sensor" | "branch" | "short_circuit";
+
+export interface SensorSpec {
+  pokeIntervalMs: number;
+  timeoutMs: number;
+  mode: "poke" | "reschedule";
+  softFail: boolean;
+  exponentialBackoff: boolean;
+}
+
+export interface ShellSpec {
+  command: string;
+  env: Record<string, string>;
+  cwd: string | null;
+}
+
+/** One task of a serialized DAG, with every option resolved (task options over defaultArgs over defaults). */
+export interface SerializedTask {
+  id: string;
+  kind: TaskKind;
+  /** Direct upstream task ids: data dependencies and `chain` / `.after` edges, sorted. */
+  upstream: string[];
+  /** Arguments after `ctx`, in order. */
+  args: ArgSpec[];
+  /** Set when the task is mapped with `.expand`: which argument is mapped and over what. */
+  expand: { argIndex: number; source: ArgSpec } | null;
+  retries: number;
+  retryDelayMs: number;
+  retryExponentialBackoff: boolean;
+  maxRetryDelayMs: number | null;
+  executionTimeoutMs: number | null;
+  triggerRule: TriggerRule;
+  dependsOnPast: boolean;
+  pool: string;
+  poolSlots: number;
+  priorityWeight: number;
+  queue: string;
+  doc: string | null;
+  sensor: SensorSpec | null;
+  shell: ShellSpec | null;
+}
+
+export interface SerializedDag {
+  id: string;
+  schedule: ScheduleSpec | null;
+  /** ISO timestamps in UTC. */
+  startDate: string | null;
+  endDate: string | null;
+  catchup: boolean;
+  maxActiveRuns: number;
+  maxActiveTasks: number;
+  dagrunTimeoutMs: number | null;
+  params: Record<string, Json>;
+  tags: string[];
+  /** IANA time zone in which cron schedules are evaluated; "UTC" unless the DAG sets one. */
+  timezone: string;
+  description: string | null;
+  /** Tasks in a topological order. */
+  tasks: SerializedTask[];
+}

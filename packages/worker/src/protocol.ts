@@ -1,0 +1,97 @@
+// The messages between the scheduler (or server) and whatever runs a task: a thread of the
+// scheduler's machine or a remote worker. Versioned, and validated with zod on receipt.
+import { z } from "zod";
+import type { ErrorData, Json } from "@updraft/sdk";
+
+export const PROTOCOL_VERSION = 1;
+
+const json: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]),
+);
+
+export const errorDataSchema = z.object({ name: z.string(), message: z.string(), stack: z.string().optional() });
+
+/** Everything a runtime needs to run one try of one task instance. */
+export const taskAssignmentSchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  /** Unique per try: `dagId/runId/taskId/mapIndex/tryNumber`. */
+  key: z.string(),
+  dagId: z.string(),
+  runId: z.string(),
+  taskId: z.string(),
+  mapIndex: z.number().int(),
+  tryNumber: z.number().int().positive(),
+  bundle: z.object({
+    hash: z.string(),
+    /** A local file with the bundle's code, when the runtime shares a disk with the scheduler. */
+    path: z.string().nullable(),
+  }),
+  /** The task's arguments after `ctx`, already resolved from XCom. */
+  args: z.array(json),
+  logicalDate: z.string(),
+  dataIntervalStart: z.string(),
+  dataIntervalEnd: z.string(),
+  /** The DAG's params with the run's conf applied. */
+  params: z.record(z.string(), json),
+  conf: z.record(z.string(), json),
+  runType: z.string(),
+  queue: z.string(),
+  executionTimeoutMs: z.number().nullable(),
+  /** For sensors in reschedule mode: when the first poke started (ms since epoch). */
+  sensorStartedAt: z.number().nullable(),
+});
+export type TaskAssignment = z.infer<typeof taskAssignmentSchema>;
+
+/** How one try ended. */
+export const taskOutcomeSchema = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("success"),
+    /** The function's return value (`return_value` XCom); absent when it returned undefined. */
+    value: json.optional(),
+    /** Other XComs pushed with `ctx.xcom.push`, written with the success. */
+    pushed: z.record(z.string(), json),
+  }),
+  z.object({ status: z.literal("skipped"), reason: z.string(), pushed: z.record(z.string(), json) }),
+  z.object({
+    status: z.literal("failed"),
+    error: errorDataSchema,
+    /** False for FailTask and for sensor time-outs: no retry is attempted. */
+    retryable: z.boolean(),
+  }),
+  /** A sensor in reschedule mode that is not done yet: poke again at `nextPokeAt` (ms since epoch). */
+  z.object({ status: z.literal("reschedule"), nextPokeAt: z.number(), sensorStartedAt: z.number() }),
+]);
+export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
+
+export interface LogLine {
+  /** ms since epoch */
+  at: number;
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+}
+
+export interface ConnectionData {
+  connId: string;
+  connType: string;
+  host: string | null;
+  schema: string | null;
+  login: string | null;
+  password: string | null;
+  port: number | null;
+  extra: Record<string, Json>;
+}
+
+/**
+ * What a running task may ask of the scheduler's side. In a thread it is a comlink proxy to the
+ * scheduler's process; in a remote worker, requests over the worker's socket.
+ */
+export interface TaskHost {
+  xcomPull(q: { dagId: string; runId: string; taskId: string; key: string; mapIndex: number | null }): Promise<Json | undefined>;
+  variableGet(key: string): Promise<string | undefined>;
+  variableSet(key: string, value: string): Promise<void>;
+  connectionGet(connId: string): Promise<ConnectionData | undefined>;
+  /** Log lines of a running try, in order. */
+  log(key: string, lines: LogLine[]): void;
+}
+
+export type { ErrorData };
