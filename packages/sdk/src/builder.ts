@@ -1,0 +1,67 @@
+// The DAG under construction while a `dag()` body runs. Task calls and `chain` add nodes and
+// edges to it; `dag()` turns it into a validated Dag when the body returns.
+import { DagDefinitionError } from "./errors.ts";
+import type { TaskKind, SensorSpec } from "./serialized.ts";
+import type { TaskOptions } from "./options.ts";
+
+export type TaskFunction = (ctx: never, ...args: never[]) => unknown;
+
+/** A node as the body declared it, before options are resolved and edges checked. */
+export interface NodeDraft {
+  id: string;
+  kind: TaskKind;
+  options: TaskOptions;
+  /** Arguments after ctx, as passed: literals and outputs. */
+  args: unknown[];
+  expand: { argIndex: number; source: unknown } | null;
+  fn: TaskFunction | null;
+  sensor: (Omit<SensorSpec, "pokeIntervalMs" | "timeoutMs"> & { pokeInterval: string | number; timeout: string | number }) | null;
+  shell: { command: string; env: Record<string, string>; cwd: string | null } | null;
+}
+
+export class DagBuilder {
+  readonly dagId: string;
+  readonly nodes = new Map<string, NodeDraft>();
+  /** Edges without data, as [upstream, downstream]. */
+  readonly edges: Array<[string, string]> = [];
+
+  constructor(dagId: string) {
+    this.dagId = dagId;
+  }
+
+  /** A task id not used yet: `id`, or Airflow's `id__1`, `id__2`… when the same definition is called again. */
+  uniqueId(id: string, fromSameDefinition: boolean): string {
+    if (!this.nodes.has(id)) return id;
+    if (!fromSameDefinition) {
+      throw new DagDefinitionError(`dag "${this.dagId}": duplicate task id "${id}"`);
+    }
+    for (let n = 1; ; n++) if (!this.nodes.has(`${id}__${n}`)) return `${id}__${n}`;
+  }
+
+  addNode(node: NodeDraft): void {
+    this.nodes.set(node.id, node);
+  }
+
+  addEdge(upstream: string, downstream: string): void {
+    if (upstream === downstream) throw new DagDefinitionError(`dag "${this.dagId}": task "${upstream}" cannot depend on itself`);
+    this.edges.push([upstream, downstream]);
+  }
+}
+
+let current: DagBuilder | null = null;
+
+/** The DAG whose body is running; `where` names the call that needs one, for the error. */
+export function currentBuilder(where: string): DagBuilder {
+  if (!current) throw new DagDefinitionError(`${where} must be called inside a dag() body`);
+  return current;
+}
+
+export function buildWith<T>(builder: DagBuilder, body: () => T): T {
+  if (current) throw new DagDefinitionError(`dag "${builder.dagId}": dag() cannot be called inside the body of dag "${current.dagId}"`);
+  current = builder;
+  try {
+    return body();
+  } finally {
+    current = null;
+  }
+}

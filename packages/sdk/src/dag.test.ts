@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { dag, isDag, toUtcIso } from "./dag.ts";
+import { task, branch, shortCircuit } from "./task.ts";
+import { shell, sensor } from "./operators.ts";
+import { chain } from "./output.ts";
+import type { ScheduleSpec } from "./serialized.ts";
+
+const noSchedule = (): ScheduleSpec | null => null;
+const rawCron = (raw: unknown): ScheduleSpec | null => (typeof raw === "string" ? { kind: "cron", expression: raw } : null);
+
+describe("dag()", () => {
+  it("turns outputs passed as arguments into data edges with xcom argument specs", () => {
+    const extract = task("extract", () => [1, 2, 3]);
+    const total = task("total", (_ctx, rows: number[], factor: number) => rows.length * factor);
+    const d = dag({ id: "taskflow" }, () => {
+      total(extract(), 10);
+    });
+    const s = d.serialize(noSchedule);
+    expect(s.tasks.map((t) => t.id)).toEqual(["extract", "total"]);
+    const t = s.tasks[1]!;
+    expect(t.upstream).toEqual(["extract"]);
+    expect(t.args).toEqual([{ kind: "xcom", taskId: "extract", key: "return_value" }, { kind: "literal", value: 10 }]);
+  });
+
+  it("records expand() over an upstream output as a mapped argument", () => {
+    const extract = task("extract", () => [1, 2]);
+    const clean = task("clean", (_ctx, n: number, suffix: string) => `${n}${suffix}`);
+    const load = task("load", (_ctx, rows: string[]) => rows.join());
+    const d = dag({ id: "mapped" }, () => {
+      load(clean.expand(extract(), "!"));
+    });
+    const clean_ = d.serialize(noSchedule).tasks.find((t) => t.id === "clean")!;
+    expect(clean_.expand).toEqual({ argIndex: 0, source: { kind: "xcom", taskId: "extract", key: "return_value" } });
+    expect(clean_.args).toEqual([{ kind: "literal", value: null }, { kind: "literal", value: "!" }]);
+    expect(d.task("load").spec.upstream).toEqual(["clean"]);
+  });
+
+  it("adds edges without data from chain() and .after(), fanning lists out and in", () => {
+    const a = task("a", () => 1);
+    const b = task("b", () => 1);
+    const c = task("c", () => 1);
+    const d = dag({ id: "edges" }, () => {
+      const [x, y, z] = [a(), b(), c()];
+      chain(x, [y, z]);
+      shell("after_all", { command: "true" }).after([y, z]);
+    });
+    expect(d.task("b").spec.upstream).toEqual(["a"]);
+    expect(d.task("c").spec.upstream).toEqual(["a"]);
+    expect(d.task("after_all").spec.upstream).toEqual(["b", "c"]);
+    expect(d.task("a").downstream.sort()).toEqual(["b", "c"]);
+  });
+
+  it("names the cycle when edges form one", () => {
+    const a = task("a", () => 1);
+    const b = task("b", () => 1);
+    expect(() =>
+      dag({ id: "loop" }, () => {
+        const x = a();
+        const y = b(x);
+        x.after(y);
+      }),
+    ).toThrow('dag "loop" has a cycle: a -> b -> a');
+  });
+
+  it("suffixes a definition called twice, like Airflow, but refuses two operators with one id", () => {
+    const a = task("a", () => 1);
+    const d = dag({ id: "twice" }, () => {
+      a();
+      a();
+    });
+    expect([...d.tasks.keys()]).toEqual(["a", "a__1"]);
+    expect(() =>
+      dag({ id: "dup" }, () => {
+        shell("s", { command: "true" });
+        shell("s", { command: "true" });
+      }),
+    ).toThrow('dag "dup": duplicate task id "s"');
+  });
+
+  it("rejects bad ids, bad options and outputs of another dag with messages naming them", () => {
+    expect(() => dag({ id: "bad id!" }, () => {})).toThrow('dag "bad id!": id: must match');
+    expect(() => task("bad id", () => 1)).toThrow(/task id "bad id" must match/);
+    expect(() => task({ id: "t", retries: -1 }, () => 1)).toThrow(/task "t": retries/);
+    expect(() => task({ id: "t", triggerRule: "sometimes" as never }, () => 1)).toThrow(/task "t": triggerRule/);
+    expect(() => dag({ id: "empty" }, () => {})).toThrow('dag "empty" has no tasks');
+    const a = task("a", () => 1);
+    let foreign: unknown;
+    dag({ id: "one" }, () => {
+      foreign = a();
+    });
+    const b = task("b", (_ctx, x: number) => x);
+    expect(() => dag({ id: "two" }, () => void b(foreign as number))).toThrow('dag "two": task "b" takes the output of task "a" of another dag "one"');
+    expect(() => dag({ id: "fn_arg" }, () => void b((() => 1) as unknown as number))).toThrow(/argument 1 must be a task output or a JSON value/);
+    expect(() => task("outside", () => 1)()).toThrow("must be called inside a dag() body");
+  });
+
+  it("resolves options: task over defaultArgs over defaults, durations in ms, downstream priority weights", () => {
+    const a = task({ id: "a", retries: 5 }, () => 1);
+    const b = task("b", () => 1);
+    const d = dag({ id: "opts", defaultArgs: { retries: 2, retryDelay: "30s", retryExponentialBackoff: true }, dagrunTimeout: "2h" }, () => {
+      chain(a(), b());
+    });
+    const s = d.serialize(noSchedule);
+    const [ta, tb] = s.tasks;
+    expect(ta).toMatchObject({ retries: 5, retryDelayMs: 30_000, retryExponentialBackoff: true, pool: "default_pool", queue: "default", triggerRule: "all_success", priorityWeight: 2 });
+    expect(tb).toMatchObject({ retries: 2, priorityWeight: 1 });
+    expect(s.dagrunTimeoutMs).toBe(7_200_000);
+  });
+
+  it("serializes schedule, dates as UTC, sensors and shell specs", () => {
+    const d = dag({ id: "s", schedule: "0 3 * * *", startDate: "2026-01-01", endDate: "2026-02-01T12:00:00+02:00", catchup: true, params: { region: "eu" } }, () => {
+      sensor("wait", { pokeInterval: "5s", timeout: "1m", mode: "reschedule", softFail: true }, () => true);
+      shell("sh", { command: "echo {{ ds }}", env: { A: "1" } });
+      branch("br", () => "sh")();
+      shortCircuit("sc", () => false)();
+    });
+    const s = d.serialize(rawCron);
+    expect(s.schedule).toEqual({ kind: "cron", expression: "0 3 * * *" });
+    expect(s.startDate).toBe("2026-01-01T00:00:00.000Z");
+    expect(s.endDate).toBe("2026-02-01T10:00:00.000Z");
+    expect(s.tasks.find((t) => t.id === "wait")!.sensor).toEqual({ pokeIntervalMs: 5000, timeoutMs: 60000, mode: "reschedule", softFail: true, exponentialBackoff: false });
+    expect(s.tasks.find((t) => t.id === "sh")!.shell).toEqual({ command: "echo {{ ds }}", env: { A: "1" }, cwd: null });
+    expect(s.tasks.map((t) => t.kind).sort()).toEqual(["branch", "sensor", "shell", "short_circuit"]);
+    expect(isDag(d)).toBe(true);
+  });
+
+  it("requires a startDate for a scheduled dag and reads offset-less times as UTC", () => {
+    const d = dag({ id: "nostart", schedule: "@daily" }, () => void shell("x", { command: "true" }));
+    expect(() => d.serialize(rawCron)).toThrow('dag "nostart": a scheduled dag needs a startDate');
+    expect(toUtcIso("2026-03-01T05:00", "f")).toBe("2026-03-01T05:00:00.000Z");
+    expect(() => toUtcIso("yesterday", "startDate")).toThrow('startDate: "yesterday" is not an ISO date');
+  });
+});

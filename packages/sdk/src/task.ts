@@ -1,0 +1,128 @@
+// Task definitions: `task`, `branch` and `shortCircuit` make callable definitions; calling one
+// inside a DAG body adds a node whose arguments (literals or other tasks' outputs) are its inputs.
+import { DagDefinitionError } from "./errors.ts";
+import { currentBuilder, type NodeDraft, type TaskFunction } from "./builder.ts";
+import { isOutput, makeOutput, outputDagId, type Output } from "./output.ts";
+import { ID_PATTERN, parseTaskOptions, type TaskOptions } from "./options.ts";
+import type { TaskContext } from "./context.ts";
+import type { TaskKind } from "./serialized.ts";
+
+/** An argument may be the value itself or the output of an upstream task that produces it. */
+export type Arg<T> = T | Output<T>;
+type Args<A extends unknown[]> = { [K in keyof A]: Arg<A[K]> };
+
+/**
+ * A task definition. Call it inside a `dag()` body to add a node; `.expand()` maps it over a list.
+ * @example
+ * const double = task("double", (ctx, n: number) => n * 2);
+ * dag({ id: "d" }, () => { double.expand([1, 2, 3]); });
+ */
+export interface TaskDef<A extends unknown[], R> {
+  (...args: Args<A>): Output<R>;
+  readonly id: string;
+  readonly kind: TaskKind;
+  /**
+   * One task instance per element of `source` (a list, or an upstream output that is a list at
+   * run time), each called with the element as its first argument and `rest` after it. The
+   * output is the list of results in map-index order; an empty list skips the task.
+   */
+  expand(source: A extends [infer First, ...infer _Rest] ? Arg<First[]> : never, ...rest: A extends [unknown, ...infer Rest] ? Args<Rest> : never): Output<R[]>;
+}
+
+type TaskIdOrOptions = string | (TaskOptions & { id: string });
+
+function splitIdAndOptions(idOrOptions: TaskIdOrOptions, where: string): { id: string; options: TaskOptions } {
+  const { id, ...options } = typeof idOrOptions === "string" ? { id: idOrOptions } : idOrOptions;
+  if (typeof id !== "string" || !ID_PATTERN.test(id) || id.length > 250) {
+    throw new DagDefinitionError(`${where}: task id ${JSON.stringify(id)} must match [A-Za-z0-9_.-]+`);
+  }
+  return { id, options: parseTaskOptions(`task "${id}"`, options) };
+}
+
+function isJsonLiteral(value: unknown): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonLiteral);
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value as object).every(isJsonLiteral);
+  }
+  return false;
+}
+
+/** Checks an argument at definition time: an output of this DAG, or a JSON literal. */
+export function checkArg(dagId: string, taskId: string, value: unknown, position: string): void {
+  if (isOutput(value)) {
+    if (outputDagId(value) !== dagId) {
+      throw new DagDefinitionError(`dag "${dagId}": task "${taskId}" takes the output of task "${value.taskId}" of another dag "${outputDagId(value)}"`);
+    }
+    return;
+  }
+  if (!isJsonLiteral(value)) {
+    throw new DagDefinitionError(
+      `dag "${dagId}": task "${taskId}": ${position} must be a task output or a JSON value (strings, numbers, booleans, null, arrays, plain objects); outputs nested inside lists or objects are not supported`,
+    );
+  }
+}
+
+function defineCallable<A extends unknown[], R>(kind: TaskKind, idOrOptions: TaskIdOrOptions, fn: TaskFunction, where: string): TaskDef<A, R> {
+  if (typeof fn !== "function") throw new DagDefinitionError(`${where}: the last argument must be the task function`);
+  const { id, options } = splitIdAndOptions(idOrOptions, where);
+
+  const addNode = (args: unknown[], expand: NodeDraft["expand"]): string => {
+    const builder = currentBuilder(`task "${id}"`);
+    const nodeId = builder.uniqueId(id, true);
+    args.forEach((a, i) => {
+      if (!(expand && i === expand.argIndex)) checkArg(builder.dagId, nodeId, a, `argument ${i + 1}`);
+    });
+    if (expand) checkArg(builder.dagId, nodeId, expand.source, "the source of expand()");
+    if (expand && !isOutput(expand.source) && !Array.isArray(expand.source)) {
+      throw new DagDefinitionError(`dag "${builder.dagId}": task "${nodeId}": expand() takes a list or a task output`);
+    }
+    builder.addNode({ id: nodeId, kind, options, args, expand, fn, sensor: null, shell: null });
+    return nodeId;
+  };
+
+  const def = ((...args: unknown[]) => {
+    const nodeId = addNode(args, null);
+    return makeOutput(currentBuilder(`task "${id}"`).dagId, nodeId);
+  }) as unknown as TaskDef<A, R>;
+  Object.defineProperties(def, {
+    id: { value: id },
+    kind: { value: kind },
+    expand: {
+      value: (source: unknown, ...rest: unknown[]) => {
+        const nodeId = addNode([undefined, ...rest], { argIndex: 0, source });
+        return makeOutput(currentBuilder(`task "${id}"`).dagId, nodeId);
+      },
+    },
+  });
+  return def;
+}
+
+/**
+ * Defines a task from a function. Its return value is the task's `return_value` XCom.
+ * @example const extract = task("extract", async (ctx) => fetchRows(ctx.params.region));
+ * @example const clean = task({ id: "clean", retries: 0 }, async (ctx, row: Row) => normalise(row));
+ */
+export function task<A extends unknown[], R>(idOrOptions: TaskIdOrOptions, fn: (ctx: TaskContext, ...args: A) => R | Promise<R>): TaskDef<A, Awaited<R>> {
+  return defineCallable<A, Awaited<R>>("task", idOrOptions, fn as unknown as TaskFunction, "task()");
+}
+
+/**
+ * A task that picks which of its direct downstream tasks run: `fn` returns a task id or a list of
+ * them, and every other direct downstream task is skipped.
+ * @example const pick = branch("pick", (ctx) => (ctx.params.full ? "full_load" : "delta_load"));
+ */
+export function branch<A extends unknown[]>(idOrOptions: TaskIdOrOptions, fn: (ctx: TaskContext, ...args: A) => string | string[] | null | Promise<string | string[] | null>): TaskDef<A, string | string[] | null> {
+  return defineCallable<A, string | string[] | null>("branch", idOrOptions, fn as unknown as TaskFunction, "branch()");
+}
+
+/**
+ * A task whose falsy result skips everything downstream of it.
+ * @example const isWeekday = shortCircuit("is_weekday", (ctx) => ctx.logicalDate.getUTCDay() % 6 !== 0);
+ */
+export function shortCircuit<A extends unknown[], R>(idOrOptions: TaskIdOrOptions, fn: (ctx: TaskContext, ...args: A) => R | Promise<R>): TaskDef<A, Awaited<R>> {
+  return defineCallable<A, Awaited<R>>("short_circuit", idOrOptions, fn as unknown as TaskFunction, "shortCircuit()");
+}
+
+export { splitIdAndOptions };
