@@ -52,7 +52,7 @@ describe("dag()", () => {
 
   it("names the cycle when edges form one", () => {
     const a = task("a", () => 1);
-    const b = task("b", () => 1);
+    const b = task("b", (_ctx, n: number) => n);
     expect(() =>
       dag({ id: "loop" }, () => {
         const x = a();
