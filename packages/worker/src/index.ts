@@ -1,1 +1,12 @@
-export {};
+// @updraft/worker: the runtime that runs one try of a task, in a scheduler thread or a remote
+// worker, and the protocol it speaks.
+export { runTask } from "./run-task.ts";
+export { loadBundle, loadDag, collectDags, installUpdraftResolver } from "./bundle-loader.ts";
+export { renderTemplate } from "./templates.ts";
+export { nextPokeDelayMs } from "./sensor.ts";
+export { isSensitiveKey } from "./task-log.ts";
+export { BundleLoadError, TemplateError, SensorTimeoutError, ShellCommandError } from "./errors.ts";
+export {
+  PROTOCOL_VERSION, taskAssignmentSchema, taskOutcomeSchema, errorDataSchema,
+} from "./protocol.ts";
+export type { TaskAssignment, TaskOutcome, TaskHost, LogLine, ConnectionData } from "./protocol.ts";

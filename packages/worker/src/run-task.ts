@@ -1,0 +1,110 @@
+// Runs one try of one task: finds the task in its bundle, builds ctx, calls it by kind and turns
+// whatever happens into a TaskOutcome. Used alike by scheduler threads and remote workers.
+import { toErrorData, type Json, type RuntimeTask } from "@updraft/sdk";
+import type { TaskAssignment, TaskHost, TaskOutcome } from "./protocol.ts";
+import { loadDag } from "./bundle-loader.ts";
+import { buildContext } from "./task-context.ts";
+import { renderTemplate } from "./templates.ts";
+import { runShell, SKIP_EXIT_CODE } from "./shell.ts";
+import { runSensor } from "./sensor.ts";
+import { TaskLog, routeConsole, withTaskLog } from "./task-log.ts";
+import { ShellCommandError } from "./errors.ts";
+
+/** A task's result must be JSON to become an XCom; say so plainly when it is not. */
+function toJson(value: unknown, taskId: string): Json | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value)) as Json;
+  } catch (err) {
+    throw new TypeError(`task "${taskId}" returned a value that cannot be stored as JSON: ${(err as Error).message}`);
+  }
+}
+
+async function execute(task: RuntimeTask, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
+  const { ctx, pushed } = buildContext(a, host, log, signal);
+  switch (task.kind) {
+    case "task":
+    case "short_circuit": {
+      const value = toJson(await (task.fn as (...args: unknown[]) => unknown)(ctx, ...a.args), a.taskId);
+      return { status: "success", ...(value === undefined ? {} : { value }), pushed };
+    }
+    case "branch": {
+      const chosen = await (task.fn as (...args: unknown[]) => unknown)(ctx, ...a.args);
+      const ids = chosen == null ? [] : Array.isArray(chosen) ? chosen : [chosen];
+      for (const id of ids) {
+        if (typeof id !== "string" || !task.downstream.includes(id)) {
+          throw new TypeError(`branch "${a.taskId}" returned ${JSON.stringify(id)}, which is not one of its direct downstream tasks (${task.downstream.join(", ") || "none"})`);
+        }
+      }
+      log.write("info", `Following branch ${JSON.stringify(ids)}`);
+      return { status: "success", value: ids, pushed };
+    }
+    case "shell": {
+      const spec = task.spec.shell!;
+      const command = await renderTemplate(spec.command, a, host, log);
+      const env: Record<string, string> = {
+        AIRFLOW_CTX_DAG_ID: a.dagId, AIRFLOW_CTX_TASK_ID: a.taskId, AIRFLOW_CTX_DAG_RUN_ID: a.runId,
+        AIRFLOW_CTX_LOGICAL_DATE: a.logicalDate, AIRFLOW_CTX_TRY_NUMBER: String(a.tryNumber),
+      };
+      const renderedEnv: Record<string, string> = {};
+      for (const [k, v] of Object.entries(spec.env)) renderedEnv[k] = await renderTemplate(v, a, host, log);
+      const result = await runShell(command, { ...spec, env: renderedEnv }, env, log, signal);
+      if (signal.aborted) throw signal.reason;
+      if (result.exitCode === SKIP_EXIT_CODE) return { status: "skipped", reason: `command exited with code ${SKIP_EXIT_CODE}`, pushed };
+      if (result.exitCode !== 0) throw new ShellCommandError(`task "${a.taskId}": command exited with code ${result.exitCode}`);
+      return { status: "success", ...(result.lastLine === null ? {} : { value: result.lastLine }), pushed };
+    }
+    case "sensor": {
+      const spec = task.spec.sensor!;
+      const startedAt = a.sensorStartedAt ?? Date.now();
+      // Pokes so far, from the time spent: with backoff the k-th wait is interval * 2^(k-1).
+      const elapsed = Date.now() - startedAt;
+      const pokes = spec.exponentialBackoff ? Math.floor(Math.log2(elapsed / Math.max(spec.pokeIntervalMs, 1) + 1)) : 0;
+      const result = await runSensor(spec, task.fn as never, ctx, startedAt, pokes);
+      switch (result.kind) {
+        case "done":
+          return { status: "success", ...(result.value === undefined ? {} : { value: result.value }), pushed };
+        case "reschedule":
+          return { status: "reschedule", nextPokeAt: result.nextPokeAt, sensorStartedAt: startedAt };
+        case "timeout":
+          log.write("error", result.error.message);
+          if (spec.softFail) return { status: "skipped", reason: `${result.error.message} (softFail)`, pushed: {} };
+          return { status: "failed", error: toErrorData(result.error), retryable: false };
+        default:
+          return result satisfies never;
+      }
+    }
+    default:
+      return task.kind satisfies never;
+  }
+}
+
+/**
+ * Runs one try. Never throws: every error becomes a failed (or skipped) outcome.
+ * @example const outcome = await runTask(assignment, host, AbortSignal.timeout(60_000));
+ */
+export async function runTask(a: TaskAssignment, host: TaskHost, signal: AbortSignal): Promise<TaskOutcome> {
+  routeConsole();
+  const log = new TaskLog(a.key, host);
+  try {
+    return await withTaskLog(log, async () => {
+      const dag = await loadDag(a.bundle.hash, a.bundle.path ?? "", a.dagId);
+      return execute(dag.task(a.taskId), a, host, log, signal);
+    });
+  } catch (err) {
+    const error = toErrorData(signal.aborted && err === signal.reason ? signal.reason : err);
+    switch (error.name) {
+      case "SkipTask":
+        log.write("info", `Task skipped: ${error.message}`);
+        return { status: "skipped", reason: error.message, pushed: {} };
+      case "FailTask":
+        log.write("error", `Task failed without retry: ${error.message}`);
+        return { status: "failed", error, retryable: false };
+      default:
+        log.write("error", error.stack ?? `${error.name}: ${error.message}`);
+        return { status: "failed", error, retryable: true };
+    }
+  } finally {
+    log.flush();
+  }
+}
