@@ -1,1 +1,13 @@
-export {};
+// @updraft/scheduler: the DAG processor, the scheduler, and the pure timing logic they use.
+export { Scheduler, type SchedulerOptions } from "./core/scheduler.ts";
+export { SchedulerTaskHost, XcomCache } from "./core/task-host.ts";
+export { TaskLogWriter, taskLogPath, formatLogLine } from "./core/task-logs.ts";
+export { airflowIso, type TriggerOptions } from "./core/run-repository.ts";
+export { preciseNow, type SchedulerEvent } from "./core/scheduler-events.ts";
+export { DagProcessor, bundlePath, type DagProcessorOptions, type FileResult } from "./processor/dag-processor.ts";
+export { DagImportError, SchedulerConflictError, SchedulerRequestError } from "./errors.ts";
+export {
+  parseSchedule, describeSchedule, nextDataInterval, manualDataInterval, isDue, retryDelayMs, evaluateTriggerRule,
+} from "./timing/index.ts";
+export type { DataInterval, TriggerDecision, UpstreamSummary } from "./timing/index.ts";
+export { queueDagRun, queueBackfill, backfillIntervals, schedulerAlive } from "./core/trigger.ts";

@@ -1,1 +1,46 @@
-export {};
+// @updraft/store: the metadata database (libSQL through drizzle). Open it, migrate it, and use
+// the tables directly or through the small repositories for secrets, pools, tokens and users.
+export { openStore } from "./open-store.ts";
+export type { OpenStoreOptions, Store, StoreDb, StoreTx } from "./open-store.ts";
+export { migrateStore, MIGRATIONS_FOLDER } from "./migrate.ts";
+export type { MigrateOptions, MigrateResult } from "./migrate.ts";
+export { parseStoreUrl, redactUrl } from "./store-url.ts";
+export type { StoreTarget } from "./store-url.ts";
+export { SecretBox } from "./secret-box.ts";
+export {
+  StoreOpenError, MigrationError, SecretKeyMissingError, DecryptionError, AlreadyExistsError,
+  InvalidValueError, DefaultPoolDeletionError, constraintViolation,
+} from "./errors.ts";
+export type { ConstraintKind } from "./errors.ts";
+
+export { getVariable, setVariable, listVariables, deleteVariable } from "./variables.ts";
+export type { VariableEntry, ListVariablesOptions } from "./variables.ts";
+export { addConnection, getConnection, listConnections, deleteConnection } from "./connections.ts";
+export type { ConnectionInput, ConnectionEntry } from "./connections.ts";
+export { DEFAULT_POOL, DEFAULT_POOL_SLOTS, ensureDefaults, setPool, getPool, listPools, deletePool } from "./pools.ts";
+export type { PoolInput } from "./pools.ts";
+export { replaceImportError, clearImportError, listImportErrors } from "./import-errors.ts";
+export { recordEvent } from "./event-log.ts";
+export type { EventInput } from "./event-log.ts";
+export { TOKEN_PREFIX, createToken, verifyToken, revokeToken, listTokens, hashToken } from "./api-tokens.ts";
+export type { CreateTokenInput, TokenInfo } from "./api-tokens.ts";
+export { createUser, verifyUser, hashPassword, checkPassword } from "./users.ts";
+export type { CreateUserInput, UserInfo } from "./users.ts";
+
+export {
+  dag, dagVersion, bundle, importError, dagRun, taskInstance, taskInstanceHistory, xcom,
+  variable, connection, slotPool, apiToken, abUser, eventLog, job,
+} from "./schema/index.ts";
+export { TokenScope } from "./schema/auth.ts";
+export type {
+  Dag, NewDag, DagVersion, NewDagVersion, Bundle, NewBundle, ImportError, NewImportError,
+} from "./schema/dag.ts";
+export type { DagRun, NewDagRun } from "./schema/dag-run.ts";
+export type {
+  StoredTaskState, TaskInstance, NewTaskInstance, TaskInstanceHistory, NewTaskInstanceHistory, Xcom, NewXcom,
+} from "./schema/task-instance.ts";
+export type {
+  Variable, NewVariable, Connection, NewConnection, SlotPool, NewSlotPool,
+} from "./schema/admin.ts";
+export type { ApiToken, NewApiToken, AbUser, NewAbUser } from "./schema/auth.ts";
+export type { EventLog, NewEventLog, Job, NewJob } from "./schema/monitoring.ts";

@@ -1,0 +1,81 @@
+// Group commit: state changes are queued and written in one transaction per batch, in order.
+// Work that must follow a change (handing a task to an executor) is queued behind it with
+// `afterCommit`, so nothing is acted on before it is durable, and a burst of changes costs one
+// transaction instead of one each.
+import type { InStatement } from "@libsql/client";
+import type { Store } from "@updraft/store";
+
+export interface GroupCommitStats {
+  batches: number;
+  statements: number;
+}
+
+export class GroupCommitWriter {
+  private readonly store: Store;
+  private readonly maxBatch: number;
+  private readonly onError: (err: unknown) => void;
+  private pending: InStatement[] = [];
+  private callbacks: Array<() => void> = [];
+  private running = false;
+  private idleWaiters: Array<() => void> = [];
+  readonly stats: GroupCommitStats = { batches: 0, statements: 0 };
+
+  constructor(store: Store, opts: { maxBatch?: number; onError: (err: unknown) => void }) {
+    this.store = store;
+    this.maxBatch = opts.maxBatch ?? 4_000;
+    this.onError = opts.onError;
+  }
+
+  write(...statements: InStatement[]): void {
+    for (const s of statements) this.pending.push(s);
+    this.kick();
+  }
+
+  /** Runs `fn` once everything written so far is committed. */
+  afterCommit(fn: () => void): void {
+    this.callbacks.push(fn);
+    this.kick();
+  }
+
+  /** Resolves when everything written so far is committed. */
+  flushed(): Promise<void> {
+    return new Promise((resolve) => this.afterCommit(resolve));
+  }
+
+  /** Resolves when nothing is pending or being written. */
+  idle(): Promise<void> {
+    if (!this.running && this.pending.length === 0 && this.callbacks.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    // Let the rest of this turn of the event loop add to the batch.
+    setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0 || this.callbacks.length > 0) {
+        const n = Math.min(this.pending.length, this.maxBatch);
+        const batch = this.pending.splice(0, n);
+        // Callbacks queued while these statements were pending may run after this batch only if
+        // nothing else is still pending; otherwise they wait for the next batch.
+        const cbs = this.pending.length === 0 ? this.callbacks.splice(0) : [];
+        if (batch.length > 0) {
+          await this.store.batch(batch);
+          this.stats.batches++;
+          this.stats.statements += batch.length;
+        }
+        for (const cb of cbs) cb();
+      }
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      this.running = false;
+      if (this.pending.length > 0 || this.callbacks.length > 0) this.kick();
+      else for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+}

@@ -1,0 +1,208 @@
+// Runs in the store: creating them (scheduled, manual, backfill) with their task instances,
+// loading active ones into memory, and recovering after a crash: tries that were queued or
+// running when the scheduler died are recorded as interrupted and scheduled again.
+import type { InStatement } from "@libsql/client";
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import type { Json, RunState, RunType, TaskState } from "@updraft/sdk";
+import { dagRun, slotPool, taskInstance, xcom, type Store } from "@updraft/store";
+import { manualDataInterval, nextDataInterval, isDue, type DataInterval } from "../timing/schedule.ts";
+import { SchedulerRequestError } from "../errors.ts";
+import { buildTaskGroups, newTaskInstance, track, type RunModel, type TaskInstanceModel } from "./run-model.ts";
+import type { DagEntry, DagRegistry } from "./dag-registry.ts";
+import { historyRow, tiRow } from "./persist.ts";
+import type { XcomCache } from "./task-host.ts";
+
+export interface TriggerOptions {
+  runId?: string;
+  logicalDate?: Date;
+  conf?: Record<string, Json>;
+  note?: string;
+  runType?: RunType;
+  /** Start the run at once instead of queueing it (an in-process run that no other scheduler should adopt). */
+  startRunning?: boolean;
+}
+
+/** Airflow's timestamp in run ids: `2026-01-01T00:00:00+00:00`. */
+export function airflowIso(d: Date): string {
+  return d.toISOString().replace(/\.000Z$/, "+00:00").replace(/Z$/, "+00:00");
+}
+
+const RUN_ID = /^[A-Za-z0-9_.~:+-]+$/;
+
+export class RunRepository {
+  private readonly store: Store;
+  private readonly xcoms: XcomCache;
+
+  constructor(store: Store, xcoms: XcomCache) {
+    this.store = store;
+    this.xcoms = xcoms;
+  }
+
+  async pools(): Promise<Array<{ pool: string; slots: number }>> {
+    return this.store.db.select({ pool: slotPool.pool, slots: slotPool.slots }).from(slotPool);
+  }
+
+  async runState(dagId: string, runId: string): Promise<RunState> {
+    const [row] = await this.store.db.select({ state: dagRun.state }).from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
+    if (!row) throw new SchedulerRequestError(`dag "${dagId}" has no run "${runId}"`);
+    return row.state;
+  }
+
+  /** Inserts a queued run and its task instances in one transaction. */
+  async createRun(entry: DagEntry, opts: TriggerOptions & { dataInterval?: DataInterval }): Promise<RunModel> {
+    const dag = entry.version.serialized;
+    const runType = opts.runType ?? "manual";
+    const logicalDate = opts.logicalDate ?? new Date();
+    if (Number.isNaN(logicalDate.getTime())) throw new SchedulerRequestError(`logical date is not a valid date`);
+    const interval = opts.dataInterval ?? manualDataInterval(dag.schedule, logicalDate, dag.timezone);
+    const runId = opts.runId ?? `${runType}__${airflowIso(logicalDate)}`;
+    if (!RUN_ID.test(runId) || runId.length > 250) throw new SchedulerRequestError(`run id "${runId}" may only contain letters, digits and _.~:+-`);
+    const conf = opts.conf ?? {};
+    if (typeof conf !== "object" || conf === null || Array.isArray(conf)) throw new SchedulerRequestError(`conf must be a JSON object`);
+    const now = Date.now();
+    const run: RunModel = {
+      id: 0, dagId: entry.dagId, runId, runType, state: opts.startRunning ? "running" : "queued", logicalDate: logicalDate.getTime(),
+      dataIntervalStart: interval.start.getTime(), dataIntervalEnd: interval.end.getTime(), queuedAt: now,
+      startDate: opts.startRunning ? now : null, endDate: null,
+      conf, params: { ...dag.params, ...conf }, version: entry.version, tasks: buildTaskGroups(dag), unfinished: 0,
+    };
+    const statements: InStatement[] = [{
+      sql: `INSERT INTO dag_run (dag_id, run_id, run_type, state, start_date, logical_date, data_interval_start, data_interval_end, queued_at, conf, external_trigger, dag_version_id, note, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      args: [run.dagId, runId, runType, run.state, run.startDate, run.logicalDate, run.dataIntervalStart, run.dataIntervalEnd, now, JSON.stringify(conf), runType !== "scheduled" ? 1 : 0, entry.version.versionId, opts.note ?? null, now],
+    }];
+    for (const group of run.tasks.values()) {
+      const ti = newTaskInstance(group.spec, -1);
+      track(run, group, ti);
+      statements.push(tiRow(run, group, ti, null));
+    }
+    try {
+      const [inserted] = await this.store.batch(statements);
+      run.id = Number(inserted!.rows[0]!.id);
+    } catch (err) {
+      const msg = String((err as Error).message ?? err);
+      if (/UNIQUE/i.test(msg)) {
+        const what = /logical_date/.test(msg) ? `at logical date ${airflowIso(logicalDate)}` : `with id "${runId}"`;
+        throw new SchedulerRequestError(`dag "${entry.dagId}" already has a run ${what}`, { cause: err });
+      }
+      throw err;
+    }
+    return run;
+  }
+
+  /**
+   * Creates the scheduled runs that are due, oldest first, while the DAG has room under
+   * maxActiveRuns; says when the next one falls due.
+   */
+  async createDueRuns(entry: DagEntry, activeOrQueued: () => number, now: Date): Promise<{ created: RunModel[]; nextDueAt: number | null }> {
+    const dag = entry.version.serialized;
+    const created: RunModel[] = [];
+    if (!dag.schedule || entry.isPaused || !entry.isActive) return { created, nextDueAt: null };
+    for (;;) {
+      const interval = nextDataInterval(dag.schedule, {
+        last: entry.lastInterval, startDate: dag.startDate ? new Date(dag.startDate) : null, endDate: dag.endDate ? new Date(dag.endDate) : null,
+        catchup: dag.catchup, now, timezone: dag.timezone,
+      });
+      if (!interval) return { created, nextDueAt: null };
+      if (!isDue(interval, now)) return { created, nextDueAt: interval.end.getTime() };
+      if (activeOrQueued() + created.length >= dag.maxActiveRuns) return { created, nextDueAt: null };
+      try {
+        created.push(await this.createRun(entry, { runType: "scheduled", logicalDate: interval.start, dataInterval: interval }));
+      } catch (err) {
+        if (!(err instanceof SchedulerRequestError)) throw err;
+        // A run for this interval exists already (created before a restart): move past it.
+      }
+      entry.lastInterval = interval;
+    }
+  }
+
+  /** Queued and running runs, for a scheduler that starts (or restarts after a crash). */
+  async loadActiveRuns(registry: DagRegistry): Promise<RunModel[]> {
+    const rows = await this.store.db.select().from(dagRun).where(inArray(dagRun.state, ["queued", "running"])).orderBy(asc(dagRun.logicalDate));
+    return this.hydrate(registry, rows, true);
+  }
+
+  /** Queued runs created by other processes (the API, the CLI) that are not in memory yet. */
+  async loadQueuedRunsExcept(registry: DagRegistry, known: Set<number>): Promise<RunModel[]> {
+    const rows = await this.store.db.select().from(dagRun).where(eq(dagRun.state, "queued")).orderBy(asc(dagRun.logicalDate));
+    return this.hydrate(registry, rows.filter((r) => !known.has(r.id)), false);
+  }
+
+  private async hydrate(registry: DagRegistry, rows: Array<typeof dagRun.$inferSelect>, recover: boolean): Promise<RunModel[]> {
+    const runs: RunModel[] = [];
+    for (const row of rows) {
+      if (row.dagVersionId == null) continue;
+      const version = await registry.version(row.dagVersionId);
+      const dag = version.serialized;
+      const conf = (row.conf ?? {}) as Record<string, Json>;
+      const run: RunModel = {
+        id: row.id, dagId: row.dagId, runId: row.runId, runType: row.runType, state: row.state,
+        logicalDate: row.logicalDate.getTime(), dataIntervalStart: (row.dataIntervalStart ?? row.logicalDate).getTime(),
+        dataIntervalEnd: (row.dataIntervalEnd ?? row.logicalDate).getTime(), queuedAt: row.queuedAt?.getTime() ?? Date.now(),
+        startDate: row.startDate?.getTime() ?? null, endDate: null, conf, params: { ...dag.params, ...conf }, version,
+        tasks: buildTaskGroups(dag), unfinished: 0,
+      };
+      const tis = await this.store.db.select().from(taskInstance).where(and(eq(taskInstance.dagId, row.dagId), eq(taskInstance.runId, row.runId)));
+      const repairs: InStatement[] = [];
+      for (const t of tis) {
+        const group = run.tasks.get(t.taskId);
+        if (!group) continue;
+        const ti: TaskInstanceModel = {
+          taskId: t.taskId, mapIndex: t.mapIndex, state: (t.state ?? "none") as TaskState, tryNumber: t.tryNumber, maxTries: t.maxTries,
+          startDate: t.startDate?.getTime() ?? null, endDate: t.endDate?.getTime() ?? null, queuedAt: t.queuedDttm?.getTime() ?? null,
+          hostname: t.hostname, nextRetryAt: t.nextRetryAt?.getTime() ?? null, nextPokeAt: t.nextPokeAt?.getTime() ?? null,
+          sensorStartedAt: t.sensorStartedAt?.getTime() ?? null, key: null,
+        };
+        if (recover && (ti.state === "queued" || ti.state === "running")) {
+          // The try was lost with the scheduler that ran it. Record it, keep the retry budget,
+          // and schedule the instance again (Airflow's adoption of orphaned task instances).
+          const interrupted = { ...ti, state: "failed" as const, endDate: Date.now() };
+          repairs.push(historyRow(run, group, interrupted, { name: "OrphanedTaskError", message: `try ${ti.tryNumber} was ${ti.state} when its scheduler stopped` }));
+          ti.state = "scheduled";
+          ti.maxTries += 1;
+          repairs.push(tiRow(run, group, ti, null));
+        }
+        track(run, group, ti);
+      }
+      for (const group of run.tasks.values()) {
+        if (group.tis.size === 0) {
+          const ti = newTaskInstance(group.spec, -1);
+          track(run, group, ti);
+          repairs.push(tiRow(run, group, ti, null));
+        }
+      }
+      if (repairs.length) await this.store.batch(repairs);
+      await this.loadXcoms(run);
+      for (const group of run.tasks.values()) {
+        if (group.spec.expand && !group.tis.has(-1)) {
+          const src = group.spec.expand.source;
+          group.mapSource = src.kind === "literal"
+            ? (src.value as Json[])
+            : (this.xcoms.get(run.dagId, run.runId, src.taskId, src.key, run.tasks.get(src.taskId)!.spec.expand !== null) as Json[]);
+        }
+      }
+      runs.push(run);
+    }
+    return runs;
+  }
+
+  private async loadXcoms(run: RunModel): Promise<void> {
+    const rows = await this.store.db.select().from(xcom).where(and(eq(xcom.dagId, run.dagId), eq(xcom.runId, run.runId)));
+    for (const r of rows) this.xcoms.set(run.dagId, run.runId, r.taskId, r.mapIndex, r.key, r.value ?? null);
+  }
+
+  /**
+   * dependsOnPast: whether the same task succeeded or was skipped (every instance, if mapped) in
+   * the previous run by logical date. No previous run, or no such task in it, means yes, as in
+   * Airflow.
+   */
+  async pastAllows(run: RunModel, taskId: string): Promise<boolean> {
+    const [prev] = await this.store.db.select({ runId: dagRun.runId }).from(dagRun)
+      .where(and(eq(dagRun.dagId, run.dagId), lt(dagRun.logicalDate, new Date(run.logicalDate))))
+      .orderBy(desc(dagRun.logicalDate)).limit(1);
+    if (!prev) return true;
+    const tis = await this.store.db.select({ state: taskInstance.state }).from(taskInstance)
+      .where(and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, prev.runId), eq(taskInstance.taskId, taskId)));
+    return tis.every((t) => t.state === "success" || t.state === "skipped");
+  }
+}

@@ -1,0 +1,103 @@
+// The scheduler's side of TaskHost: what a running task may ask for (XComs, variables,
+// connections) and where its log lines go. XComs of active runs are cached in memory, so
+// resolving a reducer's 10,000 inputs costs no query.
+import { and, asc, eq } from "drizzle-orm";
+import type { Json } from "@updraft/sdk";
+import { xcom, getVariable, setVariable, getConnection, type Store } from "@updraft/store";
+import type { ConnectionData, LogLine, TaskHost } from "@updraft/worker";
+import type { TaskLogWriter } from "./task-logs.ts";
+
+type RunXcoms = Map<string, Map<number, Json>>;
+const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
+const taskKey = (taskId: string, key: string) => `${taskId}\u0000${key}`;
+
+export class XcomCache {
+  private readonly runs = new Map<string, RunXcoms>();
+
+  set(dagId: string, runId: string, taskId: string, mapIndex: number, key: string, value: Json): void {
+    const rk = runKey(dagId, runId);
+    let run = this.runs.get(rk);
+    if (!run) this.runs.set(rk, (run = new Map()));
+    const tk = taskKey(taskId, key);
+    let byIndex = run.get(tk);
+    if (!byIndex) run.set(tk, (byIndex = new Map()));
+    byIndex.set(mapIndex, value);
+  }
+
+  clear(dagId: string, runId: string, taskId: string, mapIndex: number): void {
+    const run = this.runs.get(runKey(dagId, runId));
+    if (!run) return;
+    for (const [k, byIndex] of run) if (k.startsWith(`${taskId}\u0000`)) byIndex.delete(mapIndex);
+  }
+
+  dropRun(dagId: string, runId: string): void {
+    this.runs.delete(runKey(dagId, runId));
+  }
+
+  /** The value of an unmapped task, or the values of a mapped one in map-index order. */
+  get(dagId: string, runId: string, taskId: string, key: string, mapped: boolean): Json | undefined {
+    const byIndex = this.runs.get(runKey(dagId, runId))?.get(taskKey(taskId, key));
+    if (!byIndex) return mapped ? [] : undefined;
+    if (!mapped) return byIndex.get(-1);
+    return [...byIndex.entries()].filter(([i]) => i >= 0).sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+  }
+
+  has(dagId: string, runId: string): boolean {
+    return this.runs.has(runKey(dagId, runId));
+  }
+}
+
+export class SchedulerTaskHost implements TaskHost {
+  readonly xcoms = new XcomCache();
+  private readonly store: Store;
+  private readonly logs: TaskLogWriter;
+
+  constructor(store: Store, logs: TaskLogWriter) {
+    this.store = store;
+    this.logs = logs;
+  }
+
+  async xcomPull(q: { dagId: string; runId: string; taskId: string; key: string; mapIndex: number | null }): Promise<Json | undefined> {
+    if (this.xcoms.has(q.dagId, q.runId)) {
+      const single = this.xcoms.get(q.dagId, q.runId, q.taskId, q.key, false);
+      if (single !== undefined) return single;
+      const list = this.xcoms.get(q.dagId, q.runId, q.taskId, q.key, true) as Json[];
+      if (list.length > 0) return q.mapIndex != null && q.mapIndex >= 0 ? list[q.mapIndex] : list;
+    }
+    const rows = await this.store.db
+      .select({ mapIndex: xcom.mapIndex, value: xcom.value })
+      .from(xcom)
+      .where(and(eq(xcom.dagId, q.dagId), eq(xcom.runId, q.runId), eq(xcom.taskId, q.taskId), eq(xcom.key, q.key)))
+      .orderBy(asc(xcom.mapIndex));
+    if (rows.length === 0) return undefined;
+    if (rows.length === 1 && rows[0]!.mapIndex === -1) return rows[0]!.value ?? null;
+    if (q.mapIndex != null) return rows.find((r) => r.mapIndex === q.mapIndex)?.value ?? undefined;
+    return rows.map((r) => r.value ?? null);
+  }
+
+  async variableGet(key: string): Promise<string | undefined> {
+    return (await getVariable(this.store, key)) ?? undefined;
+  }
+
+  async variableSet(key: string, value: string): Promise<void> {
+    await setVariable(this.store, key, value);
+  }
+
+  async connectionGet(connId: string): Promise<ConnectionData | undefined> {
+    const c = await getConnection(this.store, connId);
+    if (!c) return undefined;
+    let extra: Record<string, Json> = {};
+    if (c.extra) {
+      try {
+        extra = JSON.parse(c.extra) as Record<string, Json>;
+      } catch {
+        extra = {};
+      }
+    }
+    return { connId: c.connId, connType: c.connType, host: c.host, schema: c.schema, login: c.login, password: c.password, port: c.port, extra };
+  }
+
+  log(key: string, lines: LogLine[]): void {
+    this.logs.append(key, lines);
+  }
+}

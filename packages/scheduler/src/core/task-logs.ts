@@ -1,0 +1,81 @@
+// Task logs on disk, one file per try in Airflow's layout:
+// <home>/logs/dag_id=D/run_id=R/task_id=T[/map_index=M]/attempt=N.log
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import type { LogLine } from "@updraft/worker";
+
+const IDLE_CLOSE_MS = 2_000;
+
+export function taskLogPath(home: string, t: { dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number }): string {
+  const safe = (s: string) => s.replace(/[/\\]/g, "_");
+  return join(
+    resolve(home), "logs", `dag_id=${safe(t.dagId)}`, `run_id=${safe(t.runId)}`, `task_id=${safe(t.taskId)}`,
+    ...(t.mapIndex >= 0 ? [`map_index=${t.mapIndex}`] : []), `attempt=${t.tryNumber}.log`,
+  );
+}
+
+export function formatLogLine(line: LogLine): string {
+  return `[${new Date(line.at).toISOString()}] ${line.level.toUpperCase()} - ${line.message}\n`;
+}
+
+interface OpenLog {
+  stream: WriteStream | null;
+  buffer: string[];
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+export class TaskLogWriter {
+  private readonly paths = new Map<string, string>();
+  private readonly open = new Map<string, OpenLog>();
+
+  /** Says where the log of the try `key` goes; called when the try is handed to an executor. */
+  register(key: string, path: string): void {
+    this.paths.set(key, path);
+  }
+
+  append(key: string, lines: LogLine[]): void {
+    const path = this.paths.get(key);
+    if (!path || lines.length === 0) return;
+    let log = this.open.get(key);
+    if (!log) {
+      const created: OpenLog = { stream: null, buffer: [], timer: null };
+      log = created;
+      this.open.set(key, created);
+      void mkdir(dirname(path), { recursive: true }).then(() => {
+        created.stream = createWriteStream(path, { flags: "a" });
+        created.stream.on("error", () => undefined);
+        if (created.buffer.length) created.stream.write(created.buffer.splice(0).join(""));
+      });
+    }
+    const text = lines.map(formatLogLine).join("");
+    if (log.stream) log.stream.write(text);
+    else log.buffer.push(text);
+    if (log.timer) clearTimeout(log.timer);
+    log.timer = setTimeout(() => this.close(key), IDLE_CLOSE_MS);
+    log.timer.unref();
+  }
+
+  private close(key: string): void {
+    const log = this.open.get(key);
+    if (!log) return;
+    if (!log.stream) {
+      // Still opening: try again shortly.
+      log.timer = setTimeout(() => this.close(key), 100);
+      log.timer.unref();
+      return;
+    }
+    this.open.delete(key);
+    this.paths.delete(key);
+    log.stream.end();
+  }
+
+  async closeAll(): Promise<void> {
+    const ends = [...this.open.values()].map((log) => {
+      if (log.timer) clearTimeout(log.timer);
+      return new Promise<void>((resolve) => (log.stream ? log.stream.end(resolve) : resolve()));
+    });
+    this.open.clear();
+    await Promise.all(ends);
+  }
+}

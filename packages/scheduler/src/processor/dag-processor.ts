@@ -1,0 +1,146 @@
+// The DAG processor: finds DAG files, bundles each, loads changed ones in isolation, and writes
+// what it learns: DAG rows, versions by content hash, bundles, and import errors. A file that
+// fails becomes an import error; every other DAG is unaffected.
+import { createHash } from "node:crypto";
+import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { and, eq, inArray, notInArray } from "drizzle-orm";
+import type { SerializedDag } from "@updraft/sdk";
+import {
+  bundle as bundleTable, dag as dagTable, dagVersion, importError, clearImportError, replaceImportError, type Store,
+} from "@updraft/store";
+import { discoverDagFiles } from "./discover.ts";
+import { bundleDagFile } from "./bundle.ts";
+import { loadDagFile } from "./load-file.ts";
+import { describeSchedule } from "../timing/schedule.ts";
+import { DagImportError } from "../errors.ts";
+
+export interface DagProcessorOptions {
+  store: Store;
+  dagsFolder: string;
+  /** Where bundles are written for local threads: `<home>/bundles/<hash>.mjs`. */
+  home: string;
+  /** Airflow's dagbag_import_timeout; default 30s. */
+  parseTimeoutMs?: number;
+  /** Whether a DAG seen for the first time starts paused; default false. */
+  pausedAtCreation?: boolean;
+}
+
+export interface FileResult {
+  file: string;
+  dagIds: string[];
+  /** False when the bundle was unchanged since the last parse and the file was not loaded again. */
+  loaded: boolean;
+  error: string | null;
+}
+
+/** The path a bundle is written to for threads that share this machine's disk. */
+export function bundlePath(home: string, hash: string): string {
+  return join(resolve(home), "bundles", `${hash}.mjs`);
+}
+
+export async function ensureBundleFile(home: string, hash: string, code: () => Promise<string> | string): Promise<string> {
+  const path = bundlePath(home, hash);
+  try {
+    await access(path);
+  } catch {
+    await mkdir(join(resolve(home), "bundles"), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, await code());
+    await rename(tmp, path);
+  }
+  return path;
+}
+
+export class DagProcessor {
+  private readonly opts: Required<DagProcessorOptions>;
+  /** file -> bundle hash and DAG ids of its last successful load. */
+  private readonly seen = new Map<string, { hash: string; dagIds: string[] }>();
+
+  constructor(opts: DagProcessorOptions) {
+    this.opts = { parseTimeoutMs: 30_000, pausedAtCreation: false, ...opts };
+  }
+
+  /** Parses every DAG file in the folder; only files whose bundle changed are loaded again. */
+  async processAll(): Promise<FileResult[]> {
+    const folder = resolve(this.opts.dagsFolder);
+    const files = await discoverDagFiles(folder);
+    const results: FileResult[] = [];
+    for (const file of files) results.push(await this.processFile(file));
+    await this.forgetMissingFiles(files.map((f) => this.fileloc(f)));
+    return results;
+  }
+
+  /** The path stored for a file: relative to the working directory when inside it. */
+  private fileloc(file: string): string {
+    const rel = relative(process.cwd(), file);
+    return rel.startsWith("..") ? resolve(file) : rel;
+  }
+
+  async processFile(file: string): Promise<FileResult> {
+    const fileloc = this.fileloc(file);
+    try {
+      const built = await bundleDagFile(file);
+      const previous = this.seen.get(fileloc);
+      if (previous?.hash === built.hash) return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
+      const path = await ensureBundleFile(this.opts.home, built.hash, () => built.code);
+      const dags = await loadDagFile({ file: fileloc, bundlePath: path, hash: built.hash }, this.opts.parseTimeoutMs);
+      if (dags.length === 0) throw new DagImportError(fileloc, "mentions @updraft/sdk but exports no dag (export default dag(...))");
+      const source = await readFile(file, "utf8");
+      await this.persist(fileloc, built.hash, built.code, source, dags);
+      this.seen.set(fileloc, { hash: built.hash, dagIds: dags.map((d) => d.id) });
+      return { file: fileloc, dagIds: dags.map((d) => d.id), loaded: true, error: null };
+    } catch (err) {
+      const message = err instanceof DagImportError ? err.message : `${fileloc}: ${err instanceof Error ? err.message : String(err)}`;
+      const stack = err instanceof DagImportError && err.cause && typeof (err.cause as { stack?: unknown }).stack === "string"
+        ? `${message}\n${(err.cause as { stack: string }).stack}` : message;
+      this.seen.delete(fileloc);
+      await replaceImportError(this.opts.store, fileloc, stack);
+      await this.opts.store.write((tx) => tx.update(dagTable).set({ hasImportErrors: true }).where(eq(dagTable.fileloc, fileloc)));
+      return { file: fileloc, dagIds: [], loaded: true, error: message };
+    }
+  }
+
+  private async persist(fileloc: string, bundleHash: string, code: string, source: string, dags: SerializedDag[]): Promise<void> {
+    const { db } = this.opts.store;
+    const ids = dags.map((d) => d.id);
+    const clash = await db.select({ dagId: dagTable.dagId, fileloc: dagTable.fileloc }).from(dagTable)
+      .where(and(inArray(dagTable.dagId, ids), eq(dagTable.isActive, true)));
+    for (const c of clash) {
+      if (c.fileloc !== fileloc && this.seenFileHas(c.fileloc, c.dagId)) {
+        throw new DagImportError(fileloc, `dag id "${c.dagId}" is already defined in ${c.fileloc}`);
+      }
+    }
+    const now = new Date();
+    await this.opts.store.write(async (tx) => {
+      await tx.insert(bundleTable).values({ hash: bundleHash, code, createdAt: now }).onConflictDoNothing();
+      for (const d of dags) {
+        const versionHash = createHash("sha256").update(bundleHash).update(JSON.stringify(d)).digest("hex");
+        const row = {
+          fileloc, isActive: true, hasImportErrors: false, lastParsedTime: now, versionHash,
+          description: d.description, tags: d.tags, scheduleInterval: describeSchedule(d.schedule),
+          timetableDescription: describeSchedule(d.schedule), maxActiveRuns: d.maxActiveRuns, maxActiveTasks: d.maxActiveTasks,
+        };
+        await tx.insert(dagTable).values({ dagId: d.id, isPaused: this.opts.pausedAtCreation, ...row })
+          .onConflictDoUpdate({ target: dagTable.dagId, set: row });
+        await tx.insert(dagVersion).values({ dagId: d.id, versionHash, bundleHash, serialized: d, source, fileloc, createdAt: now })
+          .onConflictDoNothing();
+      }
+      await tx.update(dagTable).set({ isActive: false }).where(and(eq(dagTable.fileloc, fileloc), notInArray(dagTable.dagId, ids)));
+    });
+    await clearImportError(this.opts.store, fileloc);
+  }
+
+  private seenFileHas(fileloc: string, dagId: string): boolean {
+    return this.seen.get(fileloc)?.dagIds.includes(dagId) ?? true;
+  }
+
+  /** DAGs whose file is gone are deactivated, and the file's import error removed. */
+  private async forgetMissingFiles(present: string[]): Promise<void> {
+    const { db } = this.opts.store;
+    await this.opts.store.write((tx) => tx.update(dagTable).set({ isActive: false }).where(present.length ? notInArray(dagTable.fileloc, present) : undefined));
+    for (const f of [...this.seen.keys()]) if (!present.includes(f)) this.seen.delete(f);
+    const stale = await db.select({ filename: importError.filename }).from(importError);
+    for (const s of stale) if (!present.includes(s.filename)) await clearImportError(this.opts.store, s.filename);
+  }
+}

@@ -1,0 +1,41 @@
+// Who may call the API: bearer tokens (stored as sha256 hashes, with a scope) and users for
+// HTTP Basic (stored as salted scrypt hashes).
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * What a token or user may do, from least to most: read, trigger runs, edit resources,
+ * administer; `worker` is for remote workers only.
+ */
+export const TokenScope = {
+  read: "read",
+  trigger: "trigger",
+  edit: "edit",
+  admin: "admin",
+  worker: "worker",
+} as const;
+export type TokenScope = (typeof TokenScope)[keyof typeof TokenScope];
+
+/** A bearer token. Only the sha256 of the token is stored; the token itself is shown once. */
+export const apiToken = sqliteTable("api_token", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique("api_token_token_hash_key"),
+  scope: text("scope").$type<TokenScope>().notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+});
+export type ApiToken = typeof apiToken.$inferSelect;
+export type NewApiToken = typeof apiToken.$inferInsert;
+
+/** A user for HTTP Basic auth (Airflow's `ab_user`); `role` uses the token scopes' names. */
+export const abUser = sqliteTable("ab_user", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique("ab_user_username_key"),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role").$type<TokenScope>().notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+export type AbUser = typeof abUser.$inferSelect;
+export type NewAbUser = typeof abUser.$inferInsert;
