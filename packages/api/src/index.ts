@@ -1,1 +1,2 @@
-export {};
+// @updraft/api: the HTTP API (Hono).
+export { createApiApp, type ApiOptions } from "./app.ts";

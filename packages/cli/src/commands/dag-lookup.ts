@@ -1,0 +1,19 @@
+// Finds a DAG by id after parsing the DAGs folder; when it is missing, explains why with the
+// import errors of the files that could have defined it (those that mention its id).
+import { readFile } from "node:fs/promises";
+import type { DagProcessor, FileResult } from "@updraft/scheduler";
+import { UsageError } from "../errors.ts";
+
+export async function parseAndFind(processor: DagProcessor, dagId: string, dagsFolder: string): Promise<FileResult[]> {
+  const results = await processor.processAll();
+  if (results.some((r) => r.dagIds.includes(dagId))) return results;
+  const failed = results.filter((r) => r.error);
+  const suspects: FileResult[] = [];
+  for (const f of failed) {
+    const text = await readFile(f.file, "utf8").catch(() => "");
+    if (text.includes(dagId)) suspects.push(f);
+  }
+  if (suspects.length) throw new UsageError(suspects.map((s) => `dag "${dagId}" does not load: ${s.error}`).join("\n"));
+  const others = failed.length ? `\n(files that failed to load: ${failed.map((f) => f.file).join(", ")}; see \`updraft dags list-import-errors\`)` : "";
+  throw new UsageError(`dag "${dagId}" is not defined in any file of ${dagsFolder}${others}`);
+}

@@ -1,0 +1,95 @@
+// `updraft dags test ID`: one whole run in this process, executed exactly as a scheduled run
+// (worker threads, timeouts, retries with their delays, sensors), then a summary. Exit code 0
+// when the run succeeded, 1 when it failed, 2 for bad usage or a DAG that does not load.
+import { readFile } from "node:fs/promises";
+import { and, asc, eq } from "drizzle-orm";
+import { taskInstance, xcom } from "@updraft/store";
+import { taskLogPath, type SchedulerEvent } from "@updraft/scheduler";
+import type { Json } from "@updraft/sdk";
+import type { Config } from "../config.ts";
+import { openEngine } from "../runtime.ts";
+import { RunProgress } from "../progress.ts";
+import { parseAndFind } from "./dag-lookup.ts";
+import { parseConf, parseLogicalDate } from "./parse-flags.ts";
+
+export interface DagsTestOptions {
+  logicalDate?: string;
+  conf?: string;
+  output?: string;
+}
+
+export interface TestReport {
+  dag_id: string;
+  run_id: string;
+  state: string;
+  task_instances: Array<{ task_id: string; map_index: number; state: string | null; try_number: number; return_value: Json | null }>;
+}
+
+export async function dagsTest(config: Config, dagId: string, opts: DagsTestOptions): Promise<number> {
+  const json = opts.output === "json";
+  const conf = parseConf(opts.conf);
+  const logicalDate = parseLogicalDate(opts.logicalDate);
+  const engine = await openEngine(config, { scheduleRuns: false, exclusive: false });
+  const progress = new RunProgress(process.stderr);
+  try {
+    await parseAndFind(engine.processor, dagId, config.dagsFolder);
+    await engine.executor.start();
+    engine.scheduler.onEvent((e: SchedulerEvent) => {
+      if (e.type === "task" && e.dagId === dagId) progress.update(e);
+    });
+    await engine.scheduler.start();
+    const { runId } = await engine.scheduler.triggerRun(dagId, { logicalDate, conf });
+    const state = await engine.scheduler.waitForRun(dagId, runId);
+    await engine.scheduler.flushed();
+    progress.end();
+    const report = await collectReport(engine.store, dagId, runId, state);
+    if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else printReport(report);
+    if (state !== "success") await printFailedLogs(config.home, report);
+    return state === "success" ? 0 : 1;
+  } finally {
+    progress.end();
+    await engine.close();
+  }
+}
+
+async function collectReport(store: Awaited<ReturnType<typeof openEngine>>["store"], dagId: string, runId: string, state: string): Promise<TestReport> {
+  const tis = await store.db.select().from(taskInstance)
+    .where(and(eq(taskInstance.dagId, dagId), eq(taskInstance.runId, runId)))
+    .orderBy(asc(taskInstance.taskId), asc(taskInstance.mapIndex));
+  const values = await store.db.select().from(xcom)
+    .where(and(eq(xcom.dagId, dagId), eq(xcom.runId, runId), eq(xcom.key, "return_value")));
+  const byTi = new Map(values.map((v) => [`${v.taskId}\u0000${v.mapIndex}`, v.value ?? null]));
+  return {
+    dag_id: dagId,
+    run_id: runId,
+    state,
+    task_instances: tis.map((t) => ({
+      task_id: t.taskId, map_index: t.mapIndex, state: t.state ?? null, try_number: t.tryNumber,
+      return_value: byTi.get(`${t.taskId}\u0000${t.mapIndex}`) ?? null,
+    })),
+  };
+}
+
+function printReport(r: TestReport): void {
+  const rows = r.task_instances.map((t) => [
+    t.map_index >= 0 ? `${t.task_id}[${t.map_index}]` : t.task_id, t.state ?? "none", String(t.try_number),
+    t.return_value === null ? "" : JSON.stringify(t.return_value).slice(0, 60),
+  ]);
+  const head = ["task", "state", "try", "return_value"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  console.log(fmt(head));
+  for (const row of rows) console.log(fmt(row));
+  console.log(`\ndag ${r.dag_id} run ${r.run_id}: ${r.state}`);
+}
+
+async function printFailedLogs(home: string, r: TestReport): Promise<void> {
+  for (const t of r.task_instances.filter((x) => x.state === "failed")) {
+    const path = taskLogPath(home, { dagId: r.dag_id, runId: r.run_id, taskId: t.task_id, mapIndex: t.map_index, tryNumber: t.try_number });
+    const text = await readFile(path, "utf8").catch(() => "");
+    if (!text) continue;
+    const tail = text.trimEnd().split("\n").slice(-20).join("\n");
+    process.stderr.write(`\n--- log of ${t.task_id}${t.map_index >= 0 ? `[${t.map_index}]` : ""} (try ${t.try_number}): ${path}\n${tail}\n`);
+  }
+}

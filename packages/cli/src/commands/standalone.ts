@@ -1,0 +1,63 @@
+// `updraft standalone` and `updraft scheduler`: the long-running processes. Standalone is
+// everything in one process: migrate, parse DAGs, schedule, run tasks in threads, serve HTTP.
+import { serve } from "@hono/node-server";
+import { createApiApp } from "@updraft/api";
+import type { Config } from "../config.ts";
+import { openEngine, type Engine } from "../runtime.ts";
+import { VERSION } from "../version.ts";
+
+const PARSE_INTERVAL_MS = Number(process.env.UPDRAFT_PARSE_INTERVAL_MS ?? 5_000);
+
+async function parseLoop(engine: Engine, log: (s: string) => void, signal: AbortSignal): Promise<void> {
+  const known = new Map<string, string | null>();
+  while (!signal.aborted) {
+    try {
+      for (const r of await engine.processor.processAll()) {
+        const line = r.error ?? `${r.file}: ${r.dagIds.join(", ")}`;
+        if (r.loaded && known.get(r.file) !== line) log(r.error ? `import error: ${r.error}` : `loaded ${line}`);
+        known.set(r.file, line);
+      }
+    } catch (err) {
+      log(`dag processor: ${(err as Error).message}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, PARSE_INTERVAL_MS).unref());
+  }
+}
+
+export async function runServerProcess(config: Config, withApi: boolean): Promise<number> {
+  const log = (s: string) => console.log(`[${new Date().toISOString()}] ${s}`);
+  let failed = false;
+  const engine = await openEngine(config, {
+    onError: (err) => {
+      failed = true;
+      console.error(`[${new Date().toISOString()}] scheduler stopped: ${err instanceof Error ? err.stack : String(err)}`);
+      process.kill(process.pid, "SIGTERM");
+    },
+  });
+  const stop = new AbortController();
+  await engine.executor.start();
+  const first = await engine.processor.processAll();
+  for (const r of first) log(r.error ? `import error: ${r.error}` : `loaded ${r.file}: ${r.dagIds.join(", ")}`);
+  await engine.scheduler.start();
+  void parseLoop(engine, log, stop.signal);
+  let server: ReturnType<typeof serve> | null = null;
+  if (withApi) {
+    const app = createApiApp({ store: engine.store, version: VERSION });
+    server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
+    log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1/health · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
+  } else {
+    log(`Updraft ${VERSION} scheduler · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
+  }
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+  log("shutting down: waiting for running tasks");
+  stop.abort();
+  server?.close();
+  await engine.scheduler.stop();
+  await engine.executor.stop({ graceful: true });
+  await engine.store.close();
+  return failed ? 1 : 0;
+}

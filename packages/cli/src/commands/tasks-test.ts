@@ -1,0 +1,70 @@
+// `updraft tasks test DAG_ID TASK_ID`: runs one task instance in this process, without its
+// upstream and without recording state (Airflow's `tasks test`), printing its log as it goes.
+import { and, eq } from "drizzle-orm";
+import { dag, dagVersion } from "@updraft/store";
+import { SchedulerTaskHost, TaskLogWriter, bundlePath, formatLogLine, airflowIso } from "@updraft/scheduler";
+import { runTask, type TaskHost } from "@updraft/worker";
+import type { Json } from "@updraft/sdk";
+import type { Config } from "../config.ts";
+import { openConfiguredStore } from "../runtime.ts";
+import { UsageError } from "../errors.ts";
+import { DagProcessor, manualDataInterval } from "@updraft/scheduler";
+import { parseAndFind } from "./dag-lookup.ts";
+import { parseConf, parseLogicalDate } from "./parse-flags.ts";
+
+export async function tasksTest(config: Config, dagId: string, taskId: string, opts: { logicalDate?: string; mapIndex?: string; conf?: string }): Promise<number> {
+  const logicalDate = parseLogicalDate(opts.logicalDate) ?? new Date();
+  const conf = parseConf(opts.conf);
+  const store = await openConfiguredStore(config);
+  try {
+    await parseAndFind(new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home }), dagId, config.dagsFolder);
+    const [row] = await store.db.select({ serialized: dagVersion.serialized, bundleHash: dagVersion.bundleHash }).from(dag)
+      .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash)))
+      .where(eq(dag.dagId, dagId));
+    const spec = row!.serialized.tasks.find((t) => t.id === taskId);
+    if (!spec) throw new UsageError(`dag "${dagId}" has no task "${taskId}" (tasks: ${row!.serialized.tasks.map((t) => t.id).join(", ")})`);
+    const mapIndex = opts.mapIndex === undefined ? (spec.expand ? 0 : -1) : Number(opts.mapIndex);
+    const args: Json[] = spec.args.map((a) => {
+      if (a.kind === "literal") return a.value;
+      console.error(`note: the output of upstream task "${a.taskId}" is not available in tasks test; passing null`);
+      return null;
+    });
+    if (spec.expand) {
+      const src = spec.expand.source;
+      args[spec.expand.argIndex] = src.kind === "literal" && Array.isArray(src.value) ? (src.value[mapIndex] ?? null) : null;
+    }
+    const interval = manualDataInterval(row!.serialized.schedule, logicalDate, row!.serialized.timezone);
+    const inner = new SchedulerTaskHost(store, new TaskLogWriter());
+    const host: TaskHost = {
+      xcomPull: (q) => inner.xcomPull(q),
+      variableGet: (k) => inner.variableGet(k),
+      variableSet: (k, v) => inner.variableSet(k, v),
+      connectionGet: (id) => inner.connectionGet(id),
+      log: (_key, lines) => lines.forEach((l) => process.stdout.write(formatLogLine(l))),
+    };
+    const outcome = await runTask({
+      v: 1, key: `${dagId}/test/${taskId}/${mapIndex}/1`, dagId, runId: `manual__${airflowIso(logicalDate)}`, taskId, mapIndex, tryNumber: 1,
+      bundle: { hash: row!.bundleHash!, path: bundlePath(config.home, row!.bundleHash!) }, args,
+      logicalDate: logicalDate.toISOString(), dataIntervalStart: interval.start.toISOString(), dataIntervalEnd: interval.end.toISOString(),
+      params: { ...row!.serialized.params, ...conf }, conf, runType: "manual", queue: spec.queue, executionTimeoutMs: spec.executionTimeoutMs, sensorStartedAt: null,
+    }, host, spec.executionTimeoutMs ? AbortSignal.timeout(spec.executionTimeoutMs) : new AbortController().signal);
+    switch (outcome.status) {
+      case "success":
+        console.log(`task ${taskId}: success${outcome.value === undefined ? "" : `, return_value = ${JSON.stringify(outcome.value)}`}`);
+        return 0;
+      case "skipped":
+        console.log(`task ${taskId}: skipped (${outcome.reason})`);
+        return 0;
+      case "reschedule":
+        console.log(`task ${taskId}: sensor not done; would poke again at ${new Date(outcome.nextPokeAt).toISOString()}`);
+        return 0;
+      case "failed":
+        console.error(`task ${taskId}: failed: ${outcome.error.name}: ${outcome.error.message}`);
+        return 1;
+      default:
+        return outcome satisfies never;
+    }
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,19 @@
+// The entry module of the threads executor's worker threads: each job is one try, run by the
+// worker runtime's `runTask` with the host proxy the pool handed over at spawn (adapted by
+// thread-host.ts) and the job's own AbortSignal, aborted on time-out or cancel.
+import type { Remote } from "comlink";
+import { runTask, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
+import { serveThread } from "./thread-runtime.ts";
+import { threadHost } from "./thread-host.ts";
+
+let adapted: { remote: Remote<TaskHost>; host: TaskHost; settled: () => Promise<void> } | null = null;
+
+serveThread<TaskAssignment, TaskOutcome, TaskHost>({
+  async run(assignment, { signal, host: remote }) {
+    if (adapted?.remote !== remote) adapted = { remote, ...threadHost(remote) };
+    const outcome = await runTask(assignment, adapted.host, signal);
+    // The outcome must not overtake the try's last log lines (see threadHost).
+    await adapted.settled();
+    return outcome;
+  },
+});

@@ -1,0 +1,130 @@
+// The threads executor: runs tries in worker threads of this process, through the adaptive
+// ThreadPool, each thread running `runTask` (thread-main.ts). Time-outs abort the try's signal
+// and terminate its thread if it does not stop; threads that crash are replaced.
+import { availableParallelism, hostname } from "node:os";
+import type { TaskAssignment, TaskHost, TaskOutcome } from "@updraft/worker";
+import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
+import { DuplicateTryError, ExecutorNotRunningError, JobCancelledError } from "../errors.ts";
+import { fromPoolError, stopped } from "../outcomes.ts";
+import { ThreadPool } from "./thread-pool.ts";
+
+export interface ThreadsExecutorOptions {
+  /** What running tries may ask of the scheduler: XComs, variables, connections, logs. */
+  host: TaskHost;
+  /** Default 1. */
+  minThreads?: number;
+  /** Default max(2, cores × 2). */
+  maxThreads?: number;
+  /** A thread idle this long retires, down to minThreads. Default 10s. */
+  idleTimeoutMs?: number;
+  /** How long a try may take to stop after its signal is aborted before its thread is terminated. Default 2s. */
+  timeoutGraceMs?: number;
+  /** Recycle a thread whose heap passes this after a try. Default: never. */
+  memoryLimitMb?: number;
+  /** Recycle a thread after this many tries. Default: never. */
+  maxJobsPerThread?: number;
+  /** Tries one thread runs at once. Default 1. */
+  concurrencyPerThread?: number;
+  /** The thread entry module. Default: thread-main.ts (runTask from @updraft/worker). */
+  entry?: URL;
+}
+
+const State = { idle: "not started", running: "running", stopping: "stopping", stopped: "stopped" } as const;
+type State = (typeof State)[keyof typeof State];
+
+/**
+ * Runs tries in a pool of worker threads that grows with the queue and shrinks when idle.
+ *
+ * @example
+ * const executor = new ThreadsExecutor({ host, maxThreads: 4 });
+ * executor.onEvent((e) => console.log(e));
+ * await executor.start();
+ * executor.submit(assignment); // "started" with worker "myhost/thread-1", then "finished"
+ * await executor.stop({ graceful: true });
+ */
+export class ThreadsExecutor implements Executor {
+  readonly name = "threads";
+  readonly #pool: ThreadPool<TaskAssignment, TaskOutcome>;
+  readonly #events = new EventHub<ExecutorEvent>();
+  /** Tries accepted and not finished; a key in `#cancelled` was cancelled by the scheduler. */
+  readonly #tries = new Map<string, TaskAssignment>();
+  readonly #cancelled = new Set<string>();
+  readonly #hostname = hostname();
+  #state: State = State.idle;
+
+  constructor(options: ThreadsExecutorOptions) {
+    this.#pool = new ThreadPool<TaskAssignment, TaskOutcome>({
+      entry: options.entry ?? new URL("./thread-main.ts", import.meta.url),
+      host: options.host,
+      minThreads: options.minThreads ?? 1,
+      maxThreads: options.maxThreads ?? Math.max(2, availableParallelism() * 2),
+      graceMs: options.timeoutGraceMs ?? 2_000,
+      concurrencyPerThread: options.concurrencyPerThread ?? 1,
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
+      ...(options.maxJobsPerThread !== undefined ? { maxJobsPerThread: options.maxJobsPerThread } : {}),
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== State.idle) return;
+    this.#state = State.running;
+    await this.#pool.start();
+  }
+
+  submit(assignment: TaskAssignment): void {
+    const { key } = assignment;
+    if (this.#state !== State.running) throw new ExecutorNotRunningError(this.name, this.#state, key);
+    if (this.#tries.has(key)) throw new DuplicateTryError(this.name, key);
+    this.#tries.set(key, assignment);
+    this.#pool
+      .run(assignment, {
+        key,
+        timeoutMs: assignment.executionTimeoutMs,
+        onStart: ({ thread, at }) => this.#events.emit({ type: "started", key, at, worker: `${this.#hostname}/${thread}` }),
+      })
+      .then(
+        (outcome) => this.#finish(key, outcome),
+        (err: unknown) => this.#finish(key, this.#failure(assignment, err)),
+      );
+  }
+
+  cancel(key: string, reason: string): void {
+    if (!this.#tries.has(key)) return;
+    this.#cancelled.add(key);
+    this.#pool.cancel(key, reason);
+  }
+
+  onEvent(listener: (event: ExecutorEvent) => void): () => void {
+    return this.#events.on(listener);
+  }
+
+  stats(): ExecutorStats {
+    const s = this.#pool.stats();
+    return { running: s.running, queued: s.queued, capacity: s.capacity, threads: s.threads };
+  }
+
+  /** The pool's own view: thread names, states, jobs run, heap — for health pages and tests. */
+  threads(): ReturnType<ThreadPool<TaskAssignment, TaskOutcome>["threads"]> {
+    return this.#pool.threads();
+  }
+
+  async stop(opts: { graceful?: boolean } = {}): Promise<void> {
+    if (this.#state === State.stopped) return;
+    this.#state = State.stopping;
+    await this.#pool.close({ graceful: opts.graceful ?? true });
+    this.#state = State.stopped;
+  }
+
+  #failure(a: TaskAssignment, err: unknown): TaskOutcome {
+    // A try aborted by stop() rather than by the scheduler's cancel did nothing wrong: retryable.
+    if (err instanceof JobCancelledError && !this.#cancelled.has(a.key)) return stopped(a, this.name, err.started);
+    return fromPoolError(a, err);
+  }
+
+  #finish(key: string, outcome: TaskOutcome): void {
+    this.#tries.delete(key);
+    this.#cancelled.delete(key);
+    this.#events.emit({ type: "finished", key, outcome, at: Date.now() });
+  }
+}
