@@ -2,11 +2,15 @@
 // Work that must follow a change (handing a task to an executor) is queued behind it with
 // `afterCommit`, so nothing is acted on before it is durable, and a burst of changes costs one
 // transaction instead of one each.
-import type { InStatement } from "@libsql/client";
 import type { Store } from "@updraft/store";
+import { compileOps, type RowOp } from "./persist.ts";
 
 export interface GroupCommitStats {
+  /** Transactions committed. */
   batches: number;
+  /** Row operations written (before coalescing). */
+  operations: number;
+  /** SQL statements executed. */
   statements: number;
 }
 
@@ -14,20 +18,20 @@ export class GroupCommitWriter {
   private readonly store: Store;
   private readonly maxBatch: number;
   private readonly onError: (err: unknown) => void;
-  private pending: InStatement[] = [];
+  private pending: RowOp[] = [];
   private callbacks: Array<() => void> = [];
   private running = false;
   private idleWaiters: Array<() => void> = [];
-  readonly stats: GroupCommitStats = { batches: 0, statements: 0 };
+  readonly stats: GroupCommitStats = { batches: 0, operations: 0, statements: 0 };
 
   constructor(store: Store, opts: { maxBatch?: number; onError: (err: unknown) => void }) {
     this.store = store;
-    this.maxBatch = opts.maxBatch ?? 4_000;
+    this.maxBatch = opts.maxBatch ?? 20_000;
     this.onError = opts.onError;
   }
 
-  write(...statements: InStatement[]): void {
-    for (const s of statements) this.pending.push(s);
+  write(...ops: RowOp[]): void {
+    for (const op of ops) this.pending.push(op);
     this.kick();
   }
 
@@ -64,9 +68,11 @@ export class GroupCommitWriter {
         // nothing else is still pending; otherwise they wait for the next batch.
         const cbs = this.pending.length === 0 ? this.callbacks.splice(0) : [];
         if (batch.length > 0) {
-          await this.store.batch(batch);
+          const statements = compileOps(batch);
+          await this.store.batch(statements);
           this.stats.batches++;
-          this.stats.statements += batch.length;
+          this.stats.operations += batch.length;
+          this.stats.statements += statements.length;
         }
         for (const cb of cbs) cb();
       }

@@ -9,7 +9,7 @@ import { manualDataInterval, nextDataInterval, isDue, type DataInterval } from "
 import { SchedulerRequestError } from "../errors.ts";
 import { buildTaskGroups, newTaskInstance, track, type RunModel, type TaskInstanceModel } from "./run-model.ts";
 import type { DagEntry, DagRegistry } from "./dag-registry.ts";
-import { historyRow, tiRow } from "./persist.ts";
+import { compileOps, historyRow, tiRow, type RowOp } from "./persist.ts";
 import type { XcomCache } from "./task-host.ts";
 
 export interface TriggerOptions {
@@ -66,6 +66,7 @@ export class RunRepository {
       startDate: opts.startRunning ? now : null, endDate: null,
       conf, params: { ...dag.params, ...conf }, version: entry.version, tasks: buildTaskGroups(dag), unfinished: 0,
     };
+    const rows: RowOp[] = [];
     const statements: InStatement[] = [{
       sql: `INSERT INTO dag_run (dag_id, run_id, run_type, state, start_date, logical_date, data_interval_start, data_interval_end, queued_at, conf, external_trigger, dag_version_id, note, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -74,8 +75,9 @@ export class RunRepository {
     for (const group of run.tasks.values()) {
       const ti = newTaskInstance(group.spec, -1);
       track(run, group, ti);
-      statements.push(tiRow(run, group, ti, null));
+      rows.push(tiRow(run, group, ti, null));
     }
+    statements.push(...compileOps(rows));
     try {
       const [inserted] = await this.store.batch(statements);
       run.id = Number(inserted!.rows[0]!.id);
@@ -143,7 +145,7 @@ export class RunRepository {
         tasks: buildTaskGroups(dag), unfinished: 0,
       };
       const tis = await this.store.db.select().from(taskInstance).where(and(eq(taskInstance.dagId, row.dagId), eq(taskInstance.runId, row.runId)));
-      const repairs: InStatement[] = [];
+      const repairs: RowOp[] = [];
       for (const t of tis) {
         const group = run.tasks.get(t.taskId);
         if (!group) continue;
@@ -171,7 +173,7 @@ export class RunRepository {
           repairs.push(tiRow(run, group, ti, null));
         }
       }
-      if (repairs.length) await this.store.batch(repairs);
+      if (repairs.length) await this.store.batch(compileOps(repairs));
       await this.loadXcoms(run);
       for (const group of run.tasks.values()) {
         if (group.spec.expand && !group.tis.has(-1)) {
