@@ -53,7 +53,7 @@ export interface SensorOptions extends TaskOptions {
 }
 
 /** What a poke returns: done or not, optionally with a value that becomes the XCom. */
-export type PokeResult = boolean | { done: boolean; value?: Json };
+export type PokeResult<T extends Json = Json> = boolean | { done: boolean; value?: T };
 
 /**
  * A task that calls `poke` until it reports done, or fails (or skips, with `softFail`) at `timeout`.
@@ -61,7 +61,7 @@ export type PokeResult = boolean | { done: boolean; value?: Json };
  * const ready = sensor("wait_for_file", { pokeInterval: "30s", timeout: "1h", mode: "reschedule" },
  *   async (ctx) => exists(`/data/${ctx.ds}.csv`));
  */
-export function sensor(id: string, options: SensorOptions, poke: (ctx: TaskContext) => PokeResult | Promise<PokeResult>): Output<Json> {
+export function sensor<T extends Json = Json>(id: string, options: SensorOptions, poke: (ctx: TaskContext) => PokeResult<T> | Promise<PokeResult<T>>): Output<T> {
   const { pokeInterval, timeout, mode, softFail, exponentialBackoff, ...taskOptions } = options ?? {};
   const { id: taskId, options: parsed } = splitIdAndOptions({ id, ...taskOptions }, "sensor()");
   const builder = currentBuilder(`sensor "${taskId}"`);

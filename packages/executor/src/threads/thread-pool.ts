@@ -59,7 +59,7 @@ export class ThreadPool<P, R> {
     });
   }
 
-  /** Starts `minThreads` threads and waits until they serve; fails if the entry does not load. */
+  /** Starts `minThreads` threads and waits until they serve; if the entry does not load, closes the pool and fails. */
   async start(): Promise<void> {
     // The pool's clock: retire idle threads, and re-decide placement and size while nothing else
     // happens (a long job makes no events, yet jobs may wait behind it).
@@ -73,6 +73,7 @@ export class ThreadPool<P, R> {
       await Promise.all(threads.map((t) => t.ready));
     } catch (err) {
       const failed = threads.find((t) => t.state === ThreadState.exited) ?? threads[0]!;
+      await this.close({ graceful: false }); // a broken entry is fatal: no respawning
       throw new ThreadStartError(failed.name, this.#o.entry.href, (err as Error).message, { cause: err });
     }
   }

@@ -69,7 +69,12 @@ export class ThreadsExecutor implements Executor {
   async start(): Promise<void> {
     if (this.#state !== State.idle) return;
     this.#state = State.running;
-    await this.#pool.start();
+    try {
+      await this.#pool.start();
+    } catch (err) {
+      this.#state = State.stopped; // the pool closed itself: its entry does not load
+      throw err;
+    }
   }
 
   submit(assignment: TaskAssignment): void {
