@@ -6,6 +6,9 @@ import type { Config } from "../config.ts";
 import { openEngine, type Engine } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 
+/** Task states worth a line in the server log; successes are summed up by their run's line. */
+const NOTEWORTHY = new Set(["failed", "up_for_retry", "upstream_failed"]);
+
 const PARSE_INTERVAL_MS = Number(process.env.UPDRAFT_PARSE_INTERVAL_MS ?? 5_000);
 
 async function parseLoop(engine: Engine, log: (s: string) => void, signal: AbortSignal): Promise<void> {
@@ -38,6 +41,12 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   await engine.executor.start();
   const first = await engine.processor.processAll();
   for (const r of first) log(r.error ? `import error: ${r.error}` : `loaded ${r.file}: ${r.dagIds.join(", ")}`);
+  engine.scheduler.onEvent((e) => {
+    if (e.type === "run") log(`run ${e.dagId} ${e.runId}: ${e.state}`);
+    else if (e.type === "task" && NOTEWORTHY.has(e.state)) {
+      log(`task ${e.dagId}.${e.taskId}${e.mapIndex >= 0 ? `[${e.mapIndex}]` : ""} (${e.runId}, try ${e.tryNumber}): ${e.state}`);
+    }
+  });
   await engine.scheduler.start();
   void parseLoop(engine, log, stop.signal);
   let server: ReturnType<typeof serve> | null = null;
