@@ -12,6 +12,8 @@ let hooksInstalled = false;
 export function installUpdraftResolver(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
+  // Bundles carry inline source maps: stack traces then name the DAG file and line.
+  process.setSourceMapsEnabled(true);
   registerHooks({
     resolve(specifier, context, nextResolve) {
       if (specifier.startsWith("@updraft/")) return nextResolve(specifier, { ...context, parentURL: import.meta.url });

@@ -89,6 +89,8 @@ export async function runTask(a: TaskAssignment, host: TaskHost, signal: AbortSi
   try {
     return await withTaskLog(log, async () => {
       const dag = await loadDag(a.bundle.hash, a.bundle.path ?? "", a.dagId);
+      // Cancelled or timed out while the bundle loaded: the task must not start at all.
+      signal.throwIfAborted();
       return execute(dag.task(a.taskId), a, host, log, signal);
     });
   } catch (err) {

@@ -9,14 +9,13 @@ export interface ReadyItem {
 
 export class ReadyQueue<T extends ReadyItem> {
   private readonly heap: T[] = [];
-  private seq = 0;
 
   get size(): number {
     return this.heap.length;
   }
 
-  nextSeq(): number {
-    return this.seq++;
+  peek(): T | undefined {
+    return this.heap[0];
   }
 
   push(item: T): void {

@@ -21,7 +21,7 @@ import {
 } from "./run-model.ts";
 import { preciseNow, type SchedulerEvent } from "./scheduler-events.ts";
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
-import { DagRegistry, type DagEntry } from "./dag-registry.ts";
+import { DagRegistry } from "./dag-registry.ts";
 import { SchedulerJob } from "./scheduler-job.ts";
 
 export interface SchedulerOptions {
@@ -58,7 +58,9 @@ export class Scheduler {
   private readonly opts: Required<Omit<SchedulerOptions, "onError">> & Pick<SchedulerOptions, "onError">;
   private readonly writer: GroupCommitWriter;
   private readonly timers = new TimerQueue();
-  private readonly ready = new ReadyQueue<ReadyEntry>();
+  /** Ready instances by pool and DAG, so a full pool or a DAG at maxActiveTasks blocks only its own queue. */
+  private readonly ready = new Map<string, ReadyQueue<ReadyEntry>>();
+  private readySeq = 0;
   private readonly runs = new Map<number, RunModel>();
   private readonly inflight = new Map<string, InFlight>();
   private readonly activeTasksByDag = new Map<string, number>();
@@ -98,7 +100,7 @@ export class Scheduler {
     await this.registry.refresh();
     this.offExecutor = this.opts.executor.onEvent((e) => this.guard(() => this.onExecutorEvent(e)));
     if (this.opts.exclusive) for (const run of await this.repo.loadActiveRuns(this.registry)) this.adopt(run);
-    for (const entry of this.registry.entries()) this.scheduleDag(entry);
+    for (const entry of this.registry.entries()) this.scheduleDag(entry.dagId);
     this.sweepTimer = setInterval(() => void this.sweep(), this.opts.sweepMs);
     this.sweepTimer.unref();
     this.dispatch();
@@ -210,8 +212,7 @@ export class Scheduler {
       this.runWaiters.delete(k);
     });
     this.activateQueued(run.dagId);
-    const entry = this.registry.get(run.dagId);
-    if (entry) this.scheduleDag(entry);
+    this.scheduleDag(run.dagId);
   }
 
   private timeOutRun(run: RunModel): void {
@@ -333,7 +334,10 @@ export class Scheduler {
   }
 
   private enqueueReady(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
-    this.ready.push({ run, group, ti, priority: group.spec.priorityWeight, logicalDate: run.logicalDate, seq: this.ready.nextSeq() });
+    const k = `${group.spec.pool}\u0000${run.dagId}`;
+    let queue = this.ready.get(k);
+    if (!queue) this.ready.set(k, (queue = new ReadyQueue<ReadyEntry>()));
+    queue.push({ run, group, ti, priority: group.spec.priorityWeight, logicalDate: run.logicalDate, seq: this.readySeq++ });
     this.dispatchSoon();
   }
 
@@ -356,37 +360,60 @@ export class Scheduler {
     });
   }
 
-  /** Hands ready instances to the executor while it, their pool and their DAG have room. */
+  /**
+   * Hands ready instances to the executor, highest priority first across the queues whose pool
+   * has a free slot and whose DAG is below maxActiveTasks and not paused.
+   */
   private dispatch(): void {
     if (this.stopped) return;
     const stats = this.opts.executor.stats();
     const limit = stats.capacity + Math.max(this.opts.prefetch, stats.capacity);
-    const blocked: ReadyEntry[] = [];
-    while (this.ready.size > 0 && this.inflight.size < limit) {
-      const item = this.ready.pop()!;
-      const { run, group, ti } = item;
-      if (ti.state !== "scheduled" || run.state !== "running" || !this.runs.has(run.id)) continue;
-      const entry = this.registry.get(run.dagId);
-      if (entry?.isPaused) {
-        blocked.push(item);
-        continue;
+    while (this.inflight.size < limit) {
+      let best: ReadyQueue<ReadyEntry> | null = null;
+      let bestItem: ReadyEntry | null = null;
+      for (const [k, queue] of this.ready) {
+        const head = this.liveHead(queue);
+        if (!head) {
+          this.ready.delete(k);
+          continue;
+        }
+        if (!this.hasRoom(head)) continue;
+        if (!bestItem || head.priority > bestItem.priority || (head.priority === bestItem.priority && (head.logicalDate < bestItem.logicalDate || (head.logicalDate === bestItem.logicalDate && head.seq < bestItem.seq)))) {
+          best = queue;
+          bestItem = head;
+        }
       }
-      const pool = this.pools.get(group.spec.pool);
-      if (!pool) {
+      if (!best || !bestItem) return;
+      best.pop();
+      const { run, group, ti } = bestItem;
+      if (!this.pools.has(group.spec.pool)) {
         ti.endDate = Date.now();
         this.setState(run, group, ti, "failed");
         this.writer.write(historyRow(run, group, ti, { name: "PoolNotFoundError", message: `task "${group.spec.id}" uses pool "${group.spec.pool}", which does not exist` }));
         this.afterFinish(run, group);
         continue;
       }
-      const active = this.activeTasksByDag.get(run.dagId) ?? 0;
-      if ((pool.slots >= 0 && pool.occupied + group.spec.poolSlots > pool.slots) || active >= run.version.serialized.maxActiveTasks) {
-        blocked.push(item);
-        continue;
-      }
       this.queueTry(run, group, ti);
     }
-    for (const b of blocked) this.ready.push(b);
+  }
+
+  /** The queue's first entry still waiting to run, dropping entries that went stale. */
+  private liveHead(queue: ReadyQueue<ReadyEntry>): ReadyEntry | undefined {
+    for (;;) {
+      const head = queue.peek();
+      if (!head) return undefined;
+      if (head.ti.state === "scheduled" && head.run.state === "running" && this.runs.has(head.run.id)) return head;
+      queue.pop();
+    }
+  }
+
+  private hasRoom(item: ReadyEntry): boolean {
+    const { run, group } = item;
+    if (this.registry.get(run.dagId)?.isPaused) return false;
+    if ((this.activeTasksByDag.get(run.dagId) ?? 0) >= run.version.serialized.maxActiveTasks) return false;
+    const pool = this.pools.get(group.spec.pool);
+    if (!pool) return true; // dispatch fails it with a clear error
+    return pool.slots < 0 || pool.occupied + group.spec.poolSlots <= pool.slots;
   }
 
   private queueTry(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
@@ -400,8 +427,8 @@ export class Scheduler {
     this.inflight.set(key, { run, group, ti });
     this.activeTasksByDag.set(run.dagId, (this.activeTasksByDag.get(run.dagId) ?? 0) + 1);
     this.pools.get(group.spec.pool)!.occupied += group.spec.poolSlots;
-    this.setState(run, group, ti, "queued");
     this.opts.logs.register(key, taskLogPath(this.opts.home, { dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber }));
+    this.setState(run, group, ti, "queued");
     const assignment = this.assignment(run, group, ti, key);
     this.writer.afterCommit(() => {
       if (ti.key === key && !this.stopped) this.opts.executor.submit(assignment);
@@ -454,7 +481,8 @@ export class Scheduler {
       case "finished":
         this.releaseSlot(run, group, ti);
         ti.key = null;
-        this.finishTry(run, group, ti, e.outcome);
+        this.finishTry(run, group, ti, e.outcome, e.key);
+        this.opts.logs.release(e.key);
         this.dispatchSoon();
         return;
       default:
@@ -462,7 +490,7 @@ export class Scheduler {
     }
   }
 
-  private finishTry(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, outcome: TaskOutcome): void {
+  private finishTry(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, outcome: TaskOutcome, key: string): void {
     const now = Date.now();
     ti.startDate ??= now;
     ti.endDate = now;
@@ -495,6 +523,10 @@ export class Scheduler {
         const tried = { ...ti, state: "failed" as const };
         this.writer.write(historyRow(run, group, tried, outcome.error));
         if (retry) this.timers.at(ti.nextRetryAt!, () => this.guard(() => this.wake(run, group, ti, "up_for_retry")));
+        this.opts.logs.append(key, [{
+          at: now, level: "error",
+          message: `${outcome.error.name}: ${outcome.error.message}. Marking task as ${next.toUpperCase()}${retry ? `; try ${ti.tryNumber + 1} of ${ti.maxTries + 1} at ${new Date(ti.nextRetryAt!).toISOString()}` : ""}`,
+        }]);
         break;
       }
       case "reschedule":
@@ -541,20 +573,36 @@ export class Scheduler {
 
   // ---- schedules, sweep, pools ------------------------------------------------------------
 
-  /** Creates the DAG's due scheduled runs (bounded by maxActiveRuns) and arms a timer for the next. */
-  private scheduleDag(entry: DagEntry): void {
+  private readonly scheduling = new Map<string, "busy" | "again">();
+
+  /**
+   * Creates the DAG's due scheduled runs (bounded by maxActiveRuns) and arms a timer for the
+   * next one. One pass per DAG at a time; a call during a pass asks for another pass after it.
+   */
+  private scheduleDag(dagId: string): void {
     if (!this.opts.scheduleRuns || this.stopped) return;
-    void this.repo.createDueRuns(entry, () => this.activeOrQueuedCount(entry.dagId), new Date()).then(
+    if (this.scheduling.has(dagId)) {
+      this.scheduling.set(dagId, "again");
+      return;
+    }
+    const entry = this.registry.get(dagId);
+    if (!entry) return;
+    this.scheduling.set(dagId, "busy");
+    void this.repo.createDueRuns(entry, () => this.activeOrQueuedCount(dagId), new Date()).then(
       ({ created, nextDueAt }) => {
         for (const run of created) this.adopt(run);
         if (nextDueAt != null && entry.timerAt !== nextDueAt) {
           entry.timerAt = nextDueAt;
           this.timers.at(nextDueAt, () => {
-            entry.timerAt = null;
-            this.scheduleDag(entry);
+            const current = this.registry.get(dagId);
+            if (current) current.timerAt = null;
+            this.scheduleDag(dagId);
           });
         }
         if (created.length) this.dispatch();
+        const again = this.scheduling.get(dagId) === "again";
+        this.scheduling.delete(dagId);
+        if (again) this.scheduleDag(dagId);
       },
       (err: unknown) => this.fail(err),
     );
@@ -585,7 +633,7 @@ export class Scheduler {
       await this.loadPools();
       const changed = await this.registry.refresh();
       for (const entry of changed) {
-        this.scheduleDag(entry);
+        this.scheduleDag(entry.dagId);
         this.activateQueued(entry.dagId);
       }
       if (changed.length) this.emit({ type: "dags", at: Date.now() });

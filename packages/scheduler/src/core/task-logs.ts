@@ -56,6 +56,12 @@ export class TaskLogWriter {
     log.timer.unref();
   }
 
+  /** The try ended: close its file once written, and forget it. */
+  release(key: string): void {
+    if (this.open.has(key)) this.close(key);
+    else this.paths.delete(key);
+  }
+
   private close(key: string): void {
     const log = this.open.get(key);
     if (!log) return;
@@ -65,6 +71,7 @@ export class TaskLogWriter {
       log.timer.unref();
       return;
     }
+    if (log.timer) clearTimeout(log.timer);
     this.open.delete(key);
     this.paths.delete(key);
     log.stream.end();

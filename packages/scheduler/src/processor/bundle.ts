@@ -1,6 +1,7 @@
 // Builds a DAG file's bundle with esbuild: the file with its imports in one ES module, with
 // `@updraft/*` left external (the runtime provides it), keyed by the hash of its content.
 import { createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { DagImportError } from "../errors.ts";
 
@@ -28,6 +29,8 @@ export async function bundleDagFile(file: string): Promise<DagBundle> {
       metafile: true,
       sourcemap: "inline",
       sourcesContent: false,
+      // Stack traces then name the DAG file where it was parsed, wherever the bundle is loaded.
+      sourceRoot: `${pathToFileURL(process.cwd()).href}/`,
       logLevel: "silent",
       banner: { js: BANNER },
     });

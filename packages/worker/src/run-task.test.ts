@@ -1,0 +1,152 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Json } from "@updraft/sdk";
+import { runTask } from "./run-task.ts";
+import type { ConnectionData, LogLine, TaskAssignment, TaskHost } from "./protocol.ts";
+
+// A DAG file as the DAG processor would bundle it. (It sits inside the package: vitest's module
+// runner, unlike Node's loader, ignores the runtime's resolve hook; the end-to-end suites cover
+// bundles that live outside the project.)
+const DAG_SOURCE = `
+import { dag, task, shell, sensor, branch, SkipTask, FailTask } from "@updraft/sdk";
+let pokes = 0;
+export default dag({ id: "rt", params: { who: "world" } }, () => {
+  task("add", (ctx, a, b) => a + b)(1, 2);
+  task("push", (ctx) => { ctx.xcom.push("extra", { n: 1 }); return "ok"; })();
+  task("skip", () => { throw new SkipTask("nothing to do"); })();
+  task("fail_hard", () => { throw new FailTask("bad input"); })();
+  task("boom", () => { throw new Error("kaput"); })();
+  task("not_json", () => 10n)();
+  task("chatty", async (ctx) => {
+    const pw = (await ctx.connections.get("db")).password;
+    console.log("connecting with", pw);
+    ctx.log.warn("token is", await ctx.variables.get("api_token"));
+    return "done";
+  })();
+  task("wait_abort", (ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))))();
+  shell("echo", { command: "echo first; echo 'hello {{ params.who }} {{ ds_nodash }} {{ var.value.greeting }} {{ xcom(\\"push\\") }}'" });
+  shell("env", { command: "echo $WHERE", env: { WHERE: "in {{ ds }}" } });
+  shell("skip99", { command: "exit 99" });
+  shell("exit3", { command: "echo oops >&2; exit 3" });
+  shell("undefined_name", { command: "echo {{ nope }}" });
+  sensor("poker", { pokeInterval: "10ms", timeout: "5s" }, () => (++pokes >= 3 ? { done: true, value: pokes } : false));
+  sensor("never", { pokeInterval: "10ms", timeout: "50ms" }, () => false);
+  sensor("never_soft", { pokeInterval: "10ms", timeout: "50ms", softFail: true }, () => false);
+  sensor("later", { pokeInterval: "1m", timeout: "1h", mode: "reschedule" }, () => false);
+  const pick = branch("pick", () => "left");
+  const wrong = branch("wrong", () => "nowhere");
+  const left = task("left", () => 1);
+  const right = task("right", () => 2);
+  const p = pick(); left().after(p); right().after(p);
+  const w = wrong(); task("only", () => 3)().after(w);
+});
+`;
+
+let dir = "";
+let bundle = "";
+beforeAll(async () => {
+  dir = await mkdtemp(join(import.meta.dirname, ".tmp-runtime-"));
+  bundle = join(dir, "rt.mjs");
+  await writeFile(bundle, DAG_SOURCE);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A host backed by plain maps: what a test can assert on. */
+function recordingHost(): TaskHost & { lines: LogLine[] } {
+  const variables = new Map([["greeting", "hi"], ["api_token", "s3cr3t-token"]]);
+  const connections = new Map<string, ConnectionData>([["db", { connId: "db", connType: "postgres", host: "db.local", schema: null, login: "u", password: "hunter22", port: 5432, extra: {} }]]);
+  const xcoms = new Map<string, Json>([["push", "ok"]]);
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    xcomPull: async (q) => xcoms.get(q.taskId),
+    variableGet: async (k) => variables.get(k),
+    variableSet: async (k, v) => void variables.set(k, v),
+    connectionGet: async (id) => connections.get(id),
+    log: (_key, l) => void lines.push(...l),
+  };
+}
+
+function assignment(taskId: string, args: Json[] = []): TaskAssignment {
+  return {
+    v: 1, key: `rt/r/${taskId}/-1/1`, dagId: "rt", runId: "manual__x", taskId, mapIndex: -1, tryNumber: 1,
+    bundle: { hash: "h1", path: bundle }, args, logicalDate: "2026-03-01T00:00:00.000Z",
+    dataIntervalStart: "2026-03-01T00:00:00.000Z", dataIntervalEnd: "2026-03-01T00:00:00.000Z",
+    params: { who: "world" }, conf: {}, runType: "manual", queue: "default", executionTimeoutMs: null, sensorStartedAt: null,
+  };
+}
+
+const run = (taskId: string, args: Json[] = [], host = recordingHost(), signal = new AbortController().signal) => runTask(assignment(taskId, args), host, signal);
+
+describe("runTask", () => {
+  it("calls the task with its arguments and returns its value and pushed XComs", async () => {
+    expect(await run("add", [1, 2])).toEqual({ status: "success", value: 3, pushed: {} });
+    expect(await run("push")).toEqual({ status: "success", value: "ok", pushed: { extra: { n: 1 } } });
+  });
+
+  it("turns SkipTask into skipped, FailTask into a failure without retry, other errors into a retryable failure", async () => {
+    expect(await run("skip")).toMatchObject({ status: "skipped", reason: "nothing to do" });
+    expect(await run("fail_hard")).toMatchObject({ status: "failed", retryable: false, error: { name: "FailTask", message: "bad input" } });
+    expect(await run("boom")).toMatchObject({ status: "failed", retryable: true, error: { name: "Error", message: "kaput" } });
+    expect(await run("not_json")).toMatchObject({ status: "failed", error: { message: expect.stringContaining('task "not_json" returned a value that cannot be stored as JSON') } });
+  });
+
+  it("routes console output into the task log and masks passwords and sensitive variables", async () => {
+    const host = recordingHost();
+    expect(await run("chatty", [], host)).toMatchObject({ status: "success" });
+    const text = host.lines.map((l) => l.message).join("\n");
+    expect(text).toContain("connecting with ***");
+    expect(text).toContain("token is ***");
+    expect(text).not.toContain("hunter22");
+    expect(text).not.toContain("s3cr3t-token");
+  });
+
+  it("ends with the abort reason when the signal fires", async () => {
+    const ctl = new AbortController();
+    const pending = run("wait_abort", [], recordingHost(), ctl.signal);
+    ctl.abort(new Error("timed out"));
+    expect(await pending).toMatchObject({ status: "failed", error: { message: "timed out" } });
+  });
+
+  it("renders shell templates and keeps the last stdout line as the XCom", async () => {
+    expect(await run("echo")).toEqual({ status: "success", value: "hello world 20260301 hi ok", pushed: {} });
+    expect(await run("env")).toMatchObject({ status: "success", value: "in 2026-03-01" });
+  });
+
+  it("skips a shell task on exit code 99 and fails it on any other non-zero code", async () => {
+    expect(await run("skip99")).toMatchObject({ status: "skipped" });
+    const host = recordingHost();
+    expect(await run("exit3", [], host)).toMatchObject({ status: "failed", retryable: true, error: { name: "ShellCommandError", message: 'task "exit3": command exited with code 3' } });
+    expect(host.lines.some((l) => l.level === "warn" && l.message === "oops")).toBe(true);
+  });
+
+  it("fails a template that names something undefined, naming the template", async () => {
+    expect(await run("undefined_name")).toMatchObject({ status: "failed", error: { name: "TemplateError", message: expect.stringContaining('template "echo {{ nope }}" does not render') } });
+  });
+
+  it("pokes a sensor until done, and fails or skips it at its timeout", async () => {
+    expect(await run("poker")).toEqual({ status: "success", value: 3, pushed: {} });
+    expect(await run("never")).toMatchObject({ status: "failed", retryable: false, error: { name: "SensorTimeoutError" } });
+    expect(await run("never_soft")).toMatchObject({ status: "skipped" });
+  });
+
+  it("hands a reschedule-mode sensor's slot back with the time of its next poke", async () => {
+    const before = Date.now();
+    const outcome = await run("later");
+    expect(outcome.status).toBe("reschedule");
+    if (outcome.status !== "reschedule") return;
+    expect(outcome.nextPokeAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(outcome.sensorStartedAt).toBeGreaterThanOrEqual(before);
+  });
+
+  it("lets a branch name only its direct downstream tasks", async () => {
+    expect(await run("pick")).toEqual({ status: "success", value: ["left"], pushed: {} });
+    expect(await run("wrong")).toMatchObject({ status: "failed", error: { message: expect.stringContaining('branch "wrong" returned "nowhere", which is not one of its direct downstream tasks (only)') } });
+  });
+
+  it("says which DAG a bundle lacks", async () => {
+    const a = { ...assignment("add"), dagId: "other" };
+    expect(await runTask(a, recordingHost(), new AbortController().signal)).toMatchObject({ status: "failed", error: { name: "BundleLoadError", message: expect.stringContaining('does not define dag "other"') } });
+  });
+});
