@@ -1,1 +1,5 @@
-export {};
+// @updraft/cli: the `updraft` command (bin/updraft.js runs src/main.ts), and the pieces other
+// entry points reuse: configuration and the long-running server process.
+export { loadConfig, type Config } from "./config.ts";
+export { runServerProcess } from "./commands/standalone.ts";
+export { openEngine, openConfiguredStore, type Engine } from "./runtime.ts";

@@ -11,3 +11,4 @@ export {
 } from "./timing/index.ts";
 export type { DataInterval, TriggerDecision, UpstreamSummary } from "./timing/index.ts";
 export { queueDagRun, queueBackfill, backfillIntervals, schedulerAlive } from "./core/trigger.ts";
+export { discoverDagFiles } from "./processor/discover.ts";

@@ -1,10 +1,19 @@
 // Finds a DAG by id after parsing the DAGs folder; when it is missing, explains why with the
 // import errors of the files that could have defined it (those that mention its id).
 import { readFile } from "node:fs/promises";
-import type { DagProcessor, FileResult } from "@updraft/scheduler";
+import { discoverDagFiles, type DagProcessor, type FileResult } from "@updraft/scheduler";
 import { UsageError } from "../errors.ts";
 
+/**
+ * Parses the files that mention the DAG's id first, and the whole folder only when none of them
+ * defines it: a slow or broken file elsewhere does not hold up `dags test`.
+ */
 export async function parseAndFind(processor: DagProcessor, dagId: string, dagsFolder: string): Promise<FileResult[]> {
+  const mentions: FileResult[] = [];
+  for (const file of await discoverDagFiles(dagsFolder)) {
+    if ((await readFile(file, "utf8")).includes(dagId)) mentions.push(await processor.processFile(file));
+  }
+  if (mentions.some((r) => r.dagIds.includes(dagId))) return mentions;
   const results = await processor.processAll();
   if (results.some((r) => r.dagIds.includes(dagId))) return results;
   const failed = results.filter((r) => r.error);
