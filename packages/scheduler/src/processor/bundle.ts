@@ -15,7 +15,8 @@ export interface DagBundle {
 // Bundled CommonJS dependencies may call require(); give the ES module one.
 const BANNER = 'import { createRequire as __updraftCreateRequire } from "node:module"; const require = __updraftCreateRequire(import.meta.url);';
 
-export async function bundleDagFile(file: string): Promise<DagBundle> {
+/** Bundles `file`; errors name it as `displayName` (the path users know it by). */
+export async function bundleDagFile(file: string, displayName = file): Promise<DagBundle> {
   let result;
   try {
     result = await build({
@@ -39,7 +40,7 @@ export async function bundleDagFile(file: string): Promise<DagBundle> {
     const detail = errors?.length
       ? errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text)).join("\n")
       : String(err);
-    throw new DagImportError(file, `does not build: ${detail}`, { cause: err });
+    throw new DagImportError(displayName, `does not build: ${detail}`);
   }
   const code = result.outputFiles[0]!.text;
   return {

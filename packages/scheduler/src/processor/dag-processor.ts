@@ -80,7 +80,7 @@ export class DagProcessor {
   async processFile(file: string): Promise<FileResult> {
     const fileloc = this.fileloc(file);
     try {
-      const built = await bundleDagFile(file);
+      const built = await bundleDagFile(file, fileloc);
       const previous = this.seen.get(fileloc);
       if (previous?.hash === built.hash) return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
       const path = await ensureBundleFile(this.opts.home, built.hash, () => built.code);
@@ -92,8 +92,10 @@ export class DagProcessor {
       return { file: fileloc, dagIds: dags.map((d) => d.id), loaded: true, error: null };
     } catch (err) {
       const message = err instanceof DagImportError ? err.message : `${fileloc}: ${err instanceof Error ? err.message : String(err)}`;
-      const stack = err instanceof DagImportError && err.cause && typeof (err.cause as { stack?: unknown }).stack === "string"
-        ? `${message}\n${(err.cause as { stack: string }).stack}` : message;
+      // The message, then the frames of the error that caused it (its own first line repeats the message).
+      const causeStack = err instanceof DagImportError ? (err.cause as { stack?: unknown } | undefined)?.stack : (err as Error)?.stack;
+      const frames = typeof causeStack === "string" ? causeStack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
+      const stack = [message, ...frames].join("\n");
       this.seen.delete(fileloc);
       await replaceImportError(this.opts.store, fileloc, stack);
       await this.opts.store.write((tx) => tx.update(dagTable).set({ hasImportErrors: true }).where(eq(dagTable.fileloc, fileloc)));
