@@ -12,6 +12,8 @@ export interface Config {
   secretKey: string | undefined;
   server: string | undefined;
   token: string | undefined;
+  /** `threads` (default) or `sequential` (one try at a time in the main thread, for debugging). */
+  executor: "threads" | "sequential";
 }
 
 export const CONFIG_FLAGS = {
@@ -21,6 +23,7 @@ export const CONFIG_FLAGS = {
   port: { type: "string" },
   server: { type: "string" },
   token: { type: "string" },
+  executor: { type: "string" },
 } as const;
 
 export type ConfigFlags = Partial<Record<keyof typeof CONFIG_FLAGS, string>>;
@@ -29,7 +32,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const home = resolve(flags.home ?? env.UPDRAFT_HOME ?? ".updraft");
   const port = Number(flags.port ?? env.UPDRAFT_PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port / UPDRAFT_PORT: "${flags.port ?? env.UPDRAFT_PORT}" is not a port number`);
+  const executor = flags.executor ?? env.UPDRAFT_EXECUTOR ?? "threads";
+  if (executor !== "threads" && executor !== "sequential") throw new Error(`--executor / UPDRAFT_EXECUTOR: expected "threads" or "sequential", got "${executor}"`);
   return {
+    executor,
     home,
     dbUrl: flags["db-url"] ?? env.UPDRAFT_DB_URL ?? `file:${join(home, "updraft.db")}`,
     dagsFolder: resolve(flags["dags-folder"] ?? env.UPDRAFT_DAGS_FOLDER ?? "dags"),

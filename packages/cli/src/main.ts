@@ -27,7 +27,8 @@ const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in T
   updraft pools set NAME SLOTS [DESCRIPTION] | list | delete NAME
 
 Settings (flag or environment): --home UPDRAFT_HOME (.updraft), --db-url UPDRAFT_DB_URL,
---dags-folder UPDRAFT_DAGS_FOLDER (dags), --port UPDRAFT_PORT (8080), UPDRAFT_SECRET_KEY.`;
+--dags-folder UPDRAFT_DAGS_FOLDER (dags), --port UPDRAFT_PORT (8080), --executor UPDRAFT_EXECUTOR
+(threads | sequential), UPDRAFT_SECRET_KEY.`;
 
 const FLAGS = {
   ...CONFIG_FLAGS,
@@ -74,7 +75,12 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return group || values.help ? 0 : 2;
   }
-  const config = loadConfig(values as ConfigFlags);
+  let config: Config;
+  try {
+    config = loadConfig(values as ConfigFlags);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   return dispatch(config, values, group, sub, rest);
 }
 

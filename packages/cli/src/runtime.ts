@@ -2,7 +2,7 @@
 // task host, executor, scheduler) from the configuration.
 import { openStore, migrateStore, type Store } from "@updraft/store";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter, type SchedulerOptions } from "@updraft/scheduler";
-import { ThreadsExecutor, type Executor } from "@updraft/executor";
+import { SequentialExecutor, ThreadsExecutor, type Executor } from "@updraft/executor";
 import { secretKeyFor, type Config } from "./config.ts";
 
 /** Opens (and migrates) the metadata database named by the configuration. */
@@ -31,11 +31,13 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
   const processor = new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home });
   const logs = new TaskLogWriter();
   const host = new SchedulerTaskHost(store, logs);
-  const executor = new ThreadsExecutor({
-    host,
-    ...(opts.minThreads !== undefined ? { minThreads: opts.minThreads } : {}),
-    ...(opts.maxThreads !== undefined ? { maxThreads: opts.maxThreads } : {}),
-  });
+  const executor: Executor = config.executor === "sequential"
+    ? new SequentialExecutor({ host })
+    : new ThreadsExecutor({
+        host,
+        ...(opts.minThreads !== undefined ? { minThreads: opts.minThreads } : {}),
+        ...(opts.maxThreads !== undefined ? { maxThreads: opts.maxThreads } : {}),
+      });
   const scheduler = new Scheduler({
     store, executor, host, logs, home: config.home,
     onError: opts.onError ?? ((err) => console.error(`updraft: scheduler error: ${err instanceof Error ? err.stack : String(err)}`)),

@@ -3,7 +3,7 @@
 export { runTask } from "./run-task.ts";
 export { loadBundle, loadDag, collectDags, installUpdraftResolver } from "./bundle-loader.ts";
 export { renderTemplate } from "./templates.ts";
-export { nextPokeDelayMs } from "./sensor.ts";
+export { sensorPokeDelayMs } from "./sensor.ts";
 export { isSensitiveKey } from "./task-log.ts";
 export { BundleLoadError, TemplateError, SensorTimeoutError, ShellCommandError } from "./errors.ts";
 export {

@@ -57,9 +57,10 @@ async function execute(task: RuntimeTask, a: TaskAssignment, host: TaskHost, log
     case "sensor": {
       const spec = task.spec.sensor!;
       const startedAt = a.sensorStartedAt ?? Date.now();
-      // Pokes so far, from the time spent: with backoff the k-th wait is interval * 2^(k-1).
+      // Pokes so far in reschedule mode, estimated from the time spent as Airflow 2.10 does: with
+      // backoff the waits after pokes 1..k-1 add up to interval * (2^(k-1) - 1) / 2.
       const elapsed = Date.now() - startedAt;
-      const pokes = spec.exponentialBackoff ? Math.floor(Math.log2(elapsed / Math.max(spec.pokeIntervalMs, 1) + 1)) : 0;
+      const pokes = spec.exponentialBackoff && a.sensorStartedAt != null ? Math.floor(Math.log2((2 * elapsed) / Math.max(spec.pokeIntervalMs, 1) + 1)) : 0;
       const result = await runSensor(spec, task.fn as never, ctx, startedAt, pokes);
       switch (result.kind) {
         case "done":

@@ -16,14 +16,19 @@ function readPoke(result: PokeResult): { done: boolean; value: Json | undefined 
 }
 
 /**
- * Airflow's interval before the next poke. With exponential backoff it doubles per poke from the
- * poke interval (Airflow adds a hash-based jitter; here the delay is deterministic), never past
- * what is left of the timeout.
+ * Milliseconds between poke `pokeNumber` (1 for the first) returning false and the next poke.
+ * Without backoff: `pokeIntervalMs`. With `exponentialBackoff`: `pokeIntervalMs * 2^(n-2)` (so
+ * half the interval after the first poke, as Airflow's lower bound), never past what is left
+ * of `timeoutMs` after `elapsedMs` since the sensor's first poke.
+ * Airflow adds a hash-based jitter of up to +100%; here the delay is its lower bound, so it is
+ * deterministic.
+ * @example sensorPokeDelayMs({ pokeIntervalMs: 60_000, timeoutMs: 3_600_000, mode: "poke", softFail: false, exponentialBackoff: true }, 3) // 120000
  */
-export function nextPokeDelayMs(spec: SensorSpec, pokeCount: number, elapsedMs: number): number {
+export function sensorPokeDelayMs(spec: SensorSpec, pokeNumber: number, elapsedMs = 0): number {
+  if (!Number.isInteger(pokeNumber) || pokeNumber < 1) throw new RangeError(`pokeNumber must be an integer >= 1, got ${pokeNumber}`);
   if (!spec.exponentialBackoff) return spec.pokeIntervalMs;
-  const backoff = Math.max(spec.pokeIntervalMs * 2 ** Math.max(pokeCount - 1, 0), 1_000);
-  return Math.max(Math.min(backoff, spec.timeoutMs - elapsedMs), 0);
+  const backoff = Math.floor(spec.pokeIntervalMs * 2 ** Math.min(pokeNumber - 2, 1023));
+  return Math.max(0, Math.min(backoff, spec.timeoutMs - elapsedMs));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -49,7 +54,7 @@ export async function runSensor(spec: SensorSpec, poke: Poke, ctx: TaskContext, 
     if (done) return { kind: "done", value };
     const elapsed = Date.now() - startedAt;
     if (elapsed >= spec.timeoutMs) return { kind: "timeout", error: timeoutError() };
-    const delay = nextPokeDelayMs(spec, n, elapsed);
+    const delay = sensorPokeDelayMs(spec, n, elapsed);
     ctx.log.info(`Poke returned false; next poke in ${delay}ms`);
     if (spec.mode === "reschedule") return { kind: "reschedule", nextPokeAt: Date.now() + delay };
     await sleep(delay, ctx.signal);

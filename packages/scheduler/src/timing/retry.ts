@@ -1,12 +1,12 @@
-// How long to wait before a task's next try, and between a sensor's pokes: Airflow 2.10's
-// `TaskInstance.next_retry_datetime` and `BaseSensorOperator._get_next_poke_interval`.
+// How long to wait before a task's next try: Airflow 2.10's `TaskInstance.next_retry_datetime`.
+// (The interval between a sensor's pokes lives with the sensor, in the worker runtime.)
 //
 // Both Airflow formulas add a pseudo-random jitter (a SHA-1 of the task instance, between +0% and
 // +100% of the backoff). Updraft leaves it out and waits the lower bound, so delays are
 // deterministic and tests can state them exactly. Airflow also rounds to whole seconds with a
 // floor of 1 s, only so that its jitter never takes a modulo by zero; without the jitter that
 // floor has no purpose, so delays keep millisecond precision ("500ms" stays 500 ms).
-import type { SensorSpec, SerializedTask } from "@updraft/sdk";
+import type { SerializedTask } from "@updraft/sdk";
 
 /** Airflow's `[core] max_task_retry_delay` default: no exponential backoff waits longer than 24 h. */
 export const MAX_RETRY_DELAY_MS = 24 * 3_600_000;
@@ -34,21 +34,4 @@ export function retryDelayMs(
   const backoff = Math.ceil(task.retryDelayMs * 2 ** Math.min(failedTryNumber - 1, MAX_EXPONENT));
   const delay = Math.min(backoff, MAX_RETRY_DELAY_MS);
   return task.maxRetryDelayMs ? Math.min(delay, task.maxRetryDelayMs) : delay;
-}
-
-/**
- * Milliseconds between poke `pokeNumber` (1 for the first) returning false and the next poke.
- * Without backoff: `pokeIntervalMs`. With `exponentialBackoff`: `pokeIntervalMs * 2^(n-2)` (so
- * half the interval after the first poke, as Airflow's lower bound), never past what is left
- * of `timeoutMs` after `elapsedMs` since the sensor's first poke.
- *
- * Airflow 2.10 in reschedule mode estimates the poke count from the elapsed time because it
- * does not store it; Updraft knows the count, so both modes use the same formula.
- * @example sensorPokeDelayMs({ pokeIntervalMs: 60_000, timeoutMs: 3_600_000, mode: "poke", softFail: false, exponentialBackoff: true }, 3) // 120000
- */
-export function sensorPokeDelayMs(spec: SensorSpec, pokeNumber: number, elapsedMs = 0): number {
-  assertCount("pokeNumber", pokeNumber);
-  if (!spec.exponentialBackoff) return spec.pokeIntervalMs;
-  const backoff = Math.floor(spec.pokeIntervalMs * 2 ** Math.min(pokeNumber - 2, MAX_EXPONENT));
-  return Math.max(0, Math.min(backoff, spec.timeoutMs - elapsedMs));
 }
