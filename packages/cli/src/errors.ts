@@ -3,7 +3,4 @@
 /** Wrong flags, a missing argument, a DAG that does not load: exit code 2. */
 export class UsageError extends Error {
   override name = "UsageError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

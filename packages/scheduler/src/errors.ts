@@ -13,15 +13,9 @@ export class DagImportError extends Error {
 /** Another scheduler holds the database. */
 export class SchedulerConflictError extends Error {
   override name = "SchedulerConflictError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** A request the scheduler cannot carry out (unknown DAG, duplicate run id, paused DAG…). */
 export class SchedulerRequestError extends Error {
   override name = "SchedulerRequestError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

@@ -3,15 +3,12 @@
 /** A DAG or task definition that cannot be accepted; the message names the DAG, task and field. */
 export class DagDefinitionError extends Error {
   override name = "DagDefinitionError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** Thrown inside a task: the task instance ends as `skipped`. */
 export class SkipTask extends Error {
   override name = "SkipTask";
-  constructor(message = "skipped", options?: { cause?: unknown }) {
+  constructor(message = "skipped by the task", options?: ErrorOptions) {
     super(message, options);
   }
 }
@@ -19,7 +16,7 @@ export class SkipTask extends Error {
 /** Thrown inside a task: the task instance ends as `failed`, and no retry is attempted. */
 export class FailTask extends Error {
   override name = "FailTask";
-  constructor(message = "failed", options?: { cause?: unknown }) {
+  constructor(message = "failed by the task", options?: ErrorOptions) {
     super(message, options);
   }
 }

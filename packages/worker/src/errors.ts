@@ -3,31 +3,19 @@
 /** A bundle that cannot be imported, or that lacks the DAG asked for. */
 export class BundleLoadError extends Error {
   override name = "BundleLoadError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** A template that does not render: unknown variable, syntax error, missing variable or connection. */
 export class TemplateError extends Error {
   override name = "TemplateError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** A sensor that did not see its condition before its timeout. Not retried (Airflow's AirflowSensorTimeout). */
 export class SensorTimeoutError extends Error {
   override name = "SensorTimeoutError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** A shell command that exited with a non-zero code other than 99. */
 export class ShellCommandError extends Error {
   override name = "ShellCommandError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

@@ -1,7 +1,7 @@
 // The messages between the scheduler (or server) and whatever runs a task: a thread of the
 // scheduler's machine or a remote worker. Versioned, and validated with zod on receipt.
 import { z } from "zod";
-import type { ErrorData, Json } from "@updraft/sdk";
+import type { Connection, ErrorData, Json } from "@updraft/sdk";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -70,16 +70,8 @@ export interface LogLine {
   message: string;
 }
 
-export interface ConnectionData {
-  connId: string;
-  connType: string;
-  host: string | null;
-  schema: string | null;
-  login: string | null;
-  password: string | null;
-  port: number | null;
-  extra: Record<string, Json>;
-}
+/** A connection as the host returns it: the SDK's `Connection`. */
+export type ConnectionData = Connection;
 
 /**
  * What a running task may ask of the scheduler's side. In a thread it is a comlink proxy to the
