@@ -3,7 +3,7 @@ import { dag, task, chain, type TaskState } from "@updraft/sdk";
 import { buildTaskGroups, finalRunState, moveState, newTaskInstance, track, upstreamSummary, type RunModel } from "./run-model.ts";
 
 const serialized = dag({ id: "m" }, () => {
-  const a = task("a", () => 1);
+  const a = task("a", () => [1, 2]);
   const b = task("b", (_c, n: number) => n);
   const c = task("c", () => 1);
   const d = task({ id: "d", triggerRule: "all_done" }, () => 1);
