@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { parseDuration } from "@updraft/sdk";
 
 export interface Config {
   home: string;
@@ -14,6 +15,8 @@ export interface Config {
   token: string | undefined;
   /** `threads` (default) or `sequential` (one try at a time in the main thread, for debugging). */
   executor: "threads" | "sequential";
+  /** How long one DAG file may take to load (Airflow's dagbag_import_timeout); default 30s. */
+  parseTimeoutMs: number;
 }
 
 export const CONFIG_FLAGS = {
@@ -34,8 +37,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port / UPDRAFT_PORT: "${flags.port ?? env.UPDRAFT_PORT}" is not a port number`);
   const executor = flags.executor ?? env.UPDRAFT_EXECUTOR ?? "threads";
   if (executor !== "threads" && executor !== "sequential") throw new Error(`--executor / UPDRAFT_EXECUTOR: expected "threads" or "sequential", got "${executor}"`);
+  const parseTimeoutMs = parseDuration(env.UPDRAFT_PARSE_TIMEOUT ?? "30s", "UPDRAFT_PARSE_TIMEOUT");
   return {
     executor,
+    parseTimeoutMs,
     home,
     dbUrl: flags["db-url"] ?? env.UPDRAFT_DB_URL ?? `file:${join(home, "updraft.db")}`,
     dagsFolder: resolve(flags["dags-folder"] ?? env.UPDRAFT_DAGS_FOLDER ?? "dags"),

@@ -28,7 +28,7 @@ const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in T
 
 Settings (flag or environment): --home UPDRAFT_HOME (.updraft), --db-url UPDRAFT_DB_URL,
 --dags-folder UPDRAFT_DAGS_FOLDER (dags), --port UPDRAFT_PORT (8080), --executor UPDRAFT_EXECUTOR
-(threads | sequential), UPDRAFT_SECRET_KEY.`;
+(threads | sequential), UPDRAFT_PARSE_TIMEOUT (30s), UPDRAFT_SECRET_KEY.`;
 
 const FLAGS = {
   ...CONFIG_FLAGS,

@@ -28,7 +28,7 @@ export interface EngineOptions extends Partial<Pick<SchedulerOptions, "scheduleR
 /** Store, processor, a threads executor and a scheduler over them. */
 export async function openEngine(config: Config, opts: EngineOptions = {}): Promise<Engine> {
   const store = await openConfiguredStore(config);
-  const processor = new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home });
+  const processor = new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home, parseTimeoutMs: config.parseTimeoutMs });
   const logs = new TaskLogWriter();
   const host = new SchedulerTaskHost(store, logs);
   const executor: Executor = config.executor === "sequential"

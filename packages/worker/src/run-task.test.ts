@@ -141,7 +141,7 @@ describe("runTask", () => {
   });
 
   it("lets a branch name only its direct downstream tasks", async () => {
-    expect(await run("pick")).toEqual({ status: "success", value: ["left"], pushed: {} });
+    expect(await run("pick")).toEqual({ status: "success", value: "left", pushed: {} });
     expect(await run("wrong")).toMatchObject({ status: "failed", error: { message: expect.stringContaining('branch "wrong" returned "nowhere", which is not one of its direct downstream tasks (only)') } });
   });
 

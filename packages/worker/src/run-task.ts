@@ -37,7 +37,7 @@ async function execute(task: RuntimeTask, a: TaskAssignment, host: TaskHost, log
         }
       }
       log.write("info", `Following branch ${JSON.stringify(ids)}`);
-      return { status: "success", value: ids, pushed };
+      return { status: "success", value: (chosen ?? null) as Json, pushed };
     }
     case "shell": {
       const spec = task.spec.shell!;

@@ -17,7 +17,7 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
   const conf = parseConf(opts.conf);
   const store = await openConfiguredStore(config);
   try {
-    await parseAndFind(new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home }), dagId, config.dagsFolder);
+    await parseAndFind(new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home, parseTimeoutMs: config.parseTimeoutMs }), dagId, config.dagsFolder);
     const [row] = await store.db.select({ serialized: dagVersion.serialized, bundleHash: dagVersion.bundleHash }).from(dag)
       .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash)))
       .where(eq(dag.dagId, dagId));

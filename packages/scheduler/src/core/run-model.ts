@@ -18,6 +18,8 @@ export interface TaskInstanceModel {
   sensorStartedAt: number | null;
   /** The executor key of the try in flight (queued or running), else null. */
   key: string | null;
+  /** Back from up_for_reschedule: the next poke continues the same try (Airflow counts no new try). */
+  continuesTry: boolean;
 }
 
 export interface TaskGroup {
@@ -64,6 +66,7 @@ export function newTaskInstance(spec: SerializedTask, mapIndex: number): TaskIns
   return {
     taskId: spec.id, mapIndex, state: "none", tryNumber: 0, maxTries: spec.retries,
     startDate: null, endDate: null, queuedAt: null, hostname: null, nextRetryAt: null, nextPokeAt: null, sensorStartedAt: null, key: null,
+    continuesTry: false,
   };
 }
 

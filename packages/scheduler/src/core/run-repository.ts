@@ -153,7 +153,7 @@ export class RunRepository {
           taskId: t.taskId, mapIndex: t.mapIndex, state: (t.state ?? "none") as TaskState, tryNumber: t.tryNumber, maxTries: t.maxTries,
           startDate: t.startDate?.getTime() ?? null, endDate: t.endDate?.getTime() ?? null, queuedAt: t.queuedDttm?.getTime() ?? null,
           hostname: t.hostname, nextRetryAt: t.nextRetryAt?.getTime() ?? null, nextPokeAt: t.nextPokeAt?.getTime() ?? null,
-          sensorStartedAt: t.sensorStartedAt?.getTime() ?? null, key: null,
+          sensorStartedAt: t.sensorStartedAt?.getTime() ?? null, key: null, continuesTry: false,
         };
         if (recover && (ti.state === "queued" || ti.state === "running")) {
           // The try was lost with the scheduler that ran it. Record it, keep the retry budget,

@@ -134,7 +134,7 @@ export class Scheduler {
   }
 
   /** Resolves with the run's final state. */
-  waitForRun(dagId: string, runId: string): Promise<RunState> {
+  async waitForRun(dagId: string, runId: string): Promise<RunState> {
     for (const run of this.runs.values()) {
       if (run.dagId === dagId && run.runId === runId && run.state !== "success" && run.state !== "failed") {
         return new Promise((resolve) => {
@@ -143,6 +143,8 @@ export class Scheduler {
         });
       }
     }
+    // Not active here: it may have ended a moment ago, so read it once that is committed.
+    await this.writer.flushed();
     return this.repo.runState(dagId, runId);
   }
 
@@ -346,6 +348,7 @@ export class Scheduler {
     if (ti.state !== from || run.state !== "running" || !this.runs.has(run.id)) return;
     ti.nextRetryAt = null;
     ti.nextPokeAt = null;
+    ti.continuesTry = from === "up_for_reschedule";
     this.makeReady(run, group, ti);
   }
 
@@ -417,7 +420,8 @@ export class Scheduler {
   }
 
   private queueTry(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
-    ti.tryNumber += 1;
+    if (!ti.continuesTry || ti.tryNumber === 0) ti.tryNumber += 1;
+    ti.continuesTry = false;
     ti.queuedAt = Date.now();
     ti.startDate = null;
     ti.endDate = null;
@@ -517,6 +521,7 @@ export class Scheduler {
         this.writer.write(clearXcomRows(run, ti.taskId, ti.mapIndex));
         this.host.xcoms.clear(run.dagId, run.runId, ti.taskId, ti.mapIndex);
         const next: TaskState = retry ? "up_for_retry" : "failed";
+        ti.sensorStartedAt = null; // a sensor's next try measures its timeout afresh
         if (retry) ti.nextRetryAt = now + retryDelayMs(group.spec, ti.tryNumber);
         this.setState(run, group, ti, next);
         // The history row records the try itself as failed, whatever comes next.
