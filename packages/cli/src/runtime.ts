@@ -48,8 +48,8 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
   return {
     store, processor, executor, scheduler,
     async close() {
-      await scheduler.stop();
-      await executor.stop({ graceful: false });
+      await scheduler.stop({ graceful: false });
+      await executor.stop({ graceful: false }); // a no-op when the scheduler stopped it
       await store.close();
     },
   };

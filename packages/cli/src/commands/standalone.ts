@@ -58,15 +58,20 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
     log(`Updraft ${VERSION} scheduler · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
   }
   await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
   });
-  log("shutting down: waiting for running tasks");
+  const running = engine.executor.stats().running;
+  log(`shutting down: waiting for ${running} running task(s) to finish (Ctrl-C again to abort them; they will run again at the next start)`);
+  const force = () => {
+    log("aborting running tasks");
+    void engine.executor.stop({ graceful: false });
+  };
+  process.once("SIGINT", force);
+  process.once("SIGTERM", force);
   stop.abort();
   server?.close();
-  await engine.scheduler.stop();
-  await engine.executor.stop({ graceful: true });
+  await engine.scheduler.stop({ graceful: true });
   await engine.store.close();
   return failed ? 1 : 0;
 }

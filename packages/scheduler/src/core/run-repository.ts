@@ -155,11 +155,17 @@ export class RunRepository {
           hostname: t.hostname, nextRetryAt: t.nextRetryAt?.getTime() ?? null, nextPokeAt: t.nextPokeAt?.getTime() ?? null,
           sensorStartedAt: t.sensorStartedAt?.getTime() ?? null, key: null, continuesTry: false,
         };
-        if (recover && (ti.state === "queued" || ti.state === "running")) {
+        if (recover && ti.state === "queued") {
+          // Handed to an executor that died with its scheduler before starting it: the try did
+          // not happen (Airflow resets such task instances).
+          ti.state = "scheduled";
+          ti.tryNumber = Math.max(0, ti.tryNumber - 1);
+          repairs.push(tiRow(run, group, ti, null));
+        } else if (recover && ti.state === "running") {
           // The try was lost with the scheduler that ran it. Record it, keep the retry budget,
           // and schedule the instance again (Airflow's adoption of orphaned task instances).
           const interrupted = { ...ti, state: "failed" as const, endDate: Date.now() };
-          repairs.push(historyRow(run, group, interrupted, { name: "OrphanedTaskError", message: `try ${ti.tryNumber} was ${ti.state} when its scheduler stopped` }));
+          repairs.push(historyRow(run, group, interrupted, { name: "OrphanedTaskError", message: `try ${ti.tryNumber} was running when its scheduler stopped` }));
           ti.state = "scheduled";
           ti.maxTries += 1;
           repairs.push(tiRow(run, group, ti, null));

@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import type { ErrorData, Json, RunState, SerializedTask, TaskState } from "@updraft/sdk";
 import type { Store } from "@updraft/store";
 import type { TaskAssignment, TaskOutcome } from "@updraft/worker";
-import type { Executor, ExecutorEvent } from "@updraft/executor";
+import { ExecutorErrorName, type Executor, type ExecutorEvent } from "@updraft/executor";
 import { evaluateTriggerRule } from "../timing/trigger-rules.ts";
 import { retryDelayMs } from "../timing/retry.ts";
 import { GroupCommitWriter } from "./group-commit.ts";
@@ -106,12 +106,18 @@ export class Scheduler {
     this.dispatch();
   }
 
-  /** Stops scheduling; running tries are left to the executor's own stop. */
-  async stop(): Promise<void> {
+  /**
+   * Stops: no new runs or tries; then stops the executor (graceful: running tries may finish;
+   * otherwise they are aborted) while still recording what it reports, so every try ends
+   * committed. Tries the executor never started go back to `scheduled`, costing no retry; tries
+   * aborted mid-run are scheduled again next time, like a crashed scheduler's.
+   */
+  async stop(opts: { graceful?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.timers.stop();
+    await this.opts.executor.stop({ graceful: opts.graceful ?? false });
     this.offExecutor?.();
     await this.writer.idle();
     await this.job.end();
@@ -435,7 +441,15 @@ export class Scheduler {
     this.setState(run, group, ti, "queued");
     const assignment = this.assignment(run, group, ti, key);
     this.writer.afterCommit(() => {
-      if (ti.key === key && !this.stopped) this.opts.executor.submit(assignment);
+      if (ti.key !== key) return;
+      if (this.stopped) {
+        // Stopped before the hand-over: the try never happened.
+        this.releaseSlot(run, group, ti);
+        ti.key = null;
+        this.interrupted(run, group, ti, { name: ExecutorErrorName.stopped, message: "the scheduler stopped before this try started" });
+        return;
+      }
+      this.opts.executor.submit(assignment);
     });
   }
 
@@ -485,6 +499,10 @@ export class Scheduler {
       case "finished":
         this.releaseSlot(run, group, ti);
         ti.key = null;
+        if (e.outcome.status === "failed" && e.outcome.error.name === ExecutorErrorName.stopped) {
+          this.interrupted(run, group, ti, e.outcome.error);
+          return;
+        }
         this.finishTry(run, group, ti, e.outcome, e.key);
         this.opts.logs.release(e.key);
         this.dispatchSoon();
@@ -544,6 +562,19 @@ export class Scheduler {
         return outcome satisfies never;
     }
     if (isFinished(ti.state)) this.afterFinish(run, group);
+  }
+
+  /** The executor stopped under a try: not the task's fault, so it costs no retry. */
+  private interrupted(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, error: ErrorData): void {
+    if (ti.state === "queued") {
+      ti.tryNumber -= 1; // never started: this try did not happen
+    } else {
+      ti.endDate = Date.now();
+      this.writer.write(historyRow(run, group, { ...ti, state: "failed" }, error));
+      ti.maxTries += 1;
+    }
+    ti.queuedAt = null;
+    this.setState(run, group, ti, "scheduled");
   }
 
   /** A branch's result names the direct downstream tasks to follow; the others are skipped. */
