@@ -73,7 +73,7 @@ export async function listPools(store: Store): Promise<SlotPool[]> {
 
 /**
  * Deletes a pool; returns false when there was none. Throws `DefaultPoolDeletionError` for
- * `default_pool`. Task instances that name a deleted pool keep its name and wait until it returns.
+ * `default_pool`. A task instance whose pool does not exist when it is ready to run fails with an error naming the pool.
  */
 export async function deletePool(store: Store, name: string): Promise<boolean> {
   if (name === DEFAULT_POOL) throw new DefaultPoolDeletionError(name);

@@ -16,7 +16,7 @@ async function parseLoop(engine: Engine, log: (s: string) => void, signal: Abort
   while (!signal.aborted) {
     try {
       for (const r of await engine.processor.processAll()) {
-        const line = r.error ?? `${r.file}: ${r.dagIds.join(", ")}`;
+        const line = r.error ?? `${r.file}: ${r.dagIds.join(", ") || "(no DAGs)"}`;
         if (r.loaded && known.get(r.file) !== line) log(r.error ? `import error: ${r.error}` : `loaded ${line}`);
         known.set(r.file, line);
       }
@@ -40,7 +40,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   const stop = new AbortController();
   await engine.executor.start();
   const first = await engine.processor.processAll();
-  for (const r of first) log(r.error ? `import error: ${r.error}` : `loaded ${r.file}: ${r.dagIds.join(", ")}`);
+  for (const r of first) log(r.error ? `import error: ${r.error}` : `loaded ${r.file}: ${r.dagIds.join(", ") || "(no DAGs)"}`);
   engine.scheduler.onEvent((e) => {
     if (e.type === "run") log(`run ${e.dagId} ${e.runId}: ${e.state}`);
     else if (e.type === "task" && NOTEWORTHY.has(e.state)) {

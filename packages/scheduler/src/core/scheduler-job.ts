@@ -32,9 +32,10 @@ export class SchedulerJob {
     const running = await this.store.db.select().from(job).where(and(eq(job.jobType, "scheduler"), eq(job.state, "running")));
     for (const other of running) {
       const fresh = other.latestHeartbeat != null && now - other.latestHeartbeat.getTime() < STALE_AFTER_MS;
-      const alive = other.hostname === host ? other.pid != null && other.pid !== process.pid && processAlive(other.pid) : fresh;
+      const alive = other.hostname === host ? other.pid != null && processAlive(other.pid) : fresh;
       if (alive && fresh) {
-        throw new SchedulerConflictError(`another scheduler is running on this database (pid ${other.pid} on ${other.hostname}, job ${other.id}); stop it first`);
+        const self = other.pid === process.pid && other.hostname === host ? ": this very process" : "";
+        throw new SchedulerConflictError(`another scheduler is running on this database (pid ${other.pid} on ${other.hostname}${self}, job ${other.id}); stop it first`);
       }
       await this.store.write((tx) => tx.update(job).set({ state: "failed", endDate: new Date() }).where(eq(job.id, other.id)));
     }

@@ -1,6 +1,7 @@
 // Integration tests of the scheduler with real parts: a libSQL file database, DAG files parsed by
 // the DAG processor, tasks run in worker threads by the threads executor. Waits are on the
-// scheduler's events, never on the clock.
+// scheduler's events (or waitForRun); the clock is used only to check that nothing happens
+// during some sweeps.
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
@@ -50,7 +51,7 @@ function maxAtOnce(events: SchedulerEvent[], kind: "task" | "run", state: "runni
   const active = new Set<string>();
   let max = 0;
   for (const e of events) {
-    if (e.type !== kind || e.type === "dags") continue;
+    if (e.type === "dags" || e.type !== kind) continue;
     const key = e.type === "task" ? `${e.runId}\u0000${e.taskId}\u0000${e.mapIndex}` : e.runId;
     if (e.state === state) active.add(key);
     else active.delete(key);
@@ -112,19 +113,34 @@ export default dag({ id: "daily", schedule: "@daily", startDate: "${startDate}",
   });
 });
 
+// Regression: a scheduled run created while a sweep is running must be adopted once. The sweep
+// starts `scheduleDag` for new, changed or unpaused DAGs and, in the same pass, reads back queued
+// runs "created by other processes"; it can see the run `createDueRuns` has just inserted before
+// its adoption. A second copy used to be activated and queued again with the same try number
+// (DuplicateTryError, fatal). Every DAG that appears, changes or is unpaused with a run due at
+// once takes this path.
 describe("Scheduler: paused DAGs", { timeout: 60_000 }, () => {
-  it("creates no runs for a paused DAG, and picks it up on the sweep once it is unpaused", async () => {
-    const today = utcMidnight(Date.now());
-    const e = await engineWithDag(dagFile(`
+  const pausable = (today: number) => dagFile(`
 export default dag({ id: "pausable", schedule: "@daily", startDate: "${new Date(today - 2 * DAY).toISOString()}", catchup: false }, () => {
   task("t", () => 1)();
-});`), { scheduler: { scheduleRuns: true, exclusive: true, sweepMs: 100 } });
+});`);
+
+  it("creates no runs for a paused DAG", async () => {
+    const e = await engineWithDag(pausable(utcMidnight(Date.now())), { scheduler: { scheduleRuns: true, exclusive: true, sweepMs: 100 } });
     await e.store.write((tx) => tx.update(dag).set({ isPaused: true }).where(eq(dag.dagId, "pausable")));
     await e.start();
-
     await sleep(1_000); // ten sweeps
     expect(await runRows(e.store, "pausable")).toEqual([]);
     expect(e.events.filter(isRunEvent)).toEqual([]);
+  });
+
+  it("picks a DAG up on the sweep once it is unpaused, and runs its due run once", async () => {
+    const today = utcMidnight(Date.now());
+    const e = await engineWithDag(pausable(today), { scheduler: { scheduleRuns: true, exclusive: true, sweepMs: 100 } });
+    await e.store.write((tx) => tx.update(dag).set({ isPaused: true }).where(eq(dag.dagId, "pausable")));
+    await e.start();
+    await sleep(300);
+    expect(await runRows(e.store, "pausable")).toEqual([]);
 
     // Unpaused by another process (the CLI, the API): only the sweep can notice.
     const other = await e.openStore();
@@ -132,6 +148,20 @@ export default dag({ id: "pausable", schedule: "@daily", startDate: "${new Date(
     const runId = `scheduled__${airflowIso(new Date(today - DAY))}`;
     expect(await e.waitForRunEnd("pausable", runId)).toBe("success");
     expect((await runRows(e.store, "pausable")).map((r) => r.runId)).toEqual([runId]);
+    expect(e.events.filter(isRunEvent).map((r) => r.state)).toEqual(["running", "success"]);
+    expect(e.scheduler.fatalError).toBeNull();
+  });
+
+  it("schedules a DAG whose file appears while the scheduler runs", async () => {
+    const today = utcMidnight(Date.now());
+    const e = await engines.open({ scheduler: { scheduleRuns: true, exclusive: true, sweepMs: 100 } });
+    await e.start();
+    await e.writeDag("late.ts", pausable(today));
+    await e.parseOk();
+    const runId = `scheduled__${airflowIso(new Date(today - DAY))}`;
+    expect(await e.waitForRunEnd("pausable", runId)).toBe("success");
+    expect(e.events.filter(isRunEvent).map((r) => r.state)).toEqual(["running", "success"]);
+    expect(e.scheduler.fatalError).toBeNull();
   });
 
   it("keeps a manual run of a paused DAG queued until the DAG is unpaused", async () => {
@@ -143,7 +173,7 @@ export default dag({ id: "pausable", schedule: "@daily", startDate: "${new Date(
     expect((await runRows(e.store, "manual_paused")).map((r) => r.state)).toEqual(["queued"]);
 
     await e.store.write((tx) => tx.update(dag).set({ isPaused: false }).where(eq(dag.dagId, "manual_paused")));
-    expect(await e.scheduler.waitForRun("manual_paused", runId)).toBe("success");
+    expect(await e.waitForRun("manual_paused", runId)).toBe("success");
   });
 });
 
@@ -163,7 +193,7 @@ export default dag({ id: "persisted", params: { region: "eu" } }, () => {
     const logicalDate = new Date("2026-03-01T12:00:00Z");
     const { runId } = await e.scheduler.triggerRun("persisted", { logicalDate, conf: { region: "us" } });
     expect(runId).toBe("manual__2026-03-01T12:00:00+00:00");
-    expect(await e.scheduler.waitForRun("persisted", runId)).toBe("success");
+    expect(await e.waitForRun("persisted", runId)).toBe("success");
     await e.scheduler.flushed();
 
     const [version] = await e.store.db.select().from(dagVersion).where(eq(dagVersion.dagId, "persisted"));
@@ -230,7 +260,7 @@ export default dag({ id: "retrying" }, () => { after(flaky()); });`));
     });
     await e.start();
     const { runId } = await e.scheduler.triggerRun("retrying");
-    expect(await e.scheduler.waitForRun("retrying", runId)).toBe("success");
+    expect(await e.waitForRun("retrying", runId)).toBe("success");
     await e.scheduler.flushed();
 
     expect(await Promise.all(seenWaiting)).toEqual([
@@ -266,7 +296,7 @@ const next = task("next", (_ctx, v: unknown) => v);
 export default dag({ id: "failing" }, () => { next(boom()); });`));
     await e.start();
     const { runId } = await e.scheduler.triggerRun("failing");
-    expect(await e.scheduler.waitForRun("failing", runId)).toBe("failed");
+    expect(await e.waitForRun("failing", runId)).toBe("failed");
     await e.scheduler.flushed();
     expect((await tiRows(e.store, "failing", runId)).map((t) => [t.taskId, t.state, t.tryNumber])).toEqual([["boom", "failed", 2], ["next", "upstream_failed", 0]]);
     expect((await runRows(e.store, "failing"))[0]!.state).toBe("failed");
@@ -283,7 +313,7 @@ export default dag({ id: "${id}"${dagOptions} }, () => { work("a")(); work("b")(
     const e = await engineWithDag(threeTasks("free", "", ""), threeThreads);
     await e.start();
     const { runId } = await e.scheduler.triggerRun("free");
-    expect(await e.scheduler.waitForRun("free", runId)).toBe("success");
+    expect(await e.waitForRun("free", runId)).toBe("success");
     expect(maxAtOnce(e.events, "task")).toBeGreaterThanOrEqual(2);
   });
 
@@ -292,7 +322,7 @@ export default dag({ id: "${id}"${dagOptions} }, () => { work("a")(); work("b")(
     await setPool(e.store, { pool: "single", slots: 1 });
     await e.start();
     const { runId } = await e.scheduler.triggerRun("pooled");
-    expect(await e.scheduler.waitForRun("pooled", runId)).toBe("success");
+    expect(await e.waitForRun("pooled", runId)).toBe("success");
     await e.scheduler.flushed();
 
     expect(maxAtOnce(e.events, "task")).toBe(1);
@@ -312,7 +342,7 @@ export default dag({ id: "poolless" }, () => {
 });`));
     await e.start();
     const { runId } = await e.scheduler.triggerRun("poolless");
-    expect(await e.scheduler.waitForRun("poolless", runId)).toBe("failed");
+    expect(await e.waitForRun("poolless", runId)).toBe("failed");
     await e.scheduler.flushed();
     expect((await tiRows(e.store, "poolless", runId)).map((t) => [t.taskId, t.state])).toEqual([["fine", "success"], ["lost", "failed"]]);
     const [lost] = (await historyRows(e.store, "poolless", runId)).filter((h) => h.taskId === "lost");
@@ -324,7 +354,7 @@ export default dag({ id: "poolless" }, () => {
     const e = await engineWithDag(threeTasks("one_at_a_time", ", maxActiveTasks: 1", ""), threeThreads);
     await e.start();
     const { runId } = await e.scheduler.triggerRun("one_at_a_time");
-    expect(await e.scheduler.waitForRun("one_at_a_time", runId)).toBe("success");
+    expect(await e.waitForRun("one_at_a_time", runId)).toBe("success");
     await e.scheduler.flushed();
 
     expect(maxAtOnce(e.events, "task")).toBe(1);
@@ -345,8 +375,8 @@ export default dag({ id: "past", maxActiveRuns: 2 }, () => { step(); });`), { ex
     const second = await e.scheduler.triggerRun("past", { logicalDate: new Date("2026-01-02T00:00:00Z"), conf: { ms: 0 } });
     await e.waitForEvent((x) => isRunEvent(x) && x.runId === second.runId && x.state === "running", "run 2 to start");
 
-    expect(await e.scheduler.waitForRun("past", first.runId)).toBe("success");
-    expect(await e.scheduler.waitForRun("past", second.runId)).toBe("success");
+    expect(await e.waitForRun("past", first.runId)).toBe("success");
+    expect(await e.waitForRun("past", second.runId)).toBe("success");
     await e.scheduler.flushed();
 
     const index = (runId: string, state: string) => e.events.findIndex((x) => isTaskEvent(x) && x.runId === runId && x.state === state);
@@ -363,7 +393,7 @@ const step = task({ id: "step", dependsOnPast: true }, (ctx) => { if (ctx.conf.f
 export default dag({ id: "past_failed", maxActiveRuns: 2 }, () => { step(); });`));
     await e.start();
     const first = await e.scheduler.triggerRun("past_failed", { logicalDate: new Date("2026-01-01T00:00:00Z"), conf: { fail: true } });
-    expect(await e.scheduler.waitForRun("past_failed", first.runId)).toBe("failed");
+    expect(await e.waitForRun("past_failed", first.runId)).toBe("failed");
     const second = await e.scheduler.triggerRun("past_failed", { logicalDate: new Date("2026-01-02T00:00:00Z") });
     await sleep(1_000); // ten sweeps
     const [ti] = await tiRows(e.store, "past_failed", second.runId);
@@ -375,13 +405,14 @@ export default dag({ id: "past_failed", maxActiveRuns: 2 }, () => { step(); });`
 describe("Scheduler: dagrunTimeout", { timeout: 60_000 }, () => {
   it("fails the run and every unfinished task instance when the run takes too long", async () => {
     const e = await engineWithDag(dagFile(`${SLEEP}
-const hang = task("hang", async (ctx) => { await sleep(ctx, 30_000); return 1; });
-const next = task("next", (_ctx, v: number) => v);
 const quick = task("quick", () => "done");
-export default dag({ id: "timed", dagrunTimeout: "1s" }, () => { next(hang()); quick(); });`));
+const hang = task("hang", async (ctx, _q: string) => { await sleep(ctx, 30_000); return 1; });
+const next = task("next", (_ctx, v: number) => v);
+// quick has finished, hang is running and next has not started when the run times out.
+export default dag({ id: "timed", dagrunTimeout: "2s" }, () => { next(hang(quick())); });`));
     await e.start();
     const { runId } = await e.scheduler.triggerRun("timed");
-    expect(await e.scheduler.waitForRun("timed", runId)).toBe("failed");
+    expect(await e.waitForRun("timed", runId)).toBe("failed");
     await e.scheduler.flushed();
 
     const [run] = await runRows(e.store, "timed");
@@ -416,17 +447,52 @@ describe("Scheduler: one scheduler per database", { timeout: 60_000 }, () => {
     expect(running.map((j) => j.pid)).toEqual([process.pid]);
   });
 
-  // Contract: "A second one refuses to start while the first heartbeats". SchedulerJob.claim()
-  // treats a claim row with this process's own pid as stale (`other.pid !== process.pid`), so a
-  // second exclusive scheduler in the same process takes the claim over (marks the live one's job
-  // failed) and both then schedule the same runs.
-  it.fails("BUG: refuses a second exclusive scheduler in the same process", async () => {
+  // Contract: "A second one refuses to start while the first heartbeats", also within one
+  // process (a claim row with this process's own pid is not stale).
+  it("refuses a second exclusive scheduler in the same process", async () => {
     const e = await engines.open();
     await e.start();
     const second = await e.newScheduler({ exclusive: true });
     const err = await second.start().then(() => null, (x: unknown) => x);
     expect(err).toBeInstanceOf(SchedulerConflictError);
     expect((err as Error).message).toContain(`pid ${process.pid}`);
+  });
+});
+
+describe("Scheduler: waitForRun", { timeout: 60_000 }, () => {
+  // When the scheduler stops (stop(), or fail() on a fatal error), pending waiters are rejected:
+  // `updraft dags test` and `dags trigger --wait` await this promise and must exit, not hang.
+  it("settles a pending waitForRun when the scheduler stops", async () => {
+    const e = await engineWithDag(dagFile(`${SLEEP}
+export default dag({ id: "long" }, () => { task("wait", async (ctx) => { await sleep(ctx, 20_000); })(); });`));
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("long");
+    await e.waitForEvent((x) => isTaskEvent(x) && x.state === "running", "the task to start");
+    const waiting = e.scheduler.waitForRun("long", runId).then(() => "settled", () => "settled");
+    await e.scheduler.stop();
+    expect(await Promise.race([waiting, sleep(3_000).then(() => "still pending 3s after stop()")])).toBe("settled");
+  });
+});
+
+describe("Scheduler: stop", { timeout: 60_000 }, () => {
+  it("ends its job row and stops the executor when stopped", async () => {
+    const e = await engines.open();
+    await e.start();
+    await e.scheduler.stop();
+    expect((await e.store.db.select().from(job)).map((j) => [j.pid, j.state])).toEqual([[process.pid, "success"]]);
+    expect(e.executor.stats().threads).toBe(0);
+  });
+
+  // fail() starts a stop on a fatal error; a later `await scheduler.stop(); await store.close()`
+  // (Engine.close) must wait for that stop, or the store closes under it (CLIENT_CLOSED).
+  it("a stop() called while another is in progress resolves only once the scheduler has stopped", async () => {
+    const e = await engines.open();
+    await e.start();
+    const first = e.scheduler.stop();
+    await e.scheduler.stop();
+    const jobs = (await e.store.db.select().from(job)).map((j) => j.state);
+    await first;
+    expect(jobs).toEqual(["success"]);
   });
 });
 
@@ -453,17 +519,19 @@ export default dag({ id: "committed" }, () => { second(first()); });`);
     await e.parseOk();
     await e.start();
     const { runId } = await e.scheduler.triggerRun("committed");
-    expect(await e.scheduler.waitForRun("committed", runId)).toBe("success");
+    expect(await e.waitForRun("committed", runId)).toBe("success");
     await e.scheduler.flushed();
 
-    const values = Object.fromEntries((await xcomRows(e.store, "committed", runId)).map((x) => [x.taskId, x.value as Record<string, Array<Record<string, unknown>>>]));
+    type Seen = { own: Array<{ state: string; try_number: number }>; upstream?: unknown; upstreamXcom?: unknown };
+    const values = new Map((await xcomRows(e.store, "committed", runId)).map((x) => [x.taskId, x.value as Seen]));
     for (const t of ["first", "second"]) {
-      expect(values[t]!.own).toHaveLength(1);
-      expect(["queued", "running"]).toContain(values[t]!.own[0]!.state);
-      expect(values[t]!.own[0]!.try_number).toBe(1);
+      const own = values.get(t)!.own;
+      expect(own).toHaveLength(1);
+      expect(["queued", "running"]).toContain(own[0]!.state);
+      expect(own[0]!.try_number).toBe(1);
     }
-    expect(values.second!.upstream).toEqual([{ state: "success" }]);
-    expect(values.second!.upstreamXcom).toEqual([{ key: "return_value" }]);
+    expect(values.get("second")!.upstream).toEqual([{ state: "success" }]);
+    expect(values.get("second")!.upstreamXcom).toEqual([{ key: "return_value" }]);
     expect(e.scheduler.writerStats.batches).toBeGreaterThan(0);
   });
 });

@@ -23,6 +23,7 @@ import { preciseNow, type SchedulerEvent } from "./scheduler-events.ts";
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
 import { DagRegistry } from "./dag-registry.ts";
 import { SchedulerJob } from "./scheduler-job.ts";
+import { SchedulerRequestError } from "../errors.ts";
 
 export interface SchedulerOptions {
   store: Store;
@@ -66,7 +67,7 @@ export class Scheduler {
   private readonly activeTasksByDag = new Map<string, number>();
   private readonly pools = new Map<string, { slots: number; occupied: number }>();
   private readonly listeners = new Set<(e: SchedulerEvent) => void>();
-  private readonly runWaiters = new Map<string, Array<(state: RunState) => void>>();
+  private readonly runWaiters = new Map<string, Array<{ resolve: (state: RunState) => void; reject: (err: Error) => void }>>();
   private readonly repo: RunRepository;
   private readonly registry: DagRegistry;
   private readonly job: SchedulerJob;
@@ -112,14 +113,26 @@ export class Scheduler {
    * committed. Tries the executor never started go back to `scheduled`, costing no retry; tries
    * aborted mid-run are scheduled again next time, like a crashed scheduler's.
    */
-  async stop(opts: { graceful?: boolean } = {}): Promise<void> {
-    if (this.stopped) return;
+  stop(opts: { graceful?: boolean } = {}): Promise<void> {
+    this.stopping ??= this.shutDown(opts.graceful ?? false);
+    return this.stopping;
+  }
+
+  private stopping: Promise<void> | null = null;
+
+  private async shutDown(graceful: boolean): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.timers.stop();
-    await this.opts.executor.stop({ graceful: opts.graceful ?? false });
+    await this.opts.executor.stop({ graceful });
     this.offExecutor?.();
     await this.writer.idle();
+    const reason = this.fatal ? `: ${this.fatal instanceof Error ? this.fatal.message : String(this.fatal)}` : "";
+    for (const [k, waiters] of this.runWaiters) {
+      const [dagId, runId] = k.split("\u0000");
+      for (const w of waiters) w.reject(new SchedulerRequestError(`the scheduler stopped before run "${runId}" of dag "${dagId}" finished${reason}`));
+    }
+    this.runWaiters.clear();
     await this.job.end();
     await this.opts.logs.closeAll();
   }
@@ -141,23 +154,27 @@ export class Scheduler {
 
   /** Resolves with the run's final state. */
   async waitForRun(dagId: string, runId: string): Promise<RunState> {
-    for (const run of this.runs.values()) {
-      if (run.dagId === dagId && run.runId === runId && run.state !== "success" && run.state !== "failed") {
-        return new Promise((resolve) => {
-          const k = `${dagId}\u0000${runId}`;
-          this.runWaiters.set(k, [...(this.runWaiters.get(k) ?? []), resolve]);
-        });
-      }
+    const active = [...this.runs.values()].some((r) => r.dagId === dagId && r.runId === runId);
+    if (!active) {
+      // It may have ended a moment ago, or be queued by another process: read it once committed.
+      await this.writer.flushed();
+      const state = await this.repo.runState(dagId, runId);
+      if (state === "success" || state === "failed") return state;
     }
-    // Not active here: it may have ended a moment ago, so read it once that is committed.
-    await this.writer.flushed();
-    return this.repo.runState(dagId, runId);
+    if (this.stopped) throw new SchedulerRequestError(`the scheduler is stopped; run "${runId}" of dag "${dagId}" is not finished`);
+    return new Promise((resolve, reject) => {
+      const k = `${dagId}\u0000${runId}`;
+      this.runWaiters.set(k, [...(this.runWaiters.get(k) ?? []), { resolve, reject }]);
+    });
   }
 
   // ---- runs -------------------------------------------------------------------------------
 
   /** Takes a run into memory: queued runs wait for room; running ones resume. */
   private adopt(run: RunModel): void {
+    // A run can reach here twice (created here, and read back by a sweep before its adoption):
+    // the first copy is the live one.
+    if (this.runs.has(run.id)) return;
     this.runs.set(run.id, run);
     if (run.state === "running") this.resume(run);
     else this.activateQueued(run.dagId);
@@ -216,7 +233,7 @@ export class Scheduler {
     this.writer.afterCommit(() => {
       this.host.xcoms.dropRun(run.dagId, run.runId);
       const k = `${run.dagId}\u0000${run.runId}`;
-      for (const resolve of this.runWaiters.get(k) ?? []) resolve(state);
+      for (const w of this.runWaiters.get(k) ?? []) w.resolve(state);
       this.runWaiters.delete(k);
     });
     this.activateQueued(run.dagId);

@@ -65,9 +65,10 @@ export class DagProcessor {
   async processAll(): Promise<FileResult[]> {
     const folder = resolve(this.opts.dagsFolder);
     const files = await discoverDagFiles(folder);
+    // Forget vanished files first, so a DAG id they held can move to another file in this pass.
+    await this.forgetMissingFiles(files.map((f) => this.fileloc(f)));
     const results: FileResult[] = [];
     for (const file of files) results.push(await this.processFile(file));
-    await this.forgetMissingFiles(files.map((f) => this.fileloc(f)));
     return results;
   }
 
@@ -85,7 +86,7 @@ export class DagProcessor {
       if (previous?.hash === built.hash) return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
       const path = await ensureBundleFile(this.opts.home, built.hash, () => built.code);
       const dags = await loadDagFile({ file: fileloc, bundlePath: path, hash: built.hash }, this.opts.parseTimeoutMs);
-      if (dags.length === 0) throw new DagImportError(fileloc, "mentions @updraft/sdk but exports no dag (export default dag(...))");
+      // A module that defines no DAG (a helper) is not an error, as in Airflow.
       const source = await readFile(file, "utf8");
       await this.persist(fileloc, built.hash, built.code, source, dags);
       this.seen.set(fileloc, { hash: built.hash, dagIds: dags.map((d) => d.id) });

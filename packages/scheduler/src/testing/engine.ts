@@ -5,9 +5,12 @@
 // Not exported from the package.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { dirname, join } from "node:path";
 import { ThreadsExecutor, type ThreadsExecutorOptions } from "@updraft/executor";
-import { migrateStore, openStore, type Store } from "@updraft/store";
+import type { RunState } from "@updraft/sdk";
+import { eq } from "drizzle-orm";
+import { job, migrateStore, openStore, type Store } from "@updraft/store";
 import { DagProcessor, type DagProcessorOptions, type FileResult } from "../processor/dag-processor.ts";
 import { Scheduler, type SchedulerOptions } from "../core/scheduler.ts";
 import { SchedulerTaskHost } from "../core/task-host.ts";
@@ -50,12 +53,14 @@ export interface TestEngine {
   start(): Promise<void>;
   /** Another migrated connection to the same database file, closed with the engine. */
   openStore(): Promise<Store>;
-  /** Another scheduler over its own connection to the same database, stopped with the engine. */
+  /** Another scheduler over its own connection to the same database and its own (unstarted) executor, stopped with the engine. */
   newScheduler(opts?: SchedulerKnobs): Promise<Scheduler>;
   /** Resolves with the first event (already seen or to come) that matches. */
   waitForEvent<E extends SchedulerEvent>(match: (e: SchedulerEvent) => e is E, what: string, timeoutMs?: number): Promise<E>;
   waitForEvent(match: (e: SchedulerEvent) => boolean, what: string, timeoutMs?: number): Promise<SchedulerEvent>;
-  /** Resolves when the run of `dagId` with `runId` has ended, with its state. */
+  /** `scheduler.waitForRun`, but rejecting at once when the scheduler stops on a fatal error. */
+  waitForRun(dagId: string, runId: string): Promise<RunState>;
+  /** Resolves when the run of `dagId` with `runId` has ended (seen through the events), with its state. */
   waitForRunEnd(dagId: string, runId: string, timeoutMs?: number): Promise<"success" | "failed">;
   close(): Promise<void>;
 }
@@ -93,6 +98,18 @@ export function testEngines(): { open(opts?: TestEngineOptions): Promise<TestEng
   };
 }
 
+async function untilNoRunningJob(store: Store): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const running = await store.db.select({ id: job.id }).from(job).where(eq(job.state, "running"));
+    if (running.length === 0) return;
+    await sleep(50);
+  }
+}
+
+function stoppedError(what: string, cause: unknown): Error {
+  return new Error(`the scheduler stopped on a fatal error while waiting for ${what}: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause });
+}
+
 export async function openTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {
   const dir = await mkdtemp(join(tmpdir(), "updraft-engine-"));
   const home = join(dir, "home");
@@ -114,7 +131,12 @@ export async function openTestEngine(opts: TestEngineOptions = {}): Promise<Test
   const errors: unknown[] = [];
   const events: SchedulerEvent[] = [];
   const listeners = new Set<(e: SchedulerEvent) => void>();
-  const onError = (err: unknown) => errors.push(err);
+  const fatalListeners = new Set<(err: unknown) => void>();
+  const onError = (err: unknown) => {
+    errors.push(err);
+    // A scheduler that hit a fatal error has stopped: nothing waited for will happen.
+    if (scheduler.fatalError === err) for (const l of fatalListeners) l(err);
+  };
   const scheduler = new Scheduler({ store, executor, host, logs, home, sweepMs: 100, onError, ...opts.scheduler });
   scheduler.onEvent((e) => {
     events.push(e);
@@ -127,19 +149,28 @@ export async function openTestEngine(opts: TestEngineOptions = {}): Promise<Test
   const waitForEvent = (match: (e: SchedulerEvent) => boolean, what: string, timeoutMs = 30_000): Promise<SchedulerEvent> => {
     const seen = events.find(match);
     if (seen) return Promise.resolve(seen);
+    if (scheduler.fatalError) return Promise.reject(stoppedError(what, scheduler.fatalError));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = () => {
+        clearTimeout(timer);
         listeners.delete(listener);
-        const fatal = scheduler.fatalError ? `; scheduler failed: ${String(scheduler.fatalError)}` : "";
-        reject(new Error(`timed out after ${timeoutMs}ms waiting for ${what}${fatal}`));
+        fatalListeners.delete(onFatal);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out after ${timeoutMs}ms waiting for ${what}`));
       }, timeoutMs);
       const listener = (e: SchedulerEvent) => {
         if (!match(e)) return;
-        clearTimeout(timer);
-        listeners.delete(listener);
+        done();
         resolve(e);
       };
+      const onFatal = (err: unknown) => {
+        done();
+        reject(stoppedError(what, err));
+      };
       listeners.add(listener);
+      fatalListeners.add(onFatal);
     });
   };
 
@@ -172,11 +203,22 @@ export async function openTestEngine(opts: TestEngineOptions = {}): Promise<Test
     async newScheduler(knobs = {}) {
       const other = await openMigrated();
       const otherLogs = new TaskLogWriter();
-      const s = new Scheduler({ store: other, executor, host: new SchedulerTaskHost(other, otherLogs), logs: otherLogs, home, sweepMs: 100, onError, ...knobs });
+      const otherHost = new SchedulerTaskHost(other, otherLogs);
+      // Its own executor (never started here), since a scheduler's stop() stops its executor.
+      const otherExecutor = new ThreadsExecutor({ host: otherHost, minThreads: 0, maxThreads: 1 });
+      const s = new Scheduler({ store: other, executor: otherExecutor, host: otherHost, logs: otherLogs, home, sweepMs: 100, onError, ...knobs });
       extraSchedulers.push(s);
       return s;
     },
     waitForEvent: waitForEvent as TestEngine["waitForEvent"],
+    waitForRun(dagId, runId) {
+      if (scheduler.fatalError) return Promise.reject(stoppedError(`run ${dagId}/${runId}`, scheduler.fatalError));
+      return new Promise((resolve, reject) => {
+        const onFatal = (err: unknown) => reject(stoppedError(`run ${dagId}/${runId}`, err));
+        fatalListeners.add(onFatal);
+        scheduler.waitForRun(dagId, runId).then(resolve, reject).finally(() => fatalListeners.delete(onFatal));
+      });
+    },
     async waitForRunEnd(dagId, runId, timeoutMs) {
       const e = await waitForEvent(
         (x) => isRunEvent(x) && x.dagId === dagId && x.runId === runId && (x.state === "success" || x.state === "failed"),
@@ -188,9 +230,14 @@ export async function openTestEngine(opts: TestEngineOptions = {}): Promise<Test
       if (closed) return;
       closed = true;
       listeners.clear();
+      fatalListeners.clear();
       for (const s of extraSchedulers) await s.stop();
-      await scheduler.stop();
-      if (executorStarted) await executor.stop({ graceful: false });
+      await scheduler.stop(); // stops the executor too
+      // After a fatal error the scheduler is already stopping (fail() calls stop() without
+      // awaiting it), and a second stop() returns at once, before that stop has ended its job
+      // row: wait for it, or closing the store under it rejects (CLIENT_CLOSED) unhandled.
+      if (scheduler.fatalError) await untilNoRunningJob(store);
+      await executor.stop({ graceful: false });
       for (const s of stores) await s.close();
       await rm(dir, { recursive: true, force: true });
     },

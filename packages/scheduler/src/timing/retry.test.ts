@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { SensorSpec } from "@updraft/sdk";
 import { MAX_RETRY_DELAY_MS, retryDelayMs } from "./retry.ts";
 
 const S = 1_000;
