@@ -2,21 +2,21 @@
 // Airflow's states and hands ready ones to the executor. Event-driven: a finished try schedules
 // its downstream at once, in memory; every change is queued on the group-commit writer, and
 // whatever acts on a change (submitting a try) waits until that change is committed.
-import { hostname } from "node:os";
 import type { ErrorData, Json, RunState, SerializedTask, TaskState } from "@updraft/sdk";
 import type { Store } from "@updraft/store";
-import type { TaskAssignment, TaskOutcome } from "@updraft/worker";
+import type { TaskOutcome } from "@updraft/worker";
 import { ExecutorErrorName, type Executor, type ExecutorEvent } from "@updraft/executor";
 import { evaluateTriggerRule } from "../timing/trigger-rules.ts";
 import { retryDelayMs } from "../timing/retry.ts";
 import { GroupCommitWriter } from "./group-commit.ts";
 import { TimerQueue } from "./timer-queue.ts";
-import { ReadyQueue, type ReadyItem } from "./ready-queue.ts";
-import { TaskLogWriter, taskLogPath } from "./task-logs.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { PastChecks } from "./past-checks.ts";
+import type { TaskLogWriter } from "./task-logs.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
 import { clearXcomRows, deleteTiRow, historyRow, runRow, tiRow, xcomRow } from "./persist.ts";
 import {
-  isFinished, moveState, newTaskInstance, tiKey, track, untrack, upstreamSummary, finalRunState,
+  isFinished, moveState, newTaskInstance, track, untrack, upstreamSummary, finalRunState,
   type RunModel, type TaskGroup, type TaskInstanceModel,
 } from "./run-model.ts";
 import { preciseNow, type SchedulerEvent } from "./scheduler-events.ts";
@@ -42,30 +42,14 @@ export interface SchedulerOptions {
   onError?: (err: unknown) => void;
 }
 
-interface ReadyEntry extends ReadyItem {
-  run: RunModel;
-  group: TaskGroup;
-  ti: TaskInstanceModel;
-}
-
-interface InFlight {
-  run: RunModel;
-  group: TaskGroup;
-  ti: TaskInstanceModel;
-}
-
 export class Scheduler {
   readonly host: SchedulerTaskHost;
   private readonly opts: Required<Omit<SchedulerOptions, "onError">> & Pick<SchedulerOptions, "onError">;
   private readonly writer: GroupCommitWriter;
   private readonly timers = new TimerQueue();
-  /** Ready instances by pool and DAG, so a full pool or a DAG at maxActiveTasks blocks only its own queue. */
-  private readonly ready = new Map<string, ReadyQueue<ReadyEntry>>();
-  private readySeq = 0;
+  private readonly dispatcher: Dispatcher;
+  private readonly past: PastChecks;
   private readonly runs = new Map<number, RunModel>();
-  private readonly inflight = new Map<string, InFlight>();
-  private readonly activeTasksByDag = new Map<string, number>();
-  private readonly pools = new Map<string, { slots: number; occupied: number }>();
   private readonly listeners = new Set<(e: SchedulerEvent) => void>();
   private readonly runWaiters = new Map<string, Array<{ resolve: (state: RunState) => void; reject: (err: Error) => void }>>();
   private readonly repo: RunRepository;
@@ -83,6 +67,29 @@ export class Scheduler {
     this.repo = new RunRepository(opts.store, opts.host.xcoms);
     this.registry = new DagRegistry(opts.store, opts.home);
     this.job = new SchedulerJob(opts.store);
+    this.past = new PastChecks({
+      flushed: () => this.writer.flushed(),
+      query: (run, taskId) => this.repo.pastAllows(run, taskId),
+      onAllowed: (run, taskId) => this.guard(() => this.evaluate(run, run.tasks.get(taskId)!)),
+      onError: (err) => this.fail(err),
+    });
+    this.dispatcher = new Dispatcher({
+      executor: opts.executor, writer: this.writer, logs: opts.logs, xcoms: opts.host.xcoms, home: opts.home, prefetch: this.opts.prefetch,
+      hooks: {
+        isActive: (run) => run.state === "running" && this.runs.has(run.id),
+        isPaused: (dagId) => this.registry.get(dagId)?.isPaused ?? false,
+        setQueued: ({ run, group, ti }) => this.setState(run, group, ti, "queued"),
+        poolMissing: ({ run, group, ti }) => {
+          ti.endDate = Date.now();
+          this.setState(run, group, ti, "failed");
+          this.writer.write(historyRow(run, group, ti, { name: "PoolNotFoundError", message: `task "${group.spec.id}" uses pool "${group.spec.pool}", which does not exist` }));
+          this.afterFinish(run, group);
+        },
+        notHandedOver: ({ run, group, ti }) =>
+          this.interrupted(run, group, ti, { name: ExecutorErrorName.stopped, message: "the scheduler stopped before this try started" }),
+        stopped: () => this.stopped,
+      },
+    });
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */
@@ -228,7 +235,7 @@ export class Scheduler {
     run.endDate = Date.now();
     this.writer.write(runRow(run));
     this.runs.delete(run.id);
-    for (const k of this.pastChecks.keys()) if (k.startsWith(`${run.id}\u0000`)) this.pastChecks.delete(k);
+    this.past.forget(run);
     this.emit({ type: "run", dagId: run.dagId, runId: run.runId, state, at: run.endDate });
     this.writer.afterCommit(() => {
       this.host.xcoms.dropRun(run.dagId, run.runId);
@@ -248,7 +255,7 @@ export class Scheduler {
       for (const ti of group.tis.values()) {
         if (isFinished(ti.state)) continue;
         if (ti.key) {
-          this.releaseSlot(run, group, ti);
+          this.dispatcher.release({ run, group, ti });
           this.opts.executor.cancel(ti.key, error.message);
           ti.key = null;
         }
@@ -283,35 +290,13 @@ export class Scheduler {
         this.finishWithout(run, group, placeholder, decision === "skip" ? "skipped" : "upstream_failed");
         return;
       case "run":
-        if (spec.dependsOnPast && !this.pastAllows(run, spec.id)) return;
+        if (spec.dependsOnPast && !this.past.allows(run, spec.id)) return;
         if (spec.expand) this.expand(run, group, placeholder);
         else this.makeReady(run, group, placeholder);
         return;
       default:
         return decision satisfies never;
     }
-  }
-
-  private readonly pastChecks = new Map<string, "pending" | "ok">();
-
-  /**
-   * dependsOnPast, answered from the store (the previous run may belong to another process's
-   * history). Unknown yet: ask, and evaluate the task again when the answer comes.
-   */
-  private pastAllows(run: RunModel, taskId: string): boolean {
-    const k = `${run.id}\u0000${taskId}`;
-    const known = this.pastChecks.get(k);
-    if (known === "ok") return true;
-    if (known === "pending") return false;
-    this.pastChecks.set(k, "pending");
-    void this.writer.flushed()
-      .then(() => this.repo.pastAllows(run, taskId))
-      .then((ok) => {
-        if (ok) this.pastChecks.set(k, "ok");
-        else this.pastChecks.delete(k);
-        if (ok) this.guard(() => this.evaluate(run, run.tasks.get(taskId)!));
-      }, (err: unknown) => this.fail(err));
-    return false;
   }
 
   /** Ends an instance that never ran (skipped, upstream_failed) and lets its downstream react. */
@@ -328,7 +313,7 @@ export class Scheduler {
 
   /** Creates one instance per element of the mapped argument; an empty list skips the task. */
   private expand(run: RunModel, group: TaskGroup, placeholder: TaskInstanceModel): void {
-    const source = this.resolveArg(run, group.spec.expand!.source);
+    const source = this.dispatcher.resolveArg(run, group.spec.expand!.source);
     if (!Array.isArray(source)) {
       placeholder.endDate = Date.now();
       this.setState(run, group, placeholder, "failed");
@@ -359,10 +344,7 @@ export class Scheduler {
   }
 
   private enqueueReady(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
-    const k = `${group.spec.pool}\u0000${run.dagId}`;
-    let queue = this.ready.get(k);
-    if (!queue) this.ready.set(k, (queue = new ReadyQueue<ReadyEntry>()));
-    queue.push({ run, group, ti, priority: group.spec.priorityWeight, logicalDate: run.logicalDate, seq: this.readySeq++ });
+    this.dispatcher.enqueue(run, group, ti);
     this.dispatchSoon();
   }
 
@@ -386,126 +368,15 @@ export class Scheduler {
     });
   }
 
-  /**
-   * Hands ready instances to the executor, highest priority first across the queues whose pool
-   * has a free slot and whose DAG is below maxActiveTasks and not paused.
-   */
   private dispatch(): void {
-    if (this.stopped) return;
-    const stats = this.opts.executor.stats();
-    const limit = stats.capacity + Math.max(this.opts.prefetch, stats.capacity);
-    while (this.inflight.size < limit) {
-      let best: ReadyQueue<ReadyEntry> | null = null;
-      let bestItem: ReadyEntry | null = null;
-      for (const [k, queue] of this.ready) {
-        const head = this.liveHead(queue);
-        if (!head) {
-          this.ready.delete(k);
-          continue;
-        }
-        if (!this.hasRoom(head)) continue;
-        if (!bestItem || head.priority > bestItem.priority || (head.priority === bestItem.priority && (head.logicalDate < bestItem.logicalDate || (head.logicalDate === bestItem.logicalDate && head.seq < bestItem.seq)))) {
-          best = queue;
-          bestItem = head;
-        }
-      }
-      if (!best || !bestItem) return;
-      best.pop();
-      const { run, group, ti } = bestItem;
-      if (!this.pools.has(group.spec.pool)) {
-        ti.endDate = Date.now();
-        this.setState(run, group, ti, "failed");
-        this.writer.write(historyRow(run, group, ti, { name: "PoolNotFoundError", message: `task "${group.spec.id}" uses pool "${group.spec.pool}", which does not exist` }));
-        this.afterFinish(run, group);
-        continue;
-      }
-      this.queueTry(run, group, ti);
-    }
-  }
-
-  /** The queue's first entry still waiting to run, dropping entries that went stale. */
-  private liveHead(queue: ReadyQueue<ReadyEntry>): ReadyEntry | undefined {
-    for (;;) {
-      const head = queue.peek();
-      if (!head) return undefined;
-      if (head.ti.state === "scheduled" && head.run.state === "running" && this.runs.has(head.run.id)) return head;
-      queue.pop();
-    }
-  }
-
-  private hasRoom(item: ReadyEntry): boolean {
-    const { run, group } = item;
-    if (this.registry.get(run.dagId)?.isPaused) return false;
-    if ((this.activeTasksByDag.get(run.dagId) ?? 0) >= run.version.serialized.maxActiveTasks) return false;
-    const pool = this.pools.get(group.spec.pool);
-    if (!pool) return true; // dispatch fails it with a clear error
-    return pool.slots < 0 || pool.occupied + group.spec.poolSlots <= pool.slots;
-  }
-
-  private queueTry(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
-    if (!ti.continuesTry || ti.tryNumber === 0) ti.tryNumber += 1;
-    ti.continuesTry = false;
-    ti.queuedAt = Date.now();
-    ti.startDate = null;
-    ti.endDate = null;
-    ti.hostname = null;
-    const key = tiKey(run, ti.taskId, ti.mapIndex, ti.tryNumber);
-    ti.key = key;
-    this.inflight.set(key, { run, group, ti });
-    this.activeTasksByDag.set(run.dagId, (this.activeTasksByDag.get(run.dagId) ?? 0) + 1);
-    this.pools.get(group.spec.pool)!.occupied += group.spec.poolSlots;
-    this.opts.logs.register(key, taskLogPath(this.opts.home, { dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber }));
-    this.setState(run, group, ti, "queued");
-    const assignment = this.assignment(run, group, ti, key);
-    this.writer.afterCommit(() => {
-      if (ti.key !== key) return;
-      if (this.stopped) {
-        // Stopped before the hand-over: the try never happened.
-        this.releaseSlot(run, group, ti);
-        ti.key = null;
-        this.interrupted(run, group, ti, { name: ExecutorErrorName.stopped, message: "the scheduler stopped before this try started" });
-        return;
-      }
-      this.opts.executor.submit(assignment);
-    });
-  }
-
-  private releaseSlot(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
-    if (!ti.key || !this.inflight.delete(ti.key)) return;
-    this.activeTasksByDag.set(run.dagId, (this.activeTasksByDag.get(run.dagId) ?? 1) - 1);
-    const pool = this.pools.get(group.spec.pool);
-    if (pool) pool.occupied -= group.spec.poolSlots;
-  }
-
-  private assignment(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, key: string): TaskAssignment {
-    const spec = group.spec;
-    const args = spec.args.map((a) => this.resolveArg(run, a) ?? null) as Json[];
-    if (spec.expand && ti.mapIndex >= 0) args[spec.expand.argIndex] = group.mapSource![ti.mapIndex]!;
-    return {
-      v: 1, key, dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber,
-      bundle: { hash: run.version.bundleHash, path: run.version.bundlePath },
-      args,
-      logicalDate: new Date(run.logicalDate).toISOString(),
-      dataIntervalStart: new Date(run.dataIntervalStart).toISOString(),
-      dataIntervalEnd: new Date(run.dataIntervalEnd).toISOString(),
-      params: run.params, conf: run.conf, runType: run.runType, queue: spec.queue,
-      executionTimeoutMs: spec.executionTimeoutMs,
-      sensorStartedAt: ti.sensorStartedAt,
-    };
-  }
-
-  private resolveArg(run: RunModel, arg: SerializedTask["args"][number]): Json | undefined {
-    if (arg.kind === "literal") return arg.value;
-    const up = run.tasks.get(arg.taskId)!;
-    const mapped = up.spec.expand !== null;
-    return this.host.xcoms.get(run.dagId, run.runId, arg.taskId, arg.key, mapped);
+    this.dispatcher.dispatch();
   }
 
   // ---- executor events --------------------------------------------------------------------
 
   private onExecutorEvent(e: ExecutorEvent): void {
-    const f = this.inflight.get(e.key);
-    if (!f || f.ti.key !== e.key) return; // a late report of a try that was timed out or cancelled
+    const f = this.dispatcher.inFlight(e.key);
+    if (!f) return; // a late report of a try that was timed out or cancelled
     const { run, group, ti } = f;
     switch (e.type) {
       case "started":
@@ -514,7 +385,7 @@ export class Scheduler {
         this.setState(run, group, ti, "running", e.at);
         return;
       case "finished":
-        this.releaseSlot(run, group, ti);
+        this.dispatcher.release(f);
         ti.key = null;
         if (e.outcome.status === "failed" && e.outcome.error.name === ExecutorErrorName.stopped) {
           this.interrupted(run, group, ti, e.outcome.error);
@@ -668,11 +539,7 @@ export class Scheduler {
   }
 
   private async loadPools(): Promise<void> {
-    for (const p of await this.repo.pools()) {
-      const existing = this.pools.get(p.pool);
-      if (existing) existing.slots = p.slots;
-      else this.pools.set(p.pool, { slots: p.slots, occupied: 0 });
-    }
+    this.dispatcher.setPools(await this.repo.pools());
   }
 
   private sweeping = false;
@@ -740,4 +607,3 @@ function describeArg(arg: SerializedTask["args"][number]): string {
   return arg.kind === "literal" ? "a literal value" : `the XCom "${arg.key}" of task "${arg.taskId}"`;
 }
 
-export const SCHEDULER_HOSTNAME = hostname();

@@ -1,0 +1,190 @@
+// Hands ready task instances to the executor: ready queues per pool and DAG, highest priority
+// first across them; pool slots, maxActiveTasks and the executor's capacity; the tries in flight;
+// and each try's assignment. A try is submitted only once its `queued` row is committed.
+import type { Json, SerializedTask } from "@updraft/sdk";
+import type { TaskAssignment } from "@updraft/worker";
+import type { Executor } from "@updraft/executor";
+import type { GroupCommitWriter } from "./group-commit.ts";
+import type { TaskLogWriter } from "./task-logs.ts";
+import { taskLogPath } from "./task-logs.ts";
+import type { XcomCache } from "./task-host.ts";
+import { ReadyQueue, type ReadyItem } from "./ready-queue.ts";
+import { tiKey, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
+
+export interface InFlight {
+  run: RunModel;
+  group: TaskGroup;
+  ti: TaskInstanceModel;
+}
+
+interface ReadyEntry extends ReadyItem, InFlight {}
+
+/** What the dispatcher asks of the scheduler, which owns run state and transitions. */
+export interface DispatchHooks {
+  isActive(run: RunModel): boolean;
+  isPaused(dagId: string): boolean;
+  /** Write and announce the instance's new state. */
+  setQueued(f: InFlight): void;
+  /** The instance names a pool that does not exist. */
+  poolMissing(f: InFlight): void;
+  /** The scheduler stopped between queueing the try and handing it over. */
+  notHandedOver(f: InFlight): void;
+  stopped(): boolean;
+}
+
+export interface DispatcherOptions {
+  executor: Executor;
+  writer: GroupCommitWriter;
+  logs: TaskLogWriter;
+  xcoms: XcomCache;
+  home: string;
+  /** Tries handed out beyond the executor's capacity, so its threads never wait for the scheduler. */
+  prefetch: number;
+  hooks: DispatchHooks;
+}
+
+const before = (a: ReadyEntry, b: ReadyEntry): boolean =>
+  a.priority !== b.priority ? a.priority > b.priority : a.logicalDate !== b.logicalDate ? a.logicalDate < b.logicalDate : a.seq < b.seq;
+
+export class Dispatcher {
+  private readonly opts: DispatcherOptions;
+  /** Ready instances by pool and DAG, so a full pool or a DAG at maxActiveTasks blocks only its own queue. */
+  private readonly ready = new Map<string, ReadyQueue<ReadyEntry>>();
+  private readySeq = 0;
+  private readonly inflight = new Map<string, InFlight>();
+  private readonly activeTasksByDag = new Map<string, number>();
+  private readonly pools = new Map<string, { slots: number; occupied: number }>();
+
+  constructor(opts: DispatcherOptions) {
+    this.opts = opts;
+  }
+
+  /** Pool sizes as stored; occupancy is this scheduler's own count. */
+  setPools(pools: Array<{ pool: string; slots: number }>): void {
+    for (const p of pools) {
+      const existing = this.pools.get(p.pool);
+      if (existing) existing.slots = p.slots;
+      else this.pools.set(p.pool, { slots: p.slots, occupied: 0 });
+    }
+  }
+
+  enqueue(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
+    const k = `${group.spec.pool}\u0000${run.dagId}`;
+    let queue = this.ready.get(k);
+    if (!queue) this.ready.set(k, (queue = new ReadyQueue<ReadyEntry>()));
+    queue.push({ run, group, ti, priority: group.spec.priorityWeight, logicalDate: run.logicalDate, seq: this.readySeq++ });
+  }
+
+  /** The try in flight under an executor key (a stale key finds nothing). */
+  inFlight(key: string): InFlight | undefined {
+    const f = this.inflight.get(key);
+    return f && f.ti.key === key ? f : undefined;
+  }
+
+  /** Frees the slots of the instance's try in flight, if any. */
+  release({ run, group, ti }: InFlight): void {
+    if (!ti.key || !this.inflight.delete(ti.key)) return;
+    this.activeTasksByDag.set(run.dagId, (this.activeTasksByDag.get(run.dagId) ?? 1) - 1);
+    const pool = this.pools.get(group.spec.pool);
+    if (pool) pool.occupied -= group.spec.poolSlots;
+  }
+
+  /**
+   * Hands ready instances to the executor, highest priority first across the queues whose pool
+   * has a free slot and whose DAG is below maxActiveTasks and not paused.
+   */
+  dispatch(): void {
+    if (this.opts.hooks.stopped()) return;
+    const stats = this.opts.executor.stats();
+    const limit = stats.capacity + Math.max(this.opts.prefetch, stats.capacity);
+    while (this.inflight.size < limit) {
+      let best: ReadyQueue<ReadyEntry> | null = null;
+      let bestItem: ReadyEntry | null = null;
+      for (const [k, queue] of this.ready) {
+        const head = this.liveHead(queue);
+        if (!head) {
+          this.ready.delete(k);
+          continue;
+        }
+        if (this.hasRoom(head) && (!bestItem || before(head, bestItem))) {
+          best = queue;
+          bestItem = head;
+        }
+      }
+      if (!best || !bestItem) return;
+      best.pop();
+      if (this.pools.has(bestItem.group.spec.pool)) this.queueTry(bestItem);
+      else this.opts.hooks.poolMissing(bestItem);
+    }
+  }
+
+  /** The queue's first entry still waiting to run, dropping entries that went stale. */
+  private liveHead(queue: ReadyQueue<ReadyEntry>): ReadyEntry | undefined {
+    for (;;) {
+      const head = queue.peek();
+      if (!head) return undefined;
+      if (head.ti.state === "scheduled" && this.opts.hooks.isActive(head.run)) return head;
+      queue.pop();
+    }
+  }
+
+  private hasRoom({ run, group }: ReadyEntry): boolean {
+    if (this.opts.hooks.isPaused(run.dagId)) return false;
+    if ((this.activeTasksByDag.get(run.dagId) ?? 0) >= run.version.serialized.maxActiveTasks) return false;
+    const pool = this.pools.get(group.spec.pool);
+    if (!pool) return true; // handed to poolMissing, which fails it with a clear error
+    return pool.slots < 0 || pool.occupied + group.spec.poolSlots <= pool.slots;
+  }
+
+  private queueTry(f: InFlight): void {
+    const { run, group, ti } = f;
+    if (!ti.continuesTry || ti.tryNumber === 0) ti.tryNumber += 1;
+    ti.continuesTry = false;
+    ti.queuedAt = Date.now();
+    ti.startDate = null;
+    ti.endDate = null;
+    ti.hostname = null;
+    const key = tiKey(run, ti.taskId, ti.mapIndex, ti.tryNumber);
+    ti.key = key;
+    this.inflight.set(key, f);
+    this.activeTasksByDag.set(run.dagId, (this.activeTasksByDag.get(run.dagId) ?? 0) + 1);
+    this.pools.get(group.spec.pool)!.occupied += group.spec.poolSlots;
+    this.opts.logs.register(key, taskLogPath(this.opts.home, { dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber }));
+    this.opts.hooks.setQueued(f);
+    const assignment = this.assignment(f, key);
+    this.opts.writer.afterCommit(() => {
+      if (ti.key !== key) return;
+      if (this.opts.hooks.stopped()) {
+        this.release(f);
+        ti.key = null;
+        this.opts.hooks.notHandedOver(f);
+        return;
+      }
+      this.opts.executor.submit(assignment);
+    });
+  }
+
+  private assignment({ run, group, ti }: InFlight, key: string): TaskAssignment {
+    const spec = group.spec;
+    const args = spec.args.map((a) => this.resolveArg(run, a) ?? null) as Json[];
+    if (spec.expand && ti.mapIndex >= 0) args[spec.expand.argIndex] = group.mapSource![ti.mapIndex]!;
+    return {
+      v: 1, key, dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber,
+      bundle: { hash: run.version.bundleHash, path: run.version.bundlePath },
+      args,
+      logicalDate: new Date(run.logicalDate).toISOString(),
+      dataIntervalStart: new Date(run.dataIntervalStart).toISOString(),
+      dataIntervalEnd: new Date(run.dataIntervalEnd).toISOString(),
+      params: run.params, conf: run.conf, runType: run.runType, queue: spec.queue,
+      executionTimeoutMs: spec.executionTimeoutMs,
+      sensorStartedAt: ti.sensorStartedAt,
+    };
+  }
+
+  /** A task argument: a literal, or an upstream XCom (for a mapped upstream, the list of its values). */
+  resolveArg(run: RunModel, arg: SerializedTask["args"][number]): Json | undefined {
+    if (arg.kind === "literal") return arg.value;
+    const mapped = run.tasks.get(arg.taskId)!.spec.expand !== null;
+    return this.opts.xcoms.get(run.dagId, run.runId, arg.taskId, arg.key, mapped);
+  }
+}
