@@ -1,24 +1,70 @@
-// The HTTP API as a Hono app (a plain fetch handler, so it runs on Node, Bun and Deno). For now
-// it serves health; the Airflow-compatible REST API lands here next.
-import { Hono } from "hono";
+// The HTTP API: Airflow's stable REST API under /api/v1 (same paths, fields, pagination and
+// problem bodies), on Hono with zod-openapi so that /openapi.json is generated from the same
+// schemas that validate requests. A plain fetch handler: it runs on Node, Bun and Deno.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { cors } from "hono/cors";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { and, desc, eq } from "drizzle-orm";
-import { job, type Store } from "@updraft/store";
+import { job, recordEvent, type Store } from "@updraft/store";
+import type { Json } from "@updraft/sdk";
+import { authenticate, type ApiEnv } from "./auth.ts";
+import { ApiError, problem } from "./problem.ts";
+import { registerDags } from "./routes/dags.ts";
+import { registerDagRuns } from "./routes/dag-runs.ts";
 
-export interface ApiOptions {
-  store: Store;
-  version: string;
+export interface TriggerRequest {
+  runId?: string;
+  logicalDate?: Date;
+  conf?: Record<string, Json>;
+  note?: string;
 }
+
+/** What the API needs from the process that serves it. */
+export interface ApiDeps {
+  store: Store;
+  /** UPDRAFT_HOME: where task logs and bundles are. */
+  home: string;
+  version: string;
+  /** Creates a manual run: the in-process scheduler when there is one, else a queued row for the scheduler's sweep. */
+  trigger(dagId: string, req: TriggerRequest): Promise<{ runId: string }>;
+  /** Origins allowed to call the API from a browser (portals embedding widgets); none by default. */
+  corsOrigins?: string[];
+}
+
+export type ApiApp = OpenAPIHono<ApiEnv>;
 
 const HEARTBEAT_HEALTHY_MS = 30_000;
 
-export function createApiApp(opts: ApiOptions): Hono {
-  const app = new Hono();
+function describeIssues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }, where: string): string {
+  return error.issues.map((i) => `${where}${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`).join("; ");
+}
+
+export function createApiApp(deps: ApiDeps): ApiApp {
+  const app = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return problem(c, 400, describeIssues(result.error, result.target));
+      return undefined;
+    },
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problem(c, err.status, err.message);
+    if (err instanceof HTTPException) return problem(c, err.status as ContentfulStatusCode, err.message || "bad request");
+    console.error(`api: ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+    return problem(c, 500, "internal error; the server log has the details");
+  });
+  app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+
+  if (deps.corsOrigins?.length) {
+    app.use("*", cors({ origin: deps.corsOrigins, allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], maxAge: 600 }));
+  }
 
   app.get("/api/v1/health", async (c) => {
     let db = "healthy";
     let heartbeat: Date | null = null;
     try {
-      const [row] = await opts.store.db.select({ hb: job.latestHeartbeat }).from(job)
+      const [row] = await deps.store.db.select({ hb: job.latestHeartbeat }).from(job)
         .where(and(eq(job.jobType, "scheduler"), eq(job.state, "running"))).orderBy(desc(job.latestHeartbeat)).limit(1);
       heartbeat = row?.hb ?? null;
     } catch {
@@ -31,10 +77,34 @@ export function createApiApp(opts: ApiOptions): Hono {
     });
   });
 
-  app.get("/api/v1/version", (c) => c.json({ version: opts.version, git_version: null }));
+  app.use("/api/v1/*", authenticate(deps.store));
+  app.use("/openapi.json", authenticate(deps.store));
+  // Every call that changes something is recorded in the event log: who, what, when.
+  app.use("/api/v1/*", async (c, next) => {
+    await next();
+    if (c.req.method === "GET" || c.res.status >= 400) return;
+    const route = c.req.routePath;
+    await recordEvent(deps.store, {
+      event: `${c.req.method.toLowerCase()} ${route.replace(/^\/api\/v1\//, "")}`,
+      owner: c.get("principal")?.name ?? null,
+      dagId: c.req.param("dag_id") ?? null,
+      runId: c.req.param("dag_run_id") ?? null,
+      taskId: c.req.param("task_id") ?? null,
+      extra: { path: c.req.path },
+    });
+  });
 
-  app.notFound((c) =>
-    c.json({ type: "about:blank", title: "Not Found", status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }, 404, { "content-type": "application/problem+json" }),
-  );
+  app.get("/api/v1/version", (c) => c.json({ version: deps.version, git_version: null }));
+
+  registerDags(app, deps);
+  registerDagRuns(app, deps);
+
+  app.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: { title: "Updraft API", version: deps.version, description: "Airflow 2.10's stable REST API under /api/v1, and Updraft's own routes." },
+    security: [{ Bearer: [] }, { Basic: [] }],
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "Basic", { type: "http", scheme: "basic" });
   return app;
 }

@@ -5,7 +5,7 @@ import { loadConfig, CONFIG_FLAGS, type Config, type ConfigFlags } from "./confi
 import { UsageError } from "./errors.ts";
 import { VERSION } from "./version.ts";
 import { openConfiguredStore } from "./runtime.ts";
-import { runServerProcess } from "./commands/standalone.ts";
+import { runApiProcess, runServerProcess } from "./commands/standalone.ts";
 import { dagsTest } from "./commands/dags-test.ts";
 import { dagsBackfill, dagsTrigger } from "./commands/dags-trigger.ts";
 import { dagsList, dagsListImportErrors, dagsSetPaused, dagsShow } from "./commands/dags-admin.ts";
@@ -16,6 +16,7 @@ const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in T
 
   updraft standalone                     migrate, parse dags/, schedule, run tasks in threads, serve :8080
   updraft scheduler                      the scheduler and its thread executor, without HTTP
+  updraft api                            the HTTP API alone (runs it triggers are queued for the scheduler)
   updraft db migrate
   updraft dags list | show ID | pause ID | unpause ID | list-import-errors      [--output json]
   updraft dags test ID [--logical-date ISO] [--conf JSON] [--output json]
@@ -90,6 +91,8 @@ async function dispatch(config: Config, values: Values, group: string, sub: stri
       return runServerProcess(config, true);
     case "scheduler":
       return runServerProcess(config, false);
+    case "api":
+      return runApiProcess(config);
     case "db":
       if (sub !== "migrate") throw new UsageError("usage: updraft db migrate");
       await (await openConfiguredStore(config)).close();

@@ -2,8 +2,10 @@
 // everything in one process: migrate, parse DAGs, schedule, run tasks in threads, serve HTTP.
 import { serve } from "@hono/node-server";
 import { createApiApp } from "@updraft/api";
+import { createToken, listTokens, type Store } from "@updraft/store";
+import { queueDagRun } from "@updraft/scheduler";
 import type { Config } from "../config.ts";
-import { openEngine, type Engine } from "../runtime.ts";
+import { openConfiguredStore, openEngine, type Engine } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 
 /** Task states worth a line in the server log; successes are summed up by their run's line. */
@@ -25,6 +27,35 @@ async function parseLoop(engine: Engine, log: (s: string) => void, signal: Abort
     }
     await new Promise((resolve) => setTimeout(resolve, PARSE_INTERVAL_MS).unref());
   }
+}
+
+function corsOrigins(): string[] {
+  return (process.env.UPDRAFT_CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/** On the first start, an admin token: printed once, stored only as its hash. */
+async function printFirstAdminToken(store: Store, log: (s: string) => void): Promise<void> {
+  if ((await listTokens(store)).length > 0) return;
+  const { token } = await createToken(store, { name: "standalone-admin", scope: "admin" });
+  log(`first start: an admin token was created. It is shown once; only its hash is stored:\n\n    ${token}\n\n  Use it as "Authorization: Bearer <token>"; create others with \`updraft tokens create --scope read|trigger|edit|admin\`.`);
+}
+
+/** `updraft api`: the HTTP API alone; triggered runs are queued for the scheduler process. */
+export async function runApiProcess(config: Config): Promise<number> {
+  const store = await openConfiguredStore(config);
+  const app = createApiApp({
+    store, home: config.home, version: VERSION, corsOrigins: corsOrigins(),
+    trigger: (dagId, req) => queueDagRun(store, config.home, dagId, req),
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
+  console.log(`[${new Date().toISOString()}] Updraft ${VERSION} API: http://localhost:${config.port}/api/v1 · database ${config.dbUrl}`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  server.close();
+  await store.close();
+  return 0;
 }
 
 export async function runServerProcess(config: Config, withApi: boolean): Promise<number> {
@@ -51,9 +82,13 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   void parseLoop(engine, log, stop.signal);
   let server: ReturnType<typeof serve> | null = null;
   if (withApi) {
-    const app = createApiApp({ store: engine.store, version: VERSION });
+    const app = createApiApp({
+      store: engine.store, home: config.home, version: VERSION, corsOrigins: corsOrigins(),
+      trigger: (dagId, req) => engine.scheduler.triggerRun(dagId, req),
+    });
     server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
-    log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1/health · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
+    log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
+    await printFirstAdminToken(engine.store, log);
   } else {
     log(`Updraft ${VERSION} scheduler · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
   }

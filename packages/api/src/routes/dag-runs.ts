@@ -1,0 +1,215 @@
+// /api/v1/dags/{dag_id}/dagRuns: list (also for every DAG with `~`), get, trigger (POST, the call
+// CI jobs make), delete, set a note, and the batch list POST /dags/~/dagRuns/list.
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, count, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { dag, dagRun, type Store } from "@updraft/store";
+import type { Json } from "@updraft/sdk";
+import type { ApiApp, ApiDeps } from "../app.ts";
+import { requireScope } from "../auth.ts";
+import { ApiError, badRequest, conflict, notFound } from "../problem.ts";
+import { orderBy, pageQuery, MAX_PAGE_LIMIT } from "../pagination.ts";
+import { dagRunJson } from "../serialize.ts";
+
+const json = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
+const problemJson = { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } };
+const errors = {
+  400: { description: "Client specified an invalid argument.", content: problemJson },
+  401: { description: "Request not authenticated.", content: problemJson },
+  403: { description: "Client does not have sufficient permission.", content: problemJson },
+  404: { description: "A specified resource is not found.", content: problemJson },
+};
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "must be an ISO 8601 date-time" }).transform((s) => new Date(s));
+const States = z.enum(["queued", "running", "success", "failed"]);
+const Params = z.object({ dag_id: z.string(), dag_run_id: z.string() });
+
+const COLUMNS = {
+  id: dagRun.id, dag_id: dagRun.dagId, dag_run_id: dagRun.runId, state: dagRun.state, execution_date: dagRun.logicalDate,
+  logical_date: dagRun.logicalDate, start_date: dagRun.startDate, end_date: dagRun.endDate, updated_at: dagRun.updatedAt,
+  external_trigger: dagRun.externalTrigger, conf: dagRun.conf,
+};
+
+const rangeFilters = {
+  execution_date_gte: isoDate.optional(), execution_date_lte: isoDate.optional(),
+  start_date_gte: isoDate.optional(), start_date_lte: isoDate.optional(),
+  end_date_gte: isoDate.optional(), end_date_lte: isoDate.optional(),
+  updated_at_gte: isoDate.optional(), updated_at_lte: isoDate.optional(),
+};
+
+type Ranges = { [K in keyof typeof rangeFilters]?: Date };
+
+function conditions(f: Ranges & { dagIds?: string[]; states?: string[] }): SQL[] {
+  const w: SQL[] = [];
+  if (f.dagIds?.length) w.push(inArray(dagRun.dagId, f.dagIds));
+  if (f.states?.length) w.push(inArray(dagRun.state, f.states as Array<"queued">));
+  const pairs: Array<[Date | undefined, Date | undefined, SQLiteColumn]> = [
+    [f.execution_date_gte, f.execution_date_lte, dagRun.logicalDate], [f.start_date_gte, f.start_date_lte, dagRun.startDate],
+    [f.end_date_gte, f.end_date_lte, dagRun.endDate], [f.updated_at_gte, f.updated_at_lte, dagRun.updatedAt],
+  ];
+  for (const [from, to, col] of pairs) {
+    if (from) w.push(gte(col, from));
+    if (to) w.push(lte(col, to));
+  }
+  return w;
+}
+
+async function page(store: Store, where: SQL[], order: SQL[], limit: number, offset: number) {
+  const cond = where.length ? and(...where) : undefined;
+  const [{ total }] = (await store.db.select({ total: count() }).from(dagRun).where(cond)) as [{ total: number }];
+  const rows = await store.db.select().from(dagRun).where(cond).orderBy(...order).limit(limit).offset(offset);
+  return { dag_runs: rows.map(dagRunJson), total_entries: total };
+}
+
+async function requireDag(store: Store, dagId: string): Promise<void> {
+  const [row] = await store.db.select({ id: dag.dagId }).from(dag).where(eq(dag.dagId, dagId));
+  if (!row) throw notFound(`DAG with dag_id: '${dagId}' not found`);
+}
+
+async function loadRun(store: Store, dagId: string, runId: string) {
+  const [row] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
+  if (!row) throw notFound(`DAGRun with DAG ID: '${dagId}' and DagRun ID: '${runId}' not found`);
+  return row;
+}
+
+export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
+  const { store } = deps;
+  app.use("/api/v1/dags/:dag_id/dagRuns", async (c, next) => (c.req.method === "GET" ? requireScope("read")(c, next) : requireScope("trigger")(c, next)));
+  app.use("/api/v1/dags/:dag_id/dagRuns/list", requireScope("read"));
+  app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id", async (c, next) => (c.req.method === "GET" ? requireScope("read")(c, next) : requireScope("edit")(c, next)));
+  app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id/setNote", requireScope("edit"));
+
+  app.openapi(
+    createRoute({
+      method: "get", path: "/api/v1/dags/{dag_id}/dagRuns", tags: ["DAGRun"], summary: "List DAG runs (dag_id `~` for all DAGs)",
+      request: {
+        params: z.object({ dag_id: z.string() }),
+        query: z.object({ ...pageQuery, ...rangeFilters, state: z.union([States, z.array(States)]).optional() }),
+      },
+      responses: { 200: { description: "List of DAG runs.", content: json }, ...errors },
+    }),
+    async (c) => {
+      const { dag_id } = c.req.valid("param");
+      const q = c.req.valid("query");
+      if (dag_id !== "~") await requireDag(store, dag_id);
+      const where = conditions({ ...q, dagIds: dag_id === "~" ? [] : [dag_id], states: q.state === undefined ? [] : [q.state].flat() });
+      return c.json(await page(store, where, orderBy(q.order_by, COLUMNS, "id"), q.limit, q.offset), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post", path: "/api/v1/dags/~/dagRuns/list", tags: ["DAGRun"], summary: "List DAG runs (batch)",
+      request: {
+        body: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: z.object({
+                order_by: z.string().optional(),
+                page_offset: z.number().int().min(0).default(0),
+                page_limit: z.number().int().min(1).max(MAX_PAGE_LIMIT).default(100),
+                dag_ids: z.array(z.string()).optional(),
+                states: z.array(States).optional(),
+                ...rangeFilters,
+              }).strict(),
+            },
+          },
+        },
+      },
+      responses: { 200: { description: "Success.", content: json }, ...errors },
+    }),
+    async (c) => {
+      const b = c.req.valid("json");
+      const where = conditions({ ...b, dagIds: b.dag_ids ?? [], states: b.states ?? [] });
+      return c.json(await page(store, where, orderBy(b.order_by, COLUMNS, "id"), b.page_limit, b.page_offset), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post", path: "/api/v1/dags/{dag_id}/dagRuns", tags: ["DAGRun"], summary: "Trigger a new DAG run",
+      request: {
+        params: z.object({ dag_id: z.string() }),
+        body: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: z.object({
+                dag_run_id: z.string().min(1).max(250).nullable().optional(),
+                logical_date: isoDate.nullable().optional(),
+                execution_date: isoDate.nullable().optional(),
+                data_interval_start: isoDate.nullable().optional(),
+                data_interval_end: isoDate.nullable().optional(),
+                conf: z.record(z.string(), z.unknown()).optional(),
+                note: z.string().nullable().optional(),
+              }).strict(),
+            },
+          },
+        },
+      },
+      responses: { 200: { description: "Success.", content: json }, 409: { description: "An existing resource conflicts with the request.", content: problemJson }, ...errors },
+    }),
+    async (c) => {
+      const { dag_id } = c.req.valid("param");
+      const b = c.req.valid("json");
+      if (b.logical_date && b.execution_date && b.logical_date.getTime() !== b.execution_date.getTime()) {
+        throw badRequest("logical_date and execution_date (its deprecated name) differ; send one of them");
+      }
+      if ((b.data_interval_start == null) !== (b.data_interval_end == null)) throw badRequest("data_interval_start and data_interval_end go together");
+      await requireDag(store, dag_id);
+      const logicalDate = b.logical_date ?? b.execution_date ?? undefined;
+      let runId: string;
+      try {
+        ({ runId } = await deps.trigger(dag_id, {
+          ...(b.dag_run_id ? { runId: b.dag_run_id } : {}),
+          ...(logicalDate ? { logicalDate } : {}),
+          conf: (b.conf ?? {}) as Record<string, Json>,
+          ...(b.note ? { note: b.note } : {}),
+        }));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (/already has a run/.test(message)) throw conflict(message);
+        if (/is not known/.test(message)) throw notFound(message);
+        if (err instanceof Error && err.name === "SchedulerRequestError") throw badRequest(message);
+        throw err;
+      }
+      return c.json(dagRunJson(await loadRun(store, dag_id, runId)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", tags: ["DAGRun"], summary: "Get a DAG run", request: { params: Params }, responses: { 200: { description: "Success.", content: json }, ...errors } }),
+    async (c) => {
+      const { dag_id, dag_run_id } = c.req.valid("param");
+      return c.json(dagRunJson(await loadRun(store, dag_id, dag_run_id)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: "delete", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", tags: ["DAGRun"], summary: "Delete a finished DAG run", request: { params: Params }, responses: { 204: { description: "Success." }, 409: { description: "The run is still active.", content: problemJson }, ...errors } }),
+    async (c) => {
+      const { dag_id, dag_run_id } = c.req.valid("param");
+      const run = await loadRun(store, dag_id, dag_run_id);
+      if (run.state === "queued" || run.state === "running") {
+        throw new ApiError(409, `run "${dag_run_id}" is ${run.state}; deleting an active run is not supported yet: wait for it to finish`);
+      }
+      await store.write((tx) => tx.delete(dagRun).where(eq(dagRun.id, run.id)));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/setNote", tags: ["DAGRun"], summary: "Update the DagRun note",
+      request: { params: Params, body: { required: true, content: { "application/json": { schema: z.object({ note: z.string() }).strict() } } } },
+      responses: { 200: { description: "Success.", content: json }, ...errors },
+    }),
+    async (c) => {
+      const { dag_id, dag_run_id } = c.req.valid("param");
+      const run = await loadRun(store, dag_id, dag_run_id);
+      const { note } = c.req.valid("json");
+      await store.write((tx) => tx.update(dagRun).set({ note }).where(eq(dagRun.id, run.id)));
+      return c.json(dagRunJson({ ...run, note }), 200);
+    },
+  );
+}
