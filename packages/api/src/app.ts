@@ -12,6 +12,7 @@ import { authenticate, type ApiEnv } from "./auth.ts";
 import { ApiError, problem } from "./problem.ts";
 import { registerDags } from "./routes/dags.ts";
 import { registerDagRuns } from "./routes/dag-runs.ts";
+import { registerEvents } from "./routes/events.ts";
 
 export interface TriggerRequest {
   runId?: string;
@@ -28,11 +29,22 @@ export interface ApiDeps {
   version: string;
   /** Creates a manual run: the in-process scheduler when there is one, else a queued row for the scheduler's sweep. */
   trigger(dagId: string, req: TriggerRequest): Promise<{ runId: string }>;
+  /** State changes to stream to clients (the scheduler's, when it runs in this process). */
+  events?: LiveEventSource;
   /** Origins allowed to call the API from a browser (portals embedding widgets); none by default. */
   corsOrigins?: string[];
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;
+
+/** A run or task-instance state change, as the scheduler announces it after committing it. */
+export type LiveEvent =
+  | { type: "run"; dagId: string; runId: string; state: string; at: number }
+  | { type: "task"; dagId: string; runId: string; taskId: string; mapIndex: number; state: string; tryNumber: number; at: number; hostname: string | null };
+
+export interface LiveEventSource {
+  subscribe(listener: (e: LiveEvent) => void): () => void;
+}
 
 const HEARTBEAT_HEALTHY_MS = 30_000;
 
@@ -78,6 +90,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
 
   app.use("/api/v1/*", authenticate(deps.store));
+  app.use("/api/updraft/*", authenticate(deps.store));
   app.use("/openapi.json", authenticate(deps.store));
   // Every call that changes something is recorded in the event log: who, what, when.
   app.use("/api/v1/*", async (c, next) => {
@@ -98,6 +111,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   registerDags(app, deps);
   registerDagRuns(app, deps);
+  registerEvents(app, deps);
 
   app.doc("/openapi.json", {
     openapi: "3.0.3",

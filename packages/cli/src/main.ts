@@ -6,6 +6,7 @@ import { UsageError } from "./errors.ts";
 import { VERSION } from "./version.ts";
 import { openConfiguredStore } from "./runtime.ts";
 import { runApiProcess, runServerProcess } from "./commands/standalone.ts";
+import { remoteDags, remoteTrigger, remoteVariables } from "./commands/remote.ts";
 import { dagsTest } from "./commands/dags-test.ts";
 import { dagsBackfill, dagsTrigger } from "./commands/dags-trigger.ts";
 import { dagsList, dagsListImportErrors, dagsSetPaused, dagsShow } from "./commands/dags-admin.ts";
@@ -20,7 +21,7 @@ const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in T
   updraft db migrate
   updraft dags list | show ID | pause ID | unpause ID | list-import-errors      [--output json]
   updraft dags test ID [--logical-date ISO] [--conf JSON] [--output json]
-  updraft dags trigger ID [--conf JSON] [--logical-date ISO] [--run-id ID] [--wait]
+  updraft dags trigger ID [--conf JSON] [--logical-date ISO] [--run-id ID] [--wait] [--server URL --token T]
   updraft dags backfill ID --from ISO --to ISO [--conf JSON]
   updraft tasks test DAG_ID TASK_ID [--logical-date ISO] [--map-index N]
   updraft variables get KEY | set KEY VALUE | list | delete KEY
@@ -106,6 +107,7 @@ async function dispatch(config: Config, values: Values, group: string, sub: stri
         logicalDate: values["logical-date"], mapIndex: values["map-index"], conf: values.conf,
       });
     case "variables":
+      if (config.server) return remoteVariables(config, sub, rest, values.output);
       return variablesCommand(config, sub, rest, values.output);
     case "connections":
       return connectionsCommand(config, sub, rest, values as Record<string, string | undefined>, values.output);
@@ -118,6 +120,11 @@ async function dispatch(config: Config, values: Values, group: string, sub: stri
 
 async function dags(config: Config, values: Values, sub: string | undefined, rest: string[]): Promise<number> {
   const id = (usage: string) => need(rest[0], usage);
+  if (config.server) {
+    // Against a running server, through its REST API.
+    if (sub === "trigger") return remoteTrigger(config, id("dags trigger ID"), { conf: values.conf, logicalDate: values["logical-date"], runId: values["run-id"], wait: values.wait ?? false });
+    return remoteDags(config, sub ?? "", rest[0], values.output);
+  }
   switch (sub) {
     case "list":
       return dagsList(config, values.output);
@@ -144,7 +151,9 @@ async function dags(config: Config, values: Values, sub: string | undefined, res
 try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (err) {
-  const usage = err instanceof UsageError || (err instanceof Error && ["DagImportError", "SchedulerRequestError", "DagDefinitionError", "SchedulerConflictError"].includes(err.name));
+  const usage = err instanceof UsageError
+    || (err instanceof Error && ["DagImportError", "SchedulerRequestError", "DagDefinitionError", "SchedulerConflictError"].includes(err.name))
+    || (err instanceof Error && err.name === "RemoteError" && (err as Error & { status: number }).status >= 400 && (err as Error & { status: number }).status < 500);
   console.error(`updraft: ${err instanceof Error ? (usage ? err.message : err.stack) : String(err)}`);
   process.exitCode = usage ? 2 : 1;
 }

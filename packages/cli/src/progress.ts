@@ -22,7 +22,7 @@ export class RunProgress {
     const name = e.mapIndex >= 0 ? `${e.taskId}[${e.mapIndex}]` : e.taskId;
     this.states.set(name, e.state);
     if (!this.live) {
-      if (e.state !== "scheduled" && e.state !== "queued") this.out.write(`${new Date(e.at).toISOString()} ${name} ${e.state}${e.tryNumber > 1 ? ` (try ${e.tryNumber})` : ""}\n`);
+      if (e.state !== "scheduled" && e.state !== "queued" && e.state !== "none") this.out.write(`${new Date(e.at).toISOString()} ${name} ${e.state}${e.tryNumber > 1 ? ` (try ${e.tryNumber})` : ""}\n`);
       return;
     }
     const now = Date.now();

@@ -85,6 +85,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
     const app = createApiApp({
       store: engine.store, home: config.home, version: VERSION, corsOrigins: corsOrigins(),
       trigger: (dagId, req) => engine.scheduler.triggerRun(dagId, req),
+      events: { subscribe: (listener) => engine.scheduler.onEvent((e) => void (e.type !== "dags" && listener(e))) },
     });
     server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
     log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
