@@ -12,7 +12,13 @@ import { authenticate, type ApiEnv } from "./auth.ts";
 import { ApiError, problem } from "./problem.ts";
 import { registerDags } from "./routes/dags.ts";
 import { registerDagRuns } from "./routes/dag-runs.ts";
+import { registerVariables } from "./routes/variables.ts";
+import { registerConnections } from "./routes/connections.ts";
+import { registerPools } from "./routes/pools.ts";
+import { registerImportErrors } from "./routes/import-errors.ts";
+import { registerEventLogs } from "./routes/event-logs.ts";
 import { registerEvents } from "./routes/events.ts";
+import { registerMetrics, type RuntimeMetrics } from "./routes/metrics.ts";
 
 export interface TriggerRequest {
   runId?: string;
@@ -31,6 +37,8 @@ export interface ApiDeps {
   trigger(dagId: string, req: TriggerRequest): Promise<{ runId: string }>;
   /** State changes to stream to clients (the scheduler's, when it runs in this process). */
   events?: LiveEventSource;
+  /** Live scheduler and executor figures for /metrics, when they run in this process. */
+  metrics?: () => RuntimeMetrics;
   /** Origins allowed to call the API from a browser (portals embedding widgets); none by default. */
   corsOrigins?: string[];
 }
@@ -91,6 +99,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   app.use("/api/v1/*", authenticate(deps.store));
   app.use("/api/updraft/*", authenticate(deps.store));
+  app.use("/metrics", authenticate(deps.store));
   app.use("/openapi.json", authenticate(deps.store));
   // Every call that changes something is recorded in the event log: who, what, when.
   app.use("/api/v1/*", async (c, next) => {
@@ -111,7 +120,13 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   registerDags(app, deps);
   registerDagRuns(app, deps);
+  registerVariables(app, deps);
+  registerConnections(app, deps);
+  registerPools(app, deps);
+  registerImportErrors(app, deps);
+  registerEventLogs(app, deps);
   registerEvents(app, deps);
+  registerMetrics(app, deps);
 
   app.doc("/openapi.json", {
     openapi: "3.0.3",

@@ -86,6 +86,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
       store: engine.store, home: config.home, version: VERSION, corsOrigins: corsOrigins(),
       trigger: (dagId, req) => engine.scheduler.triggerRun(dagId, req),
       events: { subscribe: (listener) => engine.scheduler.onEvent((e) => void (e.type !== "dags" && listener(e))) },
+      metrics: () => ({ ...engine.scheduler.stats(), executor: engine.executor.stats(), workers: 0 }),
     });
     server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
     log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);

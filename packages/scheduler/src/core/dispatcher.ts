@@ -59,6 +59,13 @@ export class Dispatcher {
     this.opts = opts;
   }
 
+  /** Ready instances waiting for a slot, and tries handed out. */
+  depth(): { ready: number; inFlight: number } {
+    let ready = 0;
+    for (const q of this.ready.values()) ready += q.size;
+    return { ready, inFlight: this.inflight.size };
+  }
+
   /** Pool sizes as stored; occupancy is this scheduler's own count. */
   setPools(pools: Array<{ pool: string; slots: number }>): void {
     for (const p of pools) {

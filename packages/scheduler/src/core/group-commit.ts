@@ -12,6 +12,9 @@ export interface GroupCommitStats {
   operations: number;
   /** SQL statements executed. */
   statements: number;
+  /** Seconds spent committing, in total and for the last transaction. */
+  commitSeconds: number;
+  lastCommitSeconds: number;
 }
 
 export class GroupCommitWriter {
@@ -22,7 +25,7 @@ export class GroupCommitWriter {
   private callbacks: Array<() => void> = [];
   private running = false;
   private idleWaiters: Array<() => void> = [];
-  readonly stats: GroupCommitStats = { batches: 0, operations: 0, statements: 0 };
+  readonly stats: GroupCommitStats = { batches: 0, operations: 0, statements: 0, commitSeconds: 0, lastCommitSeconds: 0 };
 
   constructor(store: Store, opts: { maxBatch?: number; onError: (err: unknown) => void }) {
     this.store = store;
@@ -69,7 +72,11 @@ export class GroupCommitWriter {
         const cbs = this.pending.length === 0 ? this.callbacks.splice(0) : [];
         if (batch.length > 0) {
           const statements = compileOps(batch);
+          const started = performance.now();
           await this.store.batch(statements);
+          const took = (performance.now() - started) / 1000;
+          this.stats.commitSeconds += took;
+          this.stats.lastCommitSeconds = took;
           this.stats.batches++;
           this.stats.operations += batch.length;
           this.stats.statements += statements.length;

@@ -102,6 +102,11 @@ export class Scheduler {
     return this.writer.stats;
   }
 
+  /** Figures for /metrics: commits, queue depth, active runs. */
+  stats(): { commits: GroupCommitWriter["stats"]; ready: number; inFlight: number; activeRuns: number } {
+    return { commits: this.writer.stats, ...this.dispatcher.depth(), activeRuns: this.runs.size };
+  }
+
   async start(): Promise<void> {
     if (this.opts.exclusive) await this.job.claim();
     await this.loadPools();
