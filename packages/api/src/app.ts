@@ -12,12 +12,15 @@ import { authenticate, type ApiEnv } from "./auth.ts";
 import { ApiError, problem } from "./problem.ts";
 import { registerDags } from "./routes/dags.ts";
 import { registerDagRuns } from "./routes/dag-runs.ts";
+import { registerTaskInstances } from "./routes/task-instances.ts";
+import { registerXcom } from "./routes/xcom.ts";
 import { registerVariables } from "./routes/variables.ts";
 import { registerConnections } from "./routes/connections.ts";
 import { registerPools } from "./routes/pools.ts";
 import { registerImportErrors } from "./routes/import-errors.ts";
 import { registerEventLogs } from "./routes/event-logs.ts";
 import { registerEvents } from "./routes/events.ts";
+import { registerRunActions, type RunActions } from "./routes/run-actions.ts";
 import { registerMetrics, type RuntimeMetrics } from "./routes/metrics.ts";
 
 export interface TriggerRequest {
@@ -37,6 +40,8 @@ export interface ApiDeps {
   trigger(dagId: string, req: TriggerRequest): Promise<{ runId: string }>;
   /** State changes to stream to clients (the scheduler's, when it runs in this process). */
   events?: LiveEventSource;
+  /** Changes to runs and task instances (the scheduler's RunCommands). */
+  runs?: RunActions;
   /** Live scheduler and executor figures for /metrics, when they run in this process. */
   metrics?: () => RuntimeMetrics;
   /** Origins allowed to call the API from a browser (portals embedding widgets); none by default. */
@@ -120,12 +125,15 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   registerDags(app, deps);
   registerDagRuns(app, deps);
+  registerTaskInstances(app, deps);
+  registerXcom(app, deps);
   registerVariables(app, deps);
   registerConnections(app, deps);
   registerPools(app, deps);
   registerImportErrors(app, deps);
   registerEventLogs(app, deps);
   registerEvents(app, deps);
+  registerRunActions(app, deps);
   registerMetrics(app, deps);
 
   app.doc("/openapi.json", {

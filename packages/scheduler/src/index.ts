@@ -12,3 +12,4 @@ export {
 export type { DataInterval, TriggerDecision, UpstreamSummary } from "./timing/index.ts";
 export { queueDagRun, queueBackfill, backfillIntervals, schedulerAlive } from "./core/trigger.ts";
 export { discoverDagFiles } from "./processor/discover.ts";
+export { RunCommands, storeOnlyHooks, type TaskSelector, type AffectedTask, type RunCommandHooks } from "./core/run-commands.ts";

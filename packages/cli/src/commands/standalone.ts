@@ -3,7 +3,7 @@
 import { serve } from "@hono/node-server";
 import { createApiApp } from "@updraft/api";
 import { createToken, listTokens, type Store } from "@updraft/store";
-import { queueDagRun } from "@updraft/scheduler";
+import { queueDagRun, RunCommands, storeOnlyHooks } from "@updraft/scheduler";
 import type { Config } from "../config.ts";
 import { openConfiguredStore, openEngine, type Engine } from "../runtime.ts";
 import { VERSION } from "../version.ts";
@@ -46,6 +46,8 @@ export async function runApiProcess(config: Config): Promise<number> {
   const app = createApiApp({
     store, home: config.home, version: VERSION, corsOrigins: corsOrigins(),
     trigger: (dagId, req) => queueDagRun(store, config.home, dagId, req),
+    // No scheduler here: runs that have ended are changed in the store and requeued for one.
+    runs: new RunCommands(store, storeOnlyHooks),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
   console.log(`[${new Date().toISOString()}] Updraft ${VERSION} API: http://localhost:${config.port}/api/v1 · database ${config.dbUrl}`);
@@ -87,6 +89,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
       trigger: (dagId, req) => engine.scheduler.triggerRun(dagId, req),
       events: { subscribe: (listener) => engine.scheduler.onEvent((e) => void (e.type !== "dags" && listener(e))) },
       metrics: () => ({ ...engine.scheduler.stats(), executor: engine.executor.stats(), workers: 0 }),
+      runs: engine.scheduler.commands,
     });
     server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
     log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);

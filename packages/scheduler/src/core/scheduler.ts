@@ -12,6 +12,7 @@ import { GroupCommitWriter } from "./group-commit.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { PastChecks } from "./past-checks.ts";
+import { RunCommands } from "./run-commands.ts";
 import type { TaskLogWriter } from "./task-logs.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
 import { clearXcomRows, deleteTiRow, historyRow, runRow, tiRow, xcomRow } from "./persist.ts";
@@ -49,6 +50,8 @@ export class Scheduler {
   private readonly timers = new TimerQueue();
   private readonly dispatcher: Dispatcher;
   private readonly past: PastChecks;
+  /** Changes people make to runs: mark a run, clear or mark task instances. */
+  readonly commands: RunCommands;
   private readonly runs = new Map<number, RunModel>();
   private readonly listeners = new Set<(e: SchedulerEvent) => void>();
   private readonly runWaiters = new Map<string, Array<{ resolve: (state: RunState) => void; reject: (err: Error) => void }>>();
@@ -72,6 +75,39 @@ export class Scheduler {
       query: (run, taskId) => this.repo.pastAllows(run, taskId),
       onAllowed: (run, taskId) => this.guard(() => this.evaluate(run, run.tasks.get(taskId)!)),
       onError: (err) => this.fail(err),
+    });
+    this.commands = new RunCommands(opts.store, {
+      activeRun: (dagId, runId) => [...this.runs.values()].find((r) => r.dagId === dagId && r.runId === runId),
+      stopTry: (run, group, ti, reason) => {
+        if (!ti.key) return;
+        const key = ti.key;
+        this.dispatcher.release({ run, group, ti });
+        ti.key = null;
+        this.opts.executor.cancel(key, reason);
+      },
+      setState: (run, group, ti, state) => this.setState(run, group, ti, state),
+      clearXcoms: (run, ti) => {
+        this.writer.write(clearXcomRows(run, ti.taskId, ti.mapIndex));
+        this.host.xcoms.clear(run.dagId, run.runId, ti.taskId, ti.mapIndex);
+      },
+      reschedule: (run, group, ti) => this.makeReady(run, group, ti),
+      unexpand: (run, group) => {
+        for (const ti of [...group.tis.values()]) {
+          untrack(run, group, ti);
+          this.writer.write(deleteTiRow(run, group.spec.id, ti.mapIndex));
+        }
+        group.mapSource = null;
+        const placeholder = newTaskInstance(group.spec, -1);
+        track(run, group, placeholder);
+        this.writer.write(tiRow(run, group, placeholder, null));
+      },
+      reevaluate: (run) => {
+        for (const group of run.tasks.values()) this.evaluate(run, group);
+        this.completeIfDone(run);
+        this.dispatchSoon();
+      },
+      endRun: (run, state) => this.endRun(run, state),
+      requeued: () => void this.sweep(),
     });
     this.dispatcher = new Dispatcher({
       executor: opts.executor, writer: this.writer, logs: opts.logs, xcoms: opts.host.xcoms, home: opts.home, prefetch: this.opts.prefetch,
