@@ -45,7 +45,13 @@ function widen(dag: SerializedDag, taskIds: string[], upstream: boolean, downstr
   const out = new Set(taskIds);
   const walk = (next: (id: string) => string[]) => {
     const stack = [...taskIds];
-    while (stack.length) for (const n of next(stack.pop()!)) if (!out.has(n)) (out.add(n), stack.push(n));
+    while (stack.length) {
+      for (const n of next(stack.pop()!)) {
+        if (out.has(n)) continue;
+        out.add(n);
+        stack.push(n);
+      }
+    }
   };
   if (upstream) walk((id) => dag.tasks.find((t) => t.id === id)!.upstream);
   if (downstream) walk((id) => dag.tasks.filter((t) => t.upstream.includes(id)).map((t) => t.id));
