@@ -12,6 +12,7 @@ import { dagsBackfill, dagsTrigger } from "./commands/dags-trigger.ts";
 import { dagsList, dagsListImportErrors, dagsSetPaused, dagsShow } from "./commands/dags-admin.ts";
 import { tasksTest } from "./commands/tasks-test.ts";
 import { connectionsCommand, poolsCommand, variablesCommand } from "./commands/variables.ts";
+import { tokensCommand, usersCommand } from "./commands/tokens.ts";
 
 const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in TypeScript)
 
@@ -27,6 +28,8 @@ const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in T
   updraft variables get KEY | set KEY VALUE | list | delete KEY
   updraft connections add ID --conn-type T [--conn-host H ...] | list | delete ID
   updraft pools set NAME SLOTS [DESCRIPTION] | list | delete NAME
+  updraft tokens create --scope read|trigger|edit|admin|worker [--name N] [--expires ISO] | list | revoke ID
+  updraft users create USERNAME --role read|trigger|edit|admin --password P (or UPDRAFT_PASSWORD)
 
 Settings (flag or environment): --home UPDRAFT_HOME (.updraft), --db-url UPDRAFT_DB_URL,
 --dags-folder UPDRAFT_DAGS_FOLDER (dags), --port UPDRAFT_PORT (8080), --executor UPDRAFT_EXECUTOR
@@ -49,6 +52,11 @@ const FLAGS = {
   "conn-port": { type: "string" },
   "conn-schema": { type: "string" },
   "conn-extra": { type: "string" },
+  scope: { type: "string" },
+  name: { type: "string" },
+  expires: { type: "string" },
+  role: { type: "string" },
+  password: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -113,6 +121,10 @@ async function dispatch(config: Config, values: Values, group: string, sub: stri
       return connectionsCommand(config, sub, rest, values as Record<string, string | undefined>, values.output);
     case "pools":
       return poolsCommand(config, sub, rest, values.output);
+    case "tokens":
+      return tokensCommand(config, sub, rest, { scope: values.scope, name: values.name, expires: values.expires }, values.output);
+    case "users":
+      return usersCommand(config, sub, rest, { role: values.role, password: values.password });
     default:
       throw new UsageError(`unknown command "${group}"\n\n${HELP}`);
   }

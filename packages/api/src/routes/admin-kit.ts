@@ -1,0 +1,79 @@
+// What the routes of Airflow's "Admin" resources share (variables, connections, pools,
+// importErrors, eventLogs): response declarations, scopes by method, Airflow's `update_mask`,
+// and ISO date-time query parameters.
+import { z } from "@hono/zod-openapi";
+import { toUtcIso } from "@updraft/sdk";
+import type { ApiApp } from "../app.ts";
+import { requireScope } from "../auth.ts";
+import { badRequest } from "../problem.ts";
+
+export const problemJson = {
+  "application/problem+json": {
+    schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), instance: z.string() }),
+  },
+};
+
+/** The error responses every route may give, as Airflow's spec declares them. */
+export const errors = {
+  400: { description: "Client specified an invalid argument.", content: problemJson },
+  401: { description: "Request not authenticated due to missing, invalid, authentication info.", content: problemJson },
+  403: { description: "Client does not have sufficient permission.", content: problemJson },
+  404: { description: "A specified resource is not found.", content: problemJson },
+};
+
+export const alreadyExists = { 409: { description: "An existing resource conflicts with the request.", content: problemJson } };
+
+/** `application/json` content with this schema. */
+export const jsonOf = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+
+/**
+ * Reads need the `read` scope; every other method needs `edit`, as Airflow's "can edit"
+ * permissions on variables, connections and pools.
+ * @example guardByMethod(app, "/api/v1/pools", "/api/v1/pools/:pool_name");
+ */
+export function guardByMethod(app: ApiApp, ...paths: string[]): void {
+  const read = requireScope("read");
+  const edit = requireScope("edit");
+  for (const path of paths) app.use(path, async (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? read(c, next) : edit(c, next)));
+}
+
+export const updateMaskQuery = z.union([z.string(), z.array(z.string())]).optional().openapi({
+  param: { name: "update_mask", in: "query", style: "form", explode: false },
+  description: "The fields to update on the resource. If absent or empty, all modifiable fields are updated. A comma-separated list of fully qualified names of fields.",
+});
+
+/**
+ * The fields `update_mask` names (`a,b` or the parameter repeated), each checked against the
+ * fields that may be updated (`aliases` maps another accepted name onto one of them); null when
+ * the mask is absent or empty, which means "every field the body gives".
+ */
+export function parseUpdateMask(raw: string | string[] | undefined, updatable: readonly string[], aliases: Record<string, string> = {}): Set<string> | null {
+  const names = [raw ?? []].flat().flatMap((m) => m.split(",")).map((m) => m.trim()).filter(Boolean);
+  if (names.length === 0) return null;
+  const mask = new Set<string>();
+  for (const name of names) {
+    const field = aliases[name] ?? name;
+    if (!updatable.includes(field)) throw badRequest(`update_mask: "${name}" is unknown or cannot be updated; use one of ${updatable.join(", ")}`);
+    mask.add(field);
+  }
+  return mask;
+}
+
+/** Fails with a 400 naming each field of the mask that the body does not give. */
+export function requireMaskedFields(mask: Set<string>, body: Record<string, unknown>): void {
+  const missing = [...mask].filter((f) => !Object.hasOwn(body, f) || body[f] === undefined);
+  if (missing.length) throw badRequest(`update_mask names ${missing.map((f) => `"${f}"`).join(", ")} but the body does not give ${missing.length > 1 ? "them" : "it"}`);
+}
+
+/** An ISO 8601 date-time query parameter, as a Date; UTC unless it carries an offset. */
+export const isoDateTime = z.string().transform((text, ctx) => {
+  try {
+    return new Date(toUtcIso(text, "date-time"));
+  } catch {
+    ctx.addIssue({ code: "custom", message: `"${text}" is not an ISO 8601 date-time like 2026-01-31T12:00:00+00:00` });
+    return z.NEVER;
+  }
+});
+
+/** An integer query or path parameter (its text, checked and converted). */
+export const integerParam = z.string().regex(/^-?\d{1,15}$/, "expected an integer").transform(Number);

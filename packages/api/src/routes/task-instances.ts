@@ -1,0 +1,448 @@
+// /api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances: list (`~` for every DAG and run),
+// the batch list POST /dags/~/dagRuns/~/taskInstances/list, get (unmapped and mapped),
+// listMapped, the tries of an instance (its history rows and the current try), and a try's log.
+import { createRoute, z, type RouteConfig } from "@hono/zod-openapi";
+import { and, asc, count, eq, gte, inArray, isNull, lte, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { TypedResponse } from "hono";
+import { dag, dagRun, dagVersion, taskInstance, taskInstanceHistory, type DagRun, type Store } from "@updraft/store";
+import type { SerializedTask } from "@updraft/sdk";
+import { taskLogPath } from "@updraft/scheduler";
+import type { ApiApp, ApiDeps } from "../app.ts";
+import { requireScope } from "../auth.ts";
+import { badRequest, notFound } from "../problem.ts";
+import { MAX_PAGE_LIMIT, orderBy, pageQuery } from "../pagination.ts";
+import { taskInstanceJson, triesOf, type TaskInstanceJson } from "../task-instance-json.ts";
+import { decodeLogToken, encodeLogToken, LOG_CHUNK_BYTES, readLogChunk, streamLog, wantsText } from "../task-log-reader.ts";
+
+const json = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
+const problemJson = { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } };
+const errors = {
+  400: { description: "Client specified an invalid argument.", content: problemJson },
+  401: { description: "Request not authenticated.", content: problemJson },
+  403: { description: "Client does not have sufficient permission.", content: problemJson },
+  404: { description: "A specified resource is not found.", content: problemJson },
+};
+
+/** Airflow's task states (the spec's `TaskState`); `none` (or null in a body) is an instance that has no state yet. */
+export const TASK_STATES = [
+  "success", "running", "failed", "upstream_failed", "skipped", "up_for_retry", "up_for_reschedule", "queued", "none",
+  "scheduled", "deferred", "removed", "restarting",
+] as const;
+
+// An ISO date-time; a `+` left unencoded in a query string arrives as a space, so that is read back as `+`.
+const isoDate = z.string().transform((s, ctx) => {
+  const text = s.trim().replace(/ (\d{2}:?\d{2})$/, "+$1");
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: "custom", message: `"${s}" is not an ISO 8601 date-time (e.g. 2026-01-31T00:00:00+00:00)` });
+    return z.NEVER;
+  }
+  return new Date(ms);
+});
+const numberQuery = z.string().transform((s, ctx) => {
+  const n = Number(s);
+  if (s.trim() === "" || !Number.isFinite(n)) {
+    ctx.addIssue({ code: "custom", message: `"${s}" is not a number` });
+    return z.NEVER;
+  }
+  return n;
+});
+export const intQuery = z.string().regex(/^-?\d+$/, { message: "must be an integer" }).transform(Number);
+export const boolQuery = z.enum(["true", "false", "True", "False", "1", "0"]).transform((v) => v === "true" || v === "True" || v === "1");
+const stringList = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : [v].flat()));
+const stateList = stringList.transform((states, ctx) => {
+  for (const s of states) {
+    if (!(TASK_STATES as readonly string[]).includes(s)) ctx.addIssue({ code: "custom", message: `"${s}" is not a task state; use one of ${TASK_STATES.join(", ")}` });
+  }
+  return states;
+});
+
+const rangeFilters = {
+  execution_date_gte: isoDate.optional(), execution_date_lte: isoDate.optional(),
+  start_date_gte: isoDate.optional(), start_date_lte: isoDate.optional(),
+  end_date_gte: isoDate.optional(), end_date_lte: isoDate.optional(),
+  updated_at_gte: isoDate.optional(), updated_at_lte: isoDate.optional(),
+};
+const queryFilters = {
+  ...rangeFilters,
+  duration_gte: numberQuery.optional(), duration_lte: numberQuery.optional(),
+  state: stateList, pool: stringList, queue: stringList, executor: stringList,
+};
+
+interface Filters {
+  dagIds?: string[]; runIds?: string[]; taskIds?: string[]; states?: Array<string | null>;
+  pools?: string[]; queues?: string[]; executors?: string[];
+  execution_date_gte?: Date; execution_date_lte?: Date; start_date_gte?: Date; start_date_lte?: Date;
+  end_date_gte?: Date; end_date_lte?: Date; updated_at_gte?: Date; updated_at_lte?: Date;
+  duration_gte?: number; duration_lte?: number;
+}
+
+function conditions(f: Filters): SQL[] {
+  const w: SQL[] = [];
+  const anyOf = (values: string[] | undefined, col: SQLiteColumn) => {
+    if (values?.length) w.push(inArray(col, values));
+  };
+  anyOf(f.dagIds, taskInstance.dagId);
+  anyOf(f.runIds, taskInstance.runId);
+  anyOf(f.taskIds, taskInstance.taskId);
+  anyOf(f.pools, taskInstance.pool);
+  anyOf(f.queues, taskInstance.queue);
+  anyOf(f.executors, taskInstance.executor);
+  if (f.states?.length) {
+    const named = f.states.filter((s): s is string => s != null && s !== "none");
+    const none = named.length < f.states.length;
+    const parts = [...(named.length ? [inArray(taskInstance.state, named as Array<"queued">)] : []), ...(none ? [isNull(taskInstance.state)] : [])];
+    w.push(parts.length === 1 ? parts[0]! : or(...parts)!);
+  }
+  const ranges: Array<[Date | number | undefined, Date | number | undefined, SQLiteColumn]> = [
+    [f.execution_date_gte, f.execution_date_lte, dagRun.logicalDate], [f.start_date_gte, f.start_date_lte, taskInstance.startDate],
+    [f.end_date_gte, f.end_date_lte, taskInstance.endDate], [f.updated_at_gte, f.updated_at_lte, taskInstance.updatedAt],
+    [f.duration_gte, f.duration_lte, taskInstance.duration],
+  ];
+  for (const [from, to, col] of ranges) {
+    if (from !== undefined) w.push(gte(col, from));
+    if (to !== undefined) w.push(lte(col, to));
+  }
+  return w;
+}
+
+const COLUMNS = {
+  task_id: taskInstance.taskId, dag_id: taskInstance.dagId, dag_run_id: taskInstance.runId, map_index: taskInstance.mapIndex,
+  state: taskInstance.state, start_date: taskInstance.startDate, end_date: taskInstance.endDate, duration: taskInstance.duration,
+  try_number: taskInstance.tryNumber, max_tries: taskInstance.maxTries, pool: taskInstance.pool, queue: taskInstance.queue,
+  priority_weight: taskInstance.priorityWeight, queued_when: taskInstance.queuedDttm, updated_at: taskInstance.updatedAt,
+  execution_date: dagRun.logicalDate, operator: taskInstance.operator, hostname: taskInstance.hostname, executor: taskInstance.executor,
+};
+// After the requested order, a stable one: the same page twice is the same page.
+const TIE_BREAK = [asc(dagRun.logicalDate), asc(taskInstance.dagId), asc(taskInstance.runId), asc(taskInstance.taskId), asc(taskInstance.mapIndex)];
+const runOfTi = and(eq(dagRun.dagId, taskInstance.dagId), eq(dagRun.runId, taskInstance.runId));
+
+async function page(store: Store, where: SQL[], order: SQL[], limit: number, offset: number) {
+  const cond = where.length ? and(...where) : undefined;
+  const [{ total }] = (await store.db.select({ total: count() }).from(taskInstance).innerJoin(dagRun, runOfTi).where(cond)) as [{ total: number }];
+  const rows = await store.db.select({ ti: taskInstance, logicalDate: dagRun.logicalDate }).from(taskInstance).innerJoin(dagRun, runOfTi)
+    .where(cond).orderBy(...order, ...TIE_BREAK).limit(limit).offset(offset);
+  return { task_instances: rows.map((r) => taskInstanceJson(r.ti, r.logicalDate)), total_entries: total };
+}
+
+async function requireDag(store: Store, dagId: string): Promise<void> {
+  const [row] = await store.db.select({ id: dag.dagId }).from(dag).where(eq(dag.dagId, dagId));
+  if (!row) throw notFound(`DAG with dag_id: '${dagId}' not found`);
+}
+
+/** The run, after checking its DAG: a 404 names whichever is missing. */
+export async function loadRun(store: Store, dagId: string, runId: string): Promise<DagRun> {
+  await requireDag(store, dagId);
+  const [row] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
+  if (!row) throw notFound(`DAGRun with DAG ID: '${dagId}' and DagRun ID: '${runId}' not found`);
+  return row;
+}
+
+/**
+ * For the routes that take `~` for "every DAG" or "every run": a 404 when a DAG or run that is
+ * named does not exist (with `~` as the DAG, a run id that no DAG has).
+ */
+export async function requireNamed(store: Store, dagId: string, runId: string): Promise<void> {
+  if (dagId !== "~" && runId !== "~") {
+    await loadRun(store, dagId, runId);
+    return;
+  }
+  if (dagId !== "~") await requireDag(store, dagId);
+  if (runId === "~") return;
+  const [row] = await store.db.select({ id: dagRun.id }).from(dagRun).where(eq(dagRun.runId, runId)).limit(1);
+  if (!row) throw notFound(`DAGRun with DAG ID: '~' and DagRun ID: '${runId}' not found`);
+}
+
+/** The task as the run's DAG version defines it (the current version for a run that has none). */
+async function taskSpec(store: Store, run: DagRun, taskId: string): Promise<SerializedTask | undefined> {
+  const [v] = run.dagVersionId != null
+    ? await store.db.select({ s: dagVersion.serialized }).from(dagVersion).where(eq(dagVersion.id, run.dagVersionId))
+    : await store.db.select({ s: dagVersion.serialized }).from(dag)
+      .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash))).where(eq(dag.dagId, run.dagId));
+  return v?.s.tasks.find((t) => t.id === taskId);
+}
+
+const instanceOf = (run: DagRun, taskId: string) => and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, run.runId), eq(taskInstance.taskId, taskId));
+
+/** The task instance, or a 404 naming what is missing: the DAG, the run, the task, or the instance (or its map index). */
+export async function loadTaskInstance(store: Store, dagId: string, runId: string, taskId: string, mapIndex: number) {
+  const run = await loadRun(store, dagId, runId);
+  const [ti] = await store.db.select().from(taskInstance).where(and(instanceOf(run, taskId), eq(taskInstance.mapIndex, mapIndex)));
+  if (ti) return { run, ti };
+  const spec = await taskSpec(store, run, taskId);
+  const others = await store.db.select({ mapIndex: taskInstance.mapIndex }).from(taskInstance).where(instanceOf(run, taskId)).orderBy(asc(taskInstance.mapIndex));
+  if (!spec && others.length === 0) throw notFound(`Task with id '${taskId}' not found in DAG '${run.dagId}'`);
+  if (mapIndex === -1 && others.length > 0) {
+    throw notFound(`Task instance '${taskId}' in DAG run '${runId}' is mapped: add the map_index to the URL (map indexes ${others[0]!.mapIndex}..${others.at(-1)!.mapIndex})`);
+  }
+  const where = mapIndex === -1 ? "" : ` with map_index ${mapIndex}`;
+  throw notFound(`Task instance '${taskId}'${where} not found in DAG run '${runId}' of DAG '${run.dagId}'${others.length ? ` (it has ${others.length} mapped instances)` : ""}`);
+}
+
+/** A 404 unless the task is in the run's DAG or has instances in the run (a task since removed from the file). */
+export async function requireTask(store: Store, run: DagRun, taskId: string): Promise<void> {
+  if (await taskSpec(store, run, taskId)) return;
+  const [row] = await store.db.select({ taskId: taskInstance.taskId }).from(taskInstance).where(instanceOf(run, taskId)).limit(1);
+  if (!row) throw notFound(`Task with id '${taskId}' not found in DAG '${run.dagId}'`);
+}
+
+async function historyOf(store: Store, dagId: string, runId: string, taskId: string, mapIndex: number) {
+  return store.db.select().from(taskInstanceHistory).where(and(
+    eq(taskInstanceHistory.dagId, dagId), eq(taskInstanceHistory.runId, runId),
+    eq(taskInstanceHistory.taskId, taskId), eq(taskInstanceHistory.mapIndex, mapIndex),
+  ));
+}
+
+const TRY_FIELDS = ["try_number", "start_date", "end_date", "duration", "state", "hostname", "queue"] as const satisfies ReadonlyArray<keyof TaskInstanceJson>;
+
+function sortTries(tries: TaskInstanceJson[], order: string | undefined): TaskInstanceJson[] {
+  const text = order ?? "try_number";
+  const field = text.replace(/^-/, "") as (typeof TRY_FIELDS)[number];
+  if (!TRY_FIELDS.includes(field)) throw badRequest(`order_by: "${field}" is not a field to order tries by; use one of ${TRY_FIELDS.join(", ")}`);
+  const sign = text.startsWith("-") ? -1 : 1;
+  const key = (t: TaskInstanceJson) => t[field];
+  return [...tries].sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x === y) return a.try_number - b.try_number;
+    if (x == null) return 1;
+    if (y == null) return -1;
+    return (x < y ? -1 : 1) * sign;
+  });
+}
+
+const mapSuffix = (mapIndex: number) => (mapIndex === -1 ? "" : ` (map_index ${mapIndex})`);
+
+async function loadTries(store: Store, dagId: string, runId: string, taskId: string, mapIndex: number) {
+  const { run, ti } = await loadTaskInstance(store, dagId, runId, taskId, mapIndex);
+  const history = await historyOf(store, run.dagId, run.runId, taskId, mapIndex);
+  return { run, ti, history, tries: triesOf(ti, history, run.logicalDate) };
+}
+
+function oneTry(tries: TaskInstanceJson[], n: number, taskId: string, runId: string, mapIndex: number): TaskInstanceJson {
+  const t = tries.find((x) => x.try_number === n);
+  if (!t) {
+    const known = tries.length ? `; its tries are ${tries.map((x) => x.try_number).join(", ")}` : "; it has not run yet";
+    throw notFound(`Task instance '${taskId}'${mapSuffix(mapIndex)} in DAG run '${runId}' has no try ${n}${known}`);
+  }
+  return t;
+}
+
+/**
+ * A route whose `{map_index}` segment matches integers only, so that …/{task_id}/{map_index} never
+ * takes …/{task_id}/links or another literal path; the document shows the plain path.
+ */
+function integerMapIndex<R extends RouteConfig>(app: ApiApp, route: R): R {
+  app.openAPIRegistry.registerPath(route);
+  const path = route.path.replaceAll(/\/{(.+?)}/g, "/:$1").replace("/:map_index", "/:map_index{-?[0-9]+}");
+  return { ...route, path, hide: true };
+}
+
+export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
+  const { store } = deps;
+  app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id/taskInstances", requireScope("read"));
+  app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id/taskInstances/*", requireScope("read"));
+
+  const Run = { dag_id: z.string(), dag_run_id: z.string() };
+  const Ti = { ...Run, task_id: z.string() };
+  const MapIndex = { map_index: z.coerce.number().int().openapi({ param: { name: "map_index", in: "path" }, type: "integer" }) };
+  const TryNumber = { task_try_number: z.coerce.number().int().min(1).openapi({ param: { name: "task_try_number", in: "path" }, type: "integer" }) };
+  const base = "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances";
+  const tag = ["TaskInstance"];
+
+  app.openapi(
+    createRoute({
+      method: "post", path: "/api/v1/dags/~/dagRuns/~/taskInstances/list", tags: tag, summary: "List task instances (batch)",
+      request: {
+        body: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: z.object({
+                order_by: z.string().optional(),
+                page_offset: z.number().int().min(0).default(0),
+                page_limit: z.number().int().min(1).max(MAX_PAGE_LIMIT).default(100),
+                dag_ids: z.array(z.string()).nullish(),
+                dag_run_ids: z.array(z.string()).nullish(),
+                task_ids: z.array(z.string()).nullish(),
+                state: z.array(z.enum(TASK_STATES).nullable()).nullish(),
+                pool: z.array(z.string()).nullish(),
+                queue: z.array(z.string()).nullish(),
+                executor: z.array(z.string()).nullish(),
+                duration_gte: z.number().nullish(),
+                duration_lte: z.number().nullish(),
+                ...Object.fromEntries(Object.entries(rangeFilters).map(([k, v]) => [k, v.nullable()])) as { [K in keyof typeof rangeFilters]: z.ZodNullable<(typeof rangeFilters)[K]> },
+              }).strict(),
+            },
+          },
+        },
+      },
+      responses: { 200: { description: "Success.", content: json }, ...errors },
+    }),
+    async (c) => {
+      const b = c.req.valid("json");
+      const where = conditions({
+        execution_date_gte: b.execution_date_gte ?? undefined, execution_date_lte: b.execution_date_lte ?? undefined,
+        start_date_gte: b.start_date_gte ?? undefined, start_date_lte: b.start_date_lte ?? undefined,
+        end_date_gte: b.end_date_gte ?? undefined, end_date_lte: b.end_date_lte ?? undefined,
+        updated_at_gte: b.updated_at_gte ?? undefined, updated_at_lte: b.updated_at_lte ?? undefined,
+        duration_gte: b.duration_gte ?? undefined, duration_lte: b.duration_lte ?? undefined,
+        dagIds: b.dag_ids ?? [], runIds: b.dag_run_ids ?? [], taskIds: b.task_ids ?? [], states: b.state ?? [],
+        pools: b.pool ?? [], queues: b.queue ?? [], executors: b.executor ?? [],
+      });
+      return c.json(await page(store, where, orderBy(b.order_by, COLUMNS, "execution_date"), b.page_limit, b.page_offset), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: base, tags: tag, summary: "List task instances (`~` as dag_id and dag_run_id for all DAGs and runs)",
+      request: { params: z.object(Run), query: z.object({ ...pageQuery, ...queryFilters }) },
+      responses: { 200: { description: "Success.", content: json }, ...errors },
+    }),
+    async (c) => {
+      const { dag_id, dag_run_id } = c.req.valid("param");
+      const q = c.req.valid("query");
+      await requireNamed(store, dag_id, dag_run_id);
+      const where = conditions({
+        ...q, dagIds: dag_id === "~" ? [] : [dag_id], runIds: dag_run_id === "~" ? [] : [dag_run_id],
+        states: q.state, pools: q.pool, queues: q.queue, executors: q.executor,
+      });
+      return c.json(await page(store, where, orderBy(q.order_by, COLUMNS, "execution_date"), q.limit, q.offset), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: `${base}/{task_id}/listMapped`, tags: tag, summary: "List mapped task instances",
+      request: { params: z.object(Ti), query: z.object({ ...pageQuery, ...queryFilters }) },
+      responses: { 200: { description: "Success.", content: json }, ...errors },
+    }),
+    async (c) => {
+      const { dag_id, dag_run_id, task_id } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const run = await loadRun(store, dag_id, dag_run_id);
+      const spec = await taskSpec(store, run, task_id);
+      const [{ n }] = (await store.db.select({ n: count() }).from(taskInstance).where(and(instanceOf(run, task_id), gte(taskInstance.mapIndex, 0)))) as [{ n: number }];
+      if (n === 0) {
+        if (!spec) throw notFound(`Task with id '${task_id}' not found in DAG '${run.dagId}'`);
+        if (!spec.expand) throw notFound(`Task with id '${task_id}' in DAG '${run.dagId}' is not mapped`);
+      }
+      const where = [
+        eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, run.runId), eq(taskInstance.taskId, task_id), gte(taskInstance.mapIndex, 0),
+        ...conditions({ ...q, states: q.state, pools: q.pool, queues: q.queue, executors: q.executor }),
+      ];
+      return c.json(await page(store, where, orderBy(q.order_by, COLUMNS, "map_index"), q.limit, q.offset), 200);
+    },
+  );
+
+  const triesQuery = z.object({ ...pageQuery });
+  const listTries = async (p: { dag_id: string; dag_run_id: string; task_id: string }, mapIndex: number, q: z.infer<typeof triesQuery>) => {
+    const { tries } = await loadTries(store, p.dag_id, p.dag_run_id, p.task_id, mapIndex);
+    return { task_instances: sortTries(tries, q.order_by).slice(q.offset, q.offset + q.limit), total_entries: tries.length };
+  };
+  const getTry = async (p: { dag_id: string; dag_run_id: string; task_id: string; task_try_number: number }, mapIndex: number) => {
+    const { tries } = await loadTries(store, p.dag_id, p.dag_run_id, p.task_id, mapIndex);
+    return oneTry(tries, p.task_try_number, p.task_id, p.dag_run_id, mapIndex);
+  };
+
+  app.openapi(
+    createRoute({
+      method: "get", path: `${base}/{task_id}/tries`, tags: tag, summary: "List task instance tries",
+      request: { params: z.object(Ti), query: triesQuery }, responses: { 200: { description: "Success.", content: json }, ...errors },
+    }),
+    async (c) => c.json(await listTries(c.req.valid("param"), -1, c.req.valid("query")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: `${base}/{task_id}/tries/{task_try_number}`, tags: tag, summary: "Get a task instance try",
+      request: { params: z.object({ ...Ti, ...TryNumber }) }, responses: { 200: { description: "Success.", content: json }, ...errors },
+    }),
+    async (c) => c.json(await getTry(c.req.valid("param"), -1), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: `${base}/{task_id}/logs/{task_try_number}`, tags: tag, summary: "Get the log of a try (text/plain when asked for, else JSON)",
+      request: {
+        params: z.object({ ...Ti, ...TryNumber }),
+        query: z.object({ full_content: boolQuery.default(false), map_index: intQuery.default(-1), token: z.string().optional() }),
+      },
+      responses: {
+        200: {
+          description: "Success.",
+          content: { "application/json": { schema: z.object({ content: z.string(), continuation_token: z.string() }) }, "text/plain": { schema: z.string() } },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { dag_id, dag_run_id, task_id, task_try_number: n } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const token = q.token === undefined ? null : decodeLogToken(q.token);
+      if (q.token !== undefined && !token) throw badRequest("token: not a continuation token this API handed out");
+      const { run, history, tries } = await loadTries(store, dag_id, dag_run_id, task_id, q.map_index);
+      oneTry(tries, n, task_id, dag_run_id, q.map_index);
+      const path = taskLogPath(deps.home, { dagId: run.dagId, runId: run.runId, taskId: task_id, mapIndex: q.map_index, tryNumber: n });
+      // A try has ended once history has its row; until then more lines may come.
+      const ended = history.some((h) => h.tryNumber === n);
+      const from = q.full_content ? 0 : (token?.log_pos ?? 0);
+      if (wantsText(c.req.header("accept"))) {
+        const body = await streamLog(path, from);
+        if (typeof body === "string") return c.text(body, 200);
+        // The route's typed responses know text only as a string: the stream is that string.
+        return c.body(body, 200, { "content-type": "text/plain; charset=utf-8" }) as unknown as Response & TypedResponse<string, 200, "text">;
+      }
+      const chunk = await readLogChunk(path, from, q.full_content ? null : LOG_CHUNK_BYTES);
+      return c.json({ content: chunk.content, continuation_token: encodeLogToken({ log_pos: chunk.pos, end_of_log: ended && chunk.atEnd }) }, 200);
+    },
+  );
+
+  app.openapi(
+    integerMapIndex(app, createRoute({
+      method: "get", path: `${base}/{task_id}/{map_index}/tries`, tags: tag, summary: "List mapped task instance tries",
+      request: { params: z.object({ ...Ti, ...MapIndex }), query: triesQuery }, responses: { 200: { description: "Success.", content: json }, ...errors },
+    })),
+    async (c) => {
+      const p = c.req.valid("param");
+      return c.json(await listTries(p, p.map_index, c.req.valid("query")), 200);
+    },
+  );
+
+  app.openapi(
+    integerMapIndex(app, createRoute({
+      method: "get", path: `${base}/{task_id}/{map_index}/tries/{task_try_number}`, tags: tag, summary: "Get a mapped task instance try",
+      request: { params: z.object({ ...Ti, ...MapIndex, ...TryNumber }) }, responses: { 200: { description: "Success.", content: json }, ...errors },
+    })),
+    async (c) => {
+      const p = c.req.valid("param");
+      return c.json(await getTry(p, p.map_index), 200);
+    },
+  );
+
+  app.openapi(
+    integerMapIndex(app, createRoute({
+      method: "get", path: `${base}/{task_id}/{map_index}`, tags: tag, summary: "Get a mapped task instance",
+      request: { params: z.object({ ...Ti, ...MapIndex }) }, responses: { 200: { description: "Success.", content: json }, ...errors },
+    })),
+    async (c) => {
+      const p = c.req.valid("param");
+      const { run, ti } = await loadTaskInstance(store, p.dag_id, p.dag_run_id, p.task_id, p.map_index);
+      return c.json(taskInstanceJson(ti, run.logicalDate), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: `${base}/{task_id}`, tags: tag, summary: "Get a task instance",
+      request: { params: z.object(Ti) }, responses: { 200: { description: "Success.", content: json }, ...errors },
+    }),
+    async (c) => {
+      const p = c.req.valid("param");
+      const { run, ti } = await loadTaskInstance(store, p.dag_id, p.dag_run_id, p.task_id, -1);
+      return c.json(taskInstanceJson(ti, run.logicalDate), 200);
+    },
+  );
+}
