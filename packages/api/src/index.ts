@@ -1,3 +1,4 @@
 // @updraft/api: the HTTP API (Hono): Airflow's stable REST API under /api/v1 and Updraft's own routes.
 export { createApiApp, type ApiDeps, type ApiApp, type TriggerRequest, type LiveEvent, type LiveEventSource } from "./app.ts";
 export { allows, type Principal } from "./auth.ts";
+export { storeEventSource } from "./store-events.ts";

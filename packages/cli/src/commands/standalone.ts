@@ -1,7 +1,7 @@
 // `updraft standalone` and `updraft scheduler`: the long-running processes. Standalone is
 // everything in one process: migrate, parse DAGs, schedule, run tasks in threads, serve HTTP.
 import { serve } from "@hono/node-server";
-import { createApiApp } from "@updraft/api";
+import { createApiApp, storeEventSource } from "@updraft/api";
 import { createToken, listTokens, type Store } from "@updraft/store";
 import { queueDagRun, RunCommands, storeOnlyHooks } from "@updraft/scheduler";
 import type { Config } from "../config.ts";
@@ -46,8 +46,10 @@ export async function runApiProcess(config: Config): Promise<number> {
   const app = createApiApp({
     store, home: config.home, version: VERSION, corsOrigins: corsOrigins(),
     trigger: (dagId, req) => queueDagRun(store, config.home, dagId, req),
-    // No scheduler here: runs that have ended are changed in the store and requeued for one.
+    // No scheduler here: runs that have ended are changed in the store and requeued for one,
+    // and live events come from a tail of the store.
     runs: new RunCommands(store, storeOnlyHooks),
+    events: storeEventSource(store),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
   console.log(`[${new Date().toISOString()}] Updraft ${VERSION} API: http://localhost:${config.port}/api/v1 · database ${config.dbUrl}`);

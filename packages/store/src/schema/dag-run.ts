@@ -37,6 +37,7 @@ export const dagRun = sqliteTable(
     unique("dag_run_dag_id_run_id_key").on(t.dagId, t.runId),
     unique("dag_run_dag_id_logical_date_key").on(t.dagId, t.logicalDate),
     index("idx_dag_run_state").on(t.state),
+    index("idx_dag_run_updated_at").on(t.updatedAt),
     index("idx_dag_run_dag_id_state").on(t.dagId, t.state),
   ],
 );

@@ -57,6 +57,7 @@ export const taskInstance = sqliteTable(
       foreignColumns: [dagRun.dagId, dagRun.runId],
     }).onDelete("cascade"),
     index("ti_state").on(t.state),
+    index("ti_updated_at").on(t.updatedAt),
     index("ti_dag_run_state").on(t.dagId, t.runId, t.state),
     index("ti_pool").on(t.pool, t.state, t.priorityWeight),
   ],
