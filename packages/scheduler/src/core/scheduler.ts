@@ -2,25 +2,24 @@
 // Airflow's states and hands ready ones to the executor. Event-driven: a finished try schedules
 // its downstream at once, in memory; every change is queued on the group-commit writer, and
 // whatever acts on a change (submitting a try) waits until that change is committed.
-import type { ErrorData, Json, RunState, SerializedTask, TaskState } from "@updraft/sdk";
+import type { ErrorData, RunState, SerializedTask, TaskState } from "@updraft/sdk";
 import type { Store } from "@updraft/store";
-import type { TaskOutcome } from "@updraft/worker";
 import { ExecutorErrorName, type Executor, type ExecutorEvent } from "@updraft/executor";
 import { evaluateTriggerRule } from "../timing/trigger-rules.ts";
-import { retryDelayMs } from "../timing/retry.ts";
 import { GroupCommitWriter } from "./group-commit.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { PastChecks } from "./past-checks.ts";
 import { RunCommands } from "./run-commands.ts";
+import { finishTry, interrupted, type OutcomeContext } from "./outcomes.ts";
 import type { TaskLogWriter } from "./task-logs.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
-import { clearXcomRows, deleteTiRow, historyRow, runRow, tiRow, xcomRow } from "./persist.ts";
+import { clearXcomRows, deleteTiRow, historyRow, runRow, tiRow } from "./persist.ts";
 import {
   isFinished, moveState, newTaskInstance, track, untrack, upstreamSummary, finalRunState,
   type RunModel, type TaskGroup, type TaskInstanceModel,
 } from "./run-model.ts";
-import { preciseNow, type SchedulerEvent } from "./scheduler-events.ts";
+import type { SchedulerEvent } from "./scheduler-events.ts";
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
 import { DagRegistry } from "./dag-registry.ts";
 import { SchedulerJob } from "./scheduler-job.ts";
@@ -50,6 +49,7 @@ export class Scheduler {
   private readonly timers = new TimerQueue();
   private readonly dispatcher: Dispatcher;
   private readonly past: PastChecks;
+  private readonly outcomes: OutcomeContext;
   /** Changes people make to runs: mark a run, clear or mark task instances. */
   readonly commands: RunCommands;
   private readonly runs = new Map<number, RunModel>();
@@ -76,6 +76,13 @@ export class Scheduler {
       onAllowed: (run, taskId) => this.guard(() => this.evaluate(run, run.tasks.get(taskId)!)),
       onError: (err) => this.fail(err),
     });
+    this.outcomes = {
+      writer: this.writer, timers: this.timers, logs: opts.logs, xcoms: opts.host.xcoms,
+      setState: (run, group, ti, state, at) => this.setState(run, group, ti, state, at),
+      finishWithout: (run, group, ti, state) => this.finishWithout(run, group, ti, state),
+      afterFinish: (run, group) => this.afterFinish(run, group),
+      wakeAt: (at, run, group, ti, from) => this.timers.at(at, () => this.guard(() => this.wake(run, group, ti, from))),
+    };
     this.commands = new RunCommands(opts.store, {
       activeRun: (dagId, runId) => [...this.runs.values()].find((r) => r.dagId === dagId && r.runId === runId),
       stopTry: (run, group, ti, reason) => {
@@ -122,7 +129,7 @@ export class Scheduler {
           this.afterFinish(run, group);
         },
         notHandedOver: ({ run, group, ti }) =>
-          this.interrupted(run, group, ti, { name: ExecutorErrorName.stopped, message: "the scheduler stopped before this try started" }),
+          interrupted(this.outcomes, run, group, ti, { name: ExecutorErrorName.stopped, message: "the scheduler stopped before this try started" }),
         stopped: () => this.stopped,
       },
     });
@@ -429,110 +436,15 @@ export class Scheduler {
         this.dispatcher.release(f);
         ti.key = null;
         if (e.outcome.status === "failed" && e.outcome.error.name === ExecutorErrorName.stopped) {
-          this.interrupted(run, group, ti, e.outcome.error);
+          interrupted(this.outcomes, run, group, ti, e.outcome.error);
           return;
         }
-        this.finishTry(run, group, ti, e.outcome, e.key);
+        finishTry(this.outcomes, run, group, ti, e.outcome, e.key);
         this.opts.logs.release(e.key);
         this.dispatchSoon();
         return;
       default:
         return e satisfies never;
-    }
-  }
-
-  private finishTry(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, outcome: TaskOutcome, key: string): void {
-    const now = Date.now();
-    ti.startDate ??= now;
-    ti.endDate = now;
-    switch (outcome.status) {
-      case "success": {
-        const xcoms: Array<[string, Json]> = Object.entries(outcome.pushed);
-        if (outcome.value !== undefined) xcoms.push(["return_value", outcome.value]);
-        for (const [k, v] of xcoms) {
-          this.host.xcoms.set(run.dagId, run.runId, ti.taskId, ti.mapIndex, k, v);
-          this.writer.write(xcomRow(run, ti.taskId, ti.mapIndex, k, v));
-        }
-        this.setState(run, group, ti, "success", preciseNow());
-        this.writer.write(historyRow(run, group, ti, null));
-        if (group.spec.kind === "branch") this.followBranch(run, group, outcome.value);
-        if (group.spec.kind === "short_circuit" && !outcome.value) this.skipDescendants(run, group);
-        break;
-      }
-      case "skipped":
-        this.setState(run, group, ti, "skipped");
-        this.writer.write(historyRow(run, group, ti, null));
-        break;
-      case "failed": {
-        const retry = outcome.retryable && ti.tryNumber <= ti.maxTries;
-        this.writer.write(clearXcomRows(run, ti.taskId, ti.mapIndex));
-        this.host.xcoms.clear(run.dagId, run.runId, ti.taskId, ti.mapIndex);
-        const next: TaskState = retry ? "up_for_retry" : "failed";
-        ti.sensorStartedAt = null; // a sensor's next try measures its timeout afresh
-        if (retry) ti.nextRetryAt = now + retryDelayMs(group.spec, ti.tryNumber);
-        this.setState(run, group, ti, next);
-        // The history row records the try itself as failed, whatever comes next.
-        const tried = { ...ti, state: "failed" as const };
-        this.writer.write(historyRow(run, group, tried, outcome.error));
-        if (retry) this.timers.at(ti.nextRetryAt!, () => this.guard(() => this.wake(run, group, ti, "up_for_retry")));
-        this.opts.logs.append(key, [{
-          at: now, level: "error",
-          message: `${outcome.error.name}: ${outcome.error.message}. Marking task as ${next.toUpperCase()}${retry ? `; try ${ti.tryNumber + 1} of ${ti.maxTries + 1} at ${new Date(ti.nextRetryAt!).toISOString()}` : ""}`,
-        }]);
-        break;
-      }
-      case "reschedule":
-        ti.nextPokeAt = outcome.nextPokeAt;
-        ti.sensorStartedAt = outcome.sensorStartedAt;
-        this.setState(run, group, ti, "up_for_reschedule");
-        this.timers.at(outcome.nextPokeAt, () => this.guard(() => this.wake(run, group, ti, "up_for_reschedule")));
-        return;
-      default:
-        return outcome satisfies never;
-    }
-    if (isFinished(ti.state)) this.afterFinish(run, group);
-  }
-
-  /** The executor stopped under a try: not the task's fault, so it costs no retry. */
-  private interrupted(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, error: ErrorData): void {
-    if (ti.state === "queued") {
-      ti.tryNumber -= 1; // never started: this try did not happen
-    } else {
-      ti.endDate = Date.now();
-      this.writer.write(historyRow(run, group, { ...ti, state: "failed" }, error));
-      ti.maxTries += 1;
-    }
-    ti.queuedAt = null;
-    this.setState(run, group, ti, "scheduled");
-  }
-
-  /** A branch's result names the direct downstream tasks to follow; the others are skipped. */
-  private followBranch(run: RunModel, group: TaskGroup, value: Json | undefined): void {
-    const chosen = new Set(Array.isArray(value) ? value : value == null ? [] : [value]);
-    for (const d of group.downstream) {
-      if (chosen.has(d)) continue;
-      const dg = run.tasks.get(d)!;
-      const ti = dg.tis.get(-1);
-      if (ti && ti.state === "none") this.finishWithout(run, dg, ti, "skipped");
-    }
-  }
-
-  /** A falsy short-circuit skips everything downstream, whatever its trigger rules. */
-  private skipDescendants(run: RunModel, group: TaskGroup): void {
-    const seen = new Set<string>();
-    const stack = [...group.downstream];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const g = run.tasks.get(id)!;
-      for (const ti of g.tis.values()) {
-        if (ti.state === "none") {
-          ti.endDate = Date.now();
-          this.setState(run, g, ti, "skipped");
-        }
-      }
-      stack.push(...g.downstream);
     }
   }
 

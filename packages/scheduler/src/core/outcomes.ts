@@ -1,0 +1,123 @@
+// How a finished try changes its task instance: success (XComs, branch and short-circuit
+// skipping), skip, failure with or without a retry, a sensor's reschedule, and a try the
+// executor dropped when it stopped. Apart from the scheduler loop; it calls these.
+import type { ErrorData, Json, TaskState } from "@updraft/sdk";
+import type { TaskOutcome } from "@updraft/worker";
+import type { GroupCommitWriter } from "./group-commit.ts";
+import type { TimerQueue } from "./timer-queue.ts";
+import type { TaskLogWriter } from "./task-logs.ts";
+import type { XcomCache } from "./task-host.ts";
+import { retryDelayMs } from "../timing/retry.ts";
+import { clearXcomRows, historyRow, xcomRow } from "./persist.ts";
+import { isFinished, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
+import { preciseNow } from "./scheduler-events.ts";
+
+/** What outcome handling needs from the scheduler. */
+export interface OutcomeContext {
+  writer: GroupCommitWriter;
+  timers: TimerQueue;
+  logs: TaskLogWriter;
+  xcoms: XcomCache;
+  setState(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: TaskState, at?: number): void;
+  /** Ends an instance that never ran and lets its downstream react. */
+  finishWithout(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: "skipped" | "upstream_failed"): void;
+  afterFinish(run: RunModel, group: TaskGroup): void;
+  /** Arms the wake-up of a retry or a reschedule. */
+  wakeAt(at: number, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, from: TaskState): void;
+}
+
+/** Applies how a try ended. */
+export function finishTry(c: OutcomeContext, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, outcome: TaskOutcome, key: string): void {
+  const now = Date.now();
+  ti.startDate ??= now;
+  ti.endDate = now;
+  switch (outcome.status) {
+    case "success": {
+      const xcoms: Array<[string, Json]> = Object.entries(outcome.pushed);
+      if (outcome.value !== undefined) xcoms.push(["return_value", outcome.value]);
+      for (const [k, v] of xcoms) {
+        c.xcoms.set(run.dagId, run.runId, ti.taskId, ti.mapIndex, k, v);
+        c.writer.write(xcomRow(run, ti.taskId, ti.mapIndex, k, v));
+      }
+      c.setState(run, group, ti, "success", preciseNow());
+      c.writer.write(historyRow(run, group, ti, null));
+      if (group.spec.kind === "branch") followBranch(c, run, group, outcome.value);
+      if (group.spec.kind === "short_circuit" && !outcome.value) skipDescendants(c, run, group);
+      break;
+    }
+    case "skipped":
+      c.setState(run, group, ti, "skipped");
+      c.writer.write(historyRow(run, group, ti, null));
+      break;
+    case "failed": {
+      const retry = outcome.retryable && ti.tryNumber <= ti.maxTries;
+      c.writer.write(clearXcomRows(run, ti.taskId, ti.mapIndex));
+      c.xcoms.clear(run.dagId, run.runId, ti.taskId, ti.mapIndex);
+      const next: TaskState = retry ? "up_for_retry" : "failed";
+      ti.sensorStartedAt = null; // a sensor's next try measures its timeout afresh
+      if (retry) ti.nextRetryAt = now + retryDelayMs(group.spec, ti.tryNumber);
+      c.setState(run, group, ti, next);
+      // The history row records the try itself as failed, whatever comes next.
+      const tried = { ...ti, state: "failed" as const };
+      c.writer.write(historyRow(run, group, tried, outcome.error));
+      if (retry) c.wakeAt(ti.nextRetryAt!, run, group, ti, "up_for_retry");
+      c.logs.append(key, [{
+        at: now, level: "error",
+        message: `${outcome.error.name}: ${outcome.error.message}. Marking task as ${next.toUpperCase()}${retry ? `; try ${ti.tryNumber + 1} of ${ti.maxTries + 1} at ${new Date(ti.nextRetryAt!).toISOString()}` : ""}`,
+      }]);
+      break;
+    }
+    case "reschedule":
+      ti.nextPokeAt = outcome.nextPokeAt;
+      ti.sensorStartedAt = outcome.sensorStartedAt;
+      c.setState(run, group, ti, "up_for_reschedule");
+      c.wakeAt(outcome.nextPokeAt, run, group, ti, "up_for_reschedule");
+      return;
+    default:
+      return outcome satisfies never;
+  }
+  if (isFinished(ti.state)) c.afterFinish(run, group);
+}
+
+/** The executor stopped under a try: not the task's fault, so it costs no retry. */
+export function interrupted(c: OutcomeContext, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, error: ErrorData): void {
+  if (ti.state === "queued") {
+    ti.tryNumber -= 1; // never started: this try did not happen
+  } else {
+    ti.endDate = Date.now();
+    c.writer.write(historyRow(run, group, { ...ti, state: "failed" }, error));
+    ti.maxTries += 1;
+  }
+  ti.queuedAt = null;
+  c.setState(run, group, ti, "scheduled");
+}
+
+/** A branch's result names the direct downstream tasks to follow; the others are skipped. */
+function followBranch(c: OutcomeContext, run: RunModel, group: TaskGroup, value: Json | undefined): void {
+  const chosen = new Set(Array.isArray(value) ? value : value == null ? [] : [value]);
+  for (const d of group.downstream) {
+    if (chosen.has(d)) continue;
+    const dg = run.tasks.get(d)!;
+    const ti = dg.tis.get(-1);
+    if (ti && ti.state === "none") c.finishWithout(run, dg, ti, "skipped");
+  }
+}
+
+/** A falsy short-circuit skips everything downstream, whatever its trigger rules. */
+function skipDescendants(c: OutcomeContext, run: RunModel, group: TaskGroup): void {
+  const seen = new Set<string>();
+  const stack = [...group.downstream];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const g = run.tasks.get(id)!;
+    for (const ti of g.tis.values()) {
+      if (ti.state === "none") {
+        ti.endDate = Date.now();
+        c.setState(run, g, ti, "skipped");
+      }
+    }
+    stack.push(...g.downstream);
+  }
+}
