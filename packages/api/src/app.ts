@@ -109,7 +109,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Every call that changes something is recorded in the event log: who, what, when.
   app.use("/api/v1/*", async (c, next) => {
     await next();
-    if (c.req.method === "GET" || c.res.status >= 400) return;
+    // Reads are not events, nor are the batch list queries Airflow sends as POST …/list.
+    if (c.req.method === "GET" || c.res.status >= 400 || c.req.path.endsWith("/list")) return;
     const route = c.req.routePath;
     await recordEvent(deps.store, {
       event: `${c.req.method.toLowerCase()} ${route.replace(/^\/api\/v1\//, "")}`,

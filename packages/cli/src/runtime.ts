@@ -41,6 +41,7 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
   const scheduler = new Scheduler({
     store, executor, host, logs, home: config.home,
     onError: opts.onError ?? ((err) => console.error(`updraft: scheduler error: ${err instanceof Error ? err.stack : String(err)}`)),
+    onWarning: (err) => console.error(`updraft: warning: ${err instanceof Error ? err.message : String(err)}`),
     ...(opts.scheduleRuns !== undefined ? { scheduleRuns: opts.scheduleRuns } : {}),
     ...(opts.exclusive !== undefined ? { exclusive: opts.exclusive } : {}),
     ...(opts.sweepMs !== undefined ? { sweepMs: opts.sweepMs } : {}),

@@ -233,8 +233,8 @@ describe("GET one task instance", () => {
 
   it("answers 404 naming the task, the map index, or that the task is mapped", async () => {
     expectProblem(await call(tis("api_ti", RUN1, "/double")), 404, /'double' in DAG run .* is mapped: add the map_index/);
-    expectProblem(await call(tis("api_ti", RUN1, "/double/7")), 404, /'double' with map_index 7 not found/);
-    expectProblem(await call(tis("api_ti", RUN1, "/extract/0")), 404, /'extract' with map_index 0 not found/);
+    expectProblem(await call(tis("api_ti", RUN1, "/double/7")), 404, /'double' with map_index 7 not found in DAG run .* \(map indexes 0\.\.2\)/);
+    expectProblem(await call(tis("api_ti", RUN1, "/extract/0")), 404, /'extract' in DAG run .* is not mapped: there is no map_index 0/);
     expectProblem(await call(tis("api_ti", RUN1, "/transform")), 404, /Task with id 'transform' not found in DAG 'api_ti'/);
     expectProblem(await call(tis("api_ti", "manual__nope", "/extract")), 404, /DagRun ID: 'manual__nope' not found/);
     expectProblem(await call(tis("nope", RUN1, "/extract")), 404, /DAG with dag_id: 'nope' not found/);
@@ -348,6 +348,7 @@ describe("logs", () => {
     expectProblem(await call(tis("api_ti", RUN1, "/double/logs/1?map_index=9")), 404, /map_index 9 not found/);
     expectProblem(await call(tis("api_ti", RUN1, "/transform/logs/1")), 404, /Task with id 'transform' not found/);
     expectProblem(await call(tis("api_ti", RUN1, "/flaky/logs/1?map_index=one")), 400, /query\.map_index/);
+    expectProblem(await call(tis("api_ti", RUN1, "/flaky/logs/1?map_index=99999999999999999999")), 400, /query\.map_index/);
     expectProblem(await call(tis("api_ti", RUN1, "/flaky/logs/1?full_content=maybe")), 400, /query\.full_content/);
     expectProblem(await call(tis("api_ti", RUN1, "/flaky/logs/1?token=garbage")), 400, /token: not a continuation token/);
     expectProblem(await call(tis("api_ti", RUN1, "/flaky/logs/zero")), 400, /param\.task_try_number/);

@@ -48,7 +48,7 @@ const numberQuery = z.string().transform((s, ctx) => {
   }
   return n;
 });
-export const intQuery = z.string().regex(/^-?\d+$/, { message: "must be an integer" }).transform(Number);
+export const intQuery = z.string().regex(/^-?\d+$/, { message: "must be an integer" }).transform(Number).pipe(z.number().int());
 export const boolQuery = z.enum(["true", "false", "True", "False", "1", "0"]).transform((v) => v === "true" || v === "True" || v === "1");
 const stringList = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : [v].flat()));
 const stateList = stringList.transform((states, ctx) => {
@@ -70,12 +70,13 @@ const queryFilters = {
   state: stateList, pool: stringList, queue: stringList, executor: stringList,
 };
 
+type Maybe<T> = T | null | undefined;
 interface Filters {
   dagIds?: string[]; runIds?: string[]; taskIds?: string[]; states?: Array<string | null>;
   pools?: string[]; queues?: string[]; executors?: string[];
-  execution_date_gte?: Date; execution_date_lte?: Date; start_date_gte?: Date; start_date_lte?: Date;
-  end_date_gte?: Date; end_date_lte?: Date; updated_at_gte?: Date; updated_at_lte?: Date;
-  duration_gte?: number; duration_lte?: number;
+  execution_date_gte?: Maybe<Date>; execution_date_lte?: Maybe<Date>; start_date_gte?: Maybe<Date>; start_date_lte?: Maybe<Date>;
+  end_date_gte?: Maybe<Date>; end_date_lte?: Maybe<Date>; updated_at_gte?: Maybe<Date>; updated_at_lte?: Maybe<Date>;
+  duration_gte?: Maybe<number>; duration_lte?: Maybe<number>;
 }
 
 function conditions(f: Filters): SQL[] {
@@ -95,14 +96,14 @@ function conditions(f: Filters): SQL[] {
     const parts = [...(named.length ? [inArray(taskInstance.state, named as Array<"queued">)] : []), ...(none ? [isNull(taskInstance.state)] : [])];
     w.push(parts.length === 1 ? parts[0]! : or(...parts)!);
   }
-  const ranges: Array<[Date | number | undefined, Date | number | undefined, SQLiteColumn]> = [
+  const ranges: Array<[Maybe<Date | number>, Maybe<Date | number>, SQLiteColumn]> = [
     [f.execution_date_gte, f.execution_date_lte, dagRun.logicalDate], [f.start_date_gte, f.start_date_lte, taskInstance.startDate],
     [f.end_date_gte, f.end_date_lte, taskInstance.endDate], [f.updated_at_gte, f.updated_at_lte, taskInstance.updatedAt],
     [f.duration_gte, f.duration_lte, taskInstance.duration],
   ];
   for (const [from, to, col] of ranges) {
-    if (from !== undefined) w.push(gte(col, from));
-    if (to !== undefined) w.push(lte(col, to));
+    if (from != null) w.push(gte(col, from));
+    if (to != null) w.push(lte(col, to));
   }
   return w;
 }
@@ -173,11 +174,16 @@ export async function loadTaskInstance(store: Store, dagId: string, runId: strin
   const spec = await taskSpec(store, run, taskId);
   const others = await store.db.select({ mapIndex: taskInstance.mapIndex }).from(taskInstance).where(instanceOf(run, taskId)).orderBy(asc(taskInstance.mapIndex));
   if (!spec && others.length === 0) throw notFound(`Task with id '${taskId}' not found in DAG '${run.dagId}'`);
-  if (mapIndex === -1 && others.length > 0) {
-    throw notFound(`Task instance '${taskId}' in DAG run '${runId}' is mapped: add the map_index to the URL (map indexes ${others[0]!.mapIndex}..${others.at(-1)!.mapIndex})`);
+  const mapped = others.filter((o) => o.mapIndex >= 0);
+  if (mapIndex === -1 && mapped.length > 0) {
+    throw notFound(`Task instance '${taskId}' in DAG run '${runId}' is mapped: add the map_index to the URL (map indexes ${mapped[0]!.mapIndex}..${mapped.at(-1)!.mapIndex})`);
+  }
+  if (mapIndex !== -1 && mapped.length === 0 && others.length > 0) {
+    throw notFound(`Task instance '${taskId}' in DAG run '${runId}' is not mapped: there is no map_index ${mapIndex}; leave the map_index out`);
   }
   const where = mapIndex === -1 ? "" : ` with map_index ${mapIndex}`;
-  throw notFound(`Task instance '${taskId}'${where} not found in DAG run '${runId}' of DAG '${run.dagId}'${others.length ? ` (it has ${others.length} mapped instances)` : ""}`);
+  const known = mapped.length ? ` (map indexes ${mapped[0]!.mapIndex}..${mapped.at(-1)!.mapIndex})` : "";
+  throw notFound(`Task instance '${taskId}'${where} not found in DAG run '${runId}' of DAG '${run.dagId}'${known}`);
 }
 
 /** A 404 unless the task is in the run's DAG or has instances in the run (a task since removed from the file). */
@@ -272,7 +278,10 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
                 executor: z.array(z.string()).nullish(),
                 duration_gte: z.number().nullish(),
                 duration_lte: z.number().nullish(),
-                ...Object.fromEntries(Object.entries(rangeFilters).map(([k, v]) => [k, v.nullable()])) as { [K in keyof typeof rangeFilters]: z.ZodNullable<(typeof rangeFilters)[K]> },
+                execution_date_gte: isoDate.nullish(), execution_date_lte: isoDate.nullish(),
+                start_date_gte: isoDate.nullish(), start_date_lte: isoDate.nullish(),
+                end_date_gte: isoDate.nullish(), end_date_lte: isoDate.nullish(),
+                updated_at_gte: isoDate.nullish(), updated_at_lte: isoDate.nullish(),
               }).strict(),
             },
           },
@@ -283,12 +292,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const b = c.req.valid("json");
       const where = conditions({
-        execution_date_gte: b.execution_date_gte ?? undefined, execution_date_lte: b.execution_date_lte ?? undefined,
-        start_date_gte: b.start_date_gte ?? undefined, start_date_lte: b.start_date_lte ?? undefined,
-        end_date_gte: b.end_date_gte ?? undefined, end_date_lte: b.end_date_lte ?? undefined,
-        updated_at_gte: b.updated_at_gte ?? undefined, updated_at_lte: b.updated_at_lte ?? undefined,
-        duration_gte: b.duration_gte ?? undefined, duration_lte: b.duration_lte ?? undefined,
-        dagIds: b.dag_ids ?? [], runIds: b.dag_run_ids ?? [], taskIds: b.task_ids ?? [], states: b.state ?? [],
+        ...b, dagIds: b.dag_ids ?? [], runIds: b.dag_run_ids ?? [], taskIds: b.task_ids ?? [], states: b.state ?? [],
         pools: b.pool ?? [], queues: b.queue ?? [], executors: b.executor ?? [],
       });
       return c.json(await page(store, where, orderBy(b.order_by, COLUMNS, "execution_date"), b.page_limit, b.page_offset), 200);

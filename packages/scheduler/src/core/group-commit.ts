@@ -25,6 +25,8 @@ export class GroupCommitWriter {
   private callbacks: Array<() => void> = [];
   private running = false;
   private idleWaiters: Array<() => void> = [];
+  /** Set by a failed commit: memory and database may now disagree, so nothing more is written. */
+  private broken: unknown = null;
   readonly stats: GroupCommitStats = { batches: 0, operations: 0, statements: 0, commitSeconds: 0, lastCommitSeconds: 0 };
 
   constructor(store: Store, opts: { maxBatch?: number; onError: (err: unknown) => void }) {
@@ -34,12 +36,14 @@ export class GroupCommitWriter {
   }
 
   write(...ops: RowOp[]): void {
+    if (this.broken) return;
     for (const op of ops) this.pending.push(op);
     this.kick();
   }
 
   /** Runs `fn` once everything written so far is committed. */
   afterCommit(fn: () => void): void {
+    if (this.broken) return;
     this.callbacks.push(fn);
     this.kick();
   }
@@ -84,6 +88,10 @@ export class GroupCommitWriter {
         for (const cb of cbs) cb();
       }
     } catch (err) {
+      // Later changes were decided on top of the lost ones: drop them, act on none, and stop.
+      this.broken = err;
+      this.pending = [];
+      this.callbacks = [];
       this.onError(err);
     } finally {
       this.running = false;

@@ -155,7 +155,11 @@ export class RunRepository {
           hostname: t.hostname, nextRetryAt: t.nextRetryAt?.getTime() ?? null, nextPokeAt: t.nextPokeAt?.getTime() ?? null,
           sensorStartedAt: t.sensorStartedAt?.getTime() ?? null, key: null, continuesTry: false,
         };
-        if (recover && ti.state === "queued") {
+        if (recover && ti.state === "scheduled" && ti.mapIndex === -1) {
+          // Decided before the crash from state that may not all have been committed: decide again.
+          ti.state = "none";
+          repairs.push(tiRow(run, group, ti, null));
+        } else if (recover && ti.state === "queued") {
           // Handed to an executor that died with its scheduler before starting it: the try did
           // not happen (Airflow resets such task instances).
           ti.state = "scheduled";

@@ -35,6 +35,8 @@ export interface SchedulerOptions {
   sweepMs?: number;
   /** Create runs from schedules (off for `dags test`, which runs one run it triggers itself). */
   scheduleRuns?: boolean;
+  /** Passing trouble of the slow sweep (a busy database, a failed heartbeat): worth a log line, not a stop. */
+  onWarning?: (err: unknown) => void;
   /** Claim the database as its one scheduler and adopt the runs left active (off for `dags test`). */
   exclusive?: boolean;
   /** Tries handed to the executor beyond its capacity, so threads never wait on the scheduler. */
@@ -44,7 +46,7 @@ export interface SchedulerOptions {
 
 export class Scheduler {
   readonly host: SchedulerTaskHost;
-  private readonly opts: Required<Omit<SchedulerOptions, "onError">> & Pick<SchedulerOptions, "onError">;
+  private readonly opts: Required<Omit<SchedulerOptions, "onError" | "onWarning">> & Pick<SchedulerOptions, "onError" | "onWarning">;
   private readonly writer: GroupCommitWriter;
   private readonly timers = new TimerQueue();
   private readonly dispatcher: Dispatcher;
@@ -520,7 +522,7 @@ export class Scheduler {
       }
       this.dispatch();
     } catch (err) {
-      this.opts.onError?.(err);
+      this.opts.onWarning?.(err);
     } finally {
       this.sweeping = false;
     }
