@@ -25,8 +25,8 @@ export interface DispatchHooks {
   isPaused(dagId: string): boolean;
   /** Write and announce the instance's new state. */
   setQueued(f: InFlight): void;
-  /** The instance names a pool that does not exist. */
-  poolMissing(f: InFlight): void;
+  /** The instance can never get a slot: its pool does not exist, or is smaller than it needs. */
+  poolMissing(f: InFlight, reason: string): void;
   /** The scheduler stopped between queueing the try and handing it over. */
   notHandedOver(f: InFlight): void;
   stopped(): boolean;
@@ -120,8 +120,11 @@ export class Dispatcher {
       }
       if (!best || !bestItem) return;
       best.pop();
-      if (this.pools.has(bestItem.group.spec.pool)) this.queueTry(bestItem);
-      else this.opts.hooks.poolMissing(bestItem);
+      const pool = this.pools.get(bestItem.group.spec.pool);
+      if (!pool) this.opts.hooks.poolMissing(bestItem, `uses pool "${bestItem.group.spec.pool}", which does not exist`);
+      else if (pool.slots >= 0 && bestItem.group.spec.poolSlots > pool.slots) {
+        this.opts.hooks.poolMissing(bestItem, `needs ${bestItem.group.spec.poolSlots} slots of pool "${bestItem.group.spec.pool}", which has ${pool.slots}`);
+      } else this.queueTry(bestItem);
     }
   }
 
@@ -139,7 +142,7 @@ export class Dispatcher {
     if (this.opts.hooks.isPaused(run.dagId)) return false;
     if ((this.activeTasksByDag.get(run.dagId) ?? 0) >= run.version.serialized.maxActiveTasks) return false;
     const pool = this.pools.get(group.spec.pool);
-    if (!pool) return true; // handed to poolMissing, which fails it with a clear error
+    if (!pool || (pool.slots >= 0 && group.spec.poolSlots > pool.slots)) return true; // failed with a clear error
     return pool.slots < 0 || pool.occupied + group.spec.poolSlots <= pool.slots;
   }
 

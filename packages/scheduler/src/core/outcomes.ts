@@ -95,6 +95,16 @@ export function interrupted(c: OutcomeContext, run: RunModel, group: TaskGroup, 
 /** A branch's result names the direct downstream tasks to follow; the others are skipped. */
 function followBranch(c: OutcomeContext, run: RunModel, group: TaskGroup, value: Json | undefined): void {
   const chosen = new Set(Array.isArray(value) ? value : value == null ? [] : [value]);
+  // A direct downstream task that a followed branch also leads to (a join) is not skipped, as in Airflow.
+  const stack = [...chosen].map(String);
+  while (stack.length) {
+    for (const d of run.tasks.get(stack.pop()!)?.downstream ?? []) {
+      if (!chosen.has(d)) {
+        chosen.add(d);
+        stack.push(d);
+      }
+    }
+  }
   for (const d of group.downstream) {
     if (chosen.has(d)) continue;
     const dg = run.tasks.get(d)!;

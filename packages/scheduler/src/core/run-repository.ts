@@ -4,7 +4,7 @@
 import type { InStatement } from "@libsql/client";
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Json, RunState, RunType, TaskState } from "@updraft/sdk";
-import { dagRun, slotPool, taskInstance, xcom, type Store } from "@updraft/store";
+import { dagRun, slotPool, taskInstance, taskInstanceHistory, xcom, type Store } from "@updraft/store";
 import { manualDataInterval, nextDataInterval, isDue, type DataInterval } from "../timing/schedule.ts";
 import { SchedulerRequestError } from "../errors.ts";
 import { buildTaskGroups, newTaskInstance, track, type RunModel, type TaskInstanceModel } from "./run-model.ts";
@@ -28,6 +28,9 @@ export function airflowIso(d: Date): string {
 }
 
 const RUN_ID = /^[A-Za-z0-9_.~:+-]+$/;
+
+/** Tries lost with a crashed scheduler that do not count against a task's retries. */
+const MAX_FREE_ORPHANS = 2;
 
 export class RunRepository {
   private readonly store: Store;
@@ -166,12 +169,19 @@ export class RunRepository {
           ti.tryNumber = Math.max(0, ti.tryNumber - 1);
           repairs.push(tiRow(run, group, ti, null));
         } else if (recover && ti.state === "running") {
-          // The try was lost with the scheduler that ran it. Record it, keep the retry budget,
-          // and schedule the instance again (Airflow's adoption of orphaned task instances).
+          // The try was lost with the scheduler that ran it. Record it and schedule the instance
+          // again (Airflow's adoption of orphaned task instances). The first losses keep the retry
+          // budget; a task that keeps taking its scheduler down is charged like any failure.
+          const orphans = await this.orphanedTries(run, ti);
           const interrupted = { ...ti, state: "failed" as const, endDate: Date.now() };
           repairs.push(historyRow(run, group, interrupted, { name: "OrphanedTaskError", message: `try ${ti.tryNumber} was running when its scheduler stopped` }));
-          ti.state = "scheduled";
-          ti.maxTries += 1;
+          if (orphans < MAX_FREE_ORPHANS) {
+            ti.maxTries += 1;
+            ti.state = "scheduled";
+          } else {
+            ti.state = ti.tryNumber <= ti.maxTries ? "scheduled" : "failed";
+            ti.endDate = Date.now();
+          }
           repairs.push(tiRow(run, group, ti, null));
         }
         track(run, group, ti);
@@ -196,6 +206,13 @@ export class RunRepository {
       runs.push(run);
     }
     return runs;
+  }
+
+  /** How many earlier tries of this task instance were lost with their scheduler. */
+  private async orphanedTries(run: RunModel, ti: TaskInstanceModel): Promise<number> {
+    const rows = await this.store.db.select({ error: taskInstanceHistory.error }).from(taskInstanceHistory)
+      .where(and(eq(taskInstanceHistory.dagId, run.dagId), eq(taskInstanceHistory.runId, run.runId), eq(taskInstanceHistory.taskId, ti.taskId), eq(taskInstanceHistory.mapIndex, ti.mapIndex)));
+    return rows.filter((r) => r.error?.name === "OrphanedTaskError").length;
   }
 
   private async loadXcoms(run: RunModel): Promise<void> {

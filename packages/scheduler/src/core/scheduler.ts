@@ -44,6 +44,9 @@ export interface SchedulerOptions {
   onError?: (err: unknown) => void;
 }
 
+/** Like Airflow's max_map_length: a mapped task that would create more instances fails. */
+const MAX_MAP_LENGTH = Number(process.env.UPDRAFT_MAX_MAP_LENGTH ?? 100_000);
+
 export class Scheduler {
   readonly host: SchedulerTaskHost;
   private readonly opts: Required<Omit<SchedulerOptions, "onError" | "onWarning">> & Pick<SchedulerOptions, "onError" | "onWarning">;
@@ -55,6 +58,8 @@ export class Scheduler {
   /** Changes people make to runs: mark a run, clear or mark task instances. */
   readonly commands: RunCommands;
   private readonly runs = new Map<number, RunModel>();
+  /** Cancels each active run's dagrunTimeout timer, so an ended run is not held until then. */
+  private readonly runTimers = new Map<number, () => void>();
   private readonly listeners = new Set<(e: SchedulerEvent) => void>();
   private readonly runWaiters = new Map<string, Array<{ resolve: (state: RunState) => void; reject: (err: Error) => void }>>();
   private readonly repo: RunRepository;
@@ -124,10 +129,10 @@ export class Scheduler {
         isActive: (run) => run.state === "running" && this.runs.has(run.id),
         isPaused: (dagId) => this.registry.get(dagId)?.isPaused ?? false,
         setQueued: ({ run, group, ti }) => this.setState(run, group, ti, "queued"),
-        poolMissing: ({ run, group, ti }) => {
+        poolMissing: ({ run, group, ti }, reason) => {
           ti.endDate = Date.now();
           this.setState(run, group, ti, "failed");
-          this.writer.write(historyRow(run, group, ti, { name: "PoolNotFoundError", message: `task "${group.spec.id}" uses pool "${group.spec.pool}", which does not exist` }));
+          this.writer.write(historyRow(run, group, ti, { name: "PoolNotFoundError", message: `task "${group.spec.id}" ${reason}` }));
           this.afterFinish(run, group);
         },
         notHandedOver: ({ run, group, ti }) =>
@@ -261,7 +266,10 @@ export class Scheduler {
   /** Picks a running run up where it stands: timers, ready tasks, tasks to evaluate. */
   private resume(run: RunModel): void {
     const timeout = run.version.serialized.dagrunTimeoutMs;
-    if (timeout != null && run.startDate != null) this.timers.at(run.startDate + timeout, () => this.guard(() => this.timeOutRun(run)));
+    if (timeout != null && run.startDate != null) {
+      const cancel = this.timers.at(run.startDate + timeout, () => this.guard(() => this.timeOutRun(run)));
+      this.runTimers.set(run.id, cancel);
+    }
     for (const group of run.tasks.values()) {
       for (const ti of group.tis.values()) {
         if (ti.state === "scheduled") this.enqueueReady(run, group, ti);
@@ -285,6 +293,8 @@ export class Scheduler {
     run.endDate = Date.now();
     this.writer.write(runRow(run));
     this.runs.delete(run.id);
+    this.runTimers.get(run.id)?.();
+    this.runTimers.delete(run.id);
     this.past.forget(run);
     this.emit({ type: "run", dagId: run.dagId, runId: run.runId, state, at: run.endDate });
     this.writer.afterCommit(() => {
@@ -376,6 +386,16 @@ export class Scheduler {
     }
     if (source.length === 0) {
       this.finishWithout(run, group, placeholder, "skipped");
+      return;
+    }
+    if (source.length > MAX_MAP_LENGTH) {
+      placeholder.endDate = Date.now();
+      this.setState(run, group, placeholder, "failed");
+      this.writer.write(historyRow(run, group, placeholder, {
+        name: "MappingError",
+        message: `task "${group.spec.id}" would map over ${source.length} elements; at most ${MAX_MAP_LENGTH} are allowed (UPDRAFT_MAX_MAP_LENGTH)`,
+      }));
+      this.afterFinish(run, group);
       return;
     }
     untrack(run, group, placeholder);

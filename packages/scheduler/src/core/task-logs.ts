@@ -3,12 +3,17 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { createHash } from "node:crypto";
 import type { LogLine } from "@updraft/worker";
 
 const IDLE_CLOSE_MS = 2_000;
 
 export function taskLogPath(home: string, t: { dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number }): string {
-  const safe = (s: string) => s.replace(/[/\\]/g, "_");
+  // Path components stay under file systems' 255-byte limit: a long id keeps its start and a hash.
+  const safe = (s: string) => {
+    const clean = s.replace(/[/\\]/g, "_");
+    return clean.length <= 200 ? clean : `${clean.slice(0, 180)}~${createHash("sha256").update(clean).digest("hex").slice(0, 16)}`;
+  };
   return join(
     resolve(home), "logs", `dag_id=${safe(t.dagId)}`, `run_id=${safe(t.runId)}`, `task_id=${safe(t.taskId)}`,
     ...(t.mapIndex >= 0 ? [`map_index=${t.mapIndex}`] : []), `attempt=${t.tryNumber}.log`,
@@ -42,11 +47,21 @@ export class TaskLogWriter {
       const created: OpenLog = { stream: null, buffer: [], timer: null };
       log = created;
       this.open.set(key, created);
-      void mkdir(dirname(path), { recursive: true }).then(() => {
-        created.stream = createWriteStream(path, { flags: "a" });
-        created.stream.on("error", () => undefined);
-        if (created.buffer.length) created.stream.write(created.buffer.splice(0).join(""));
-      });
+      mkdir(dirname(path), { recursive: true }).then(
+        () => {
+          created.stream = createWriteStream(path, { flags: "a" });
+          created.stream.on("error", (err) => this.lost(path, err));
+          if (created.buffer.length) created.stream.write(created.buffer.splice(0).join(""));
+        },
+        (err: unknown) => {
+          // A log that cannot be written must not take the scheduler down: say so once, drop it.
+          this.lost(path, err);
+          created.buffer = [];
+          created.stream = null;
+          this.open.delete(key);
+          this.paths.delete(key);
+        },
+      );
     }
     const text = lines.map(formatLogLine).join("");
     if (log.stream) log.stream.write(text);
@@ -54,6 +69,14 @@ export class TaskLogWriter {
     if (log.timer) clearTimeout(log.timer);
     log.timer = setTimeout(() => this.close(key), IDLE_CLOSE_MS);
     log.timer.unref();
+  }
+
+  private readonly warned = new Set<string>();
+
+  private lost(path: string, err: unknown): void {
+    if (this.warned.has(path)) return;
+    this.warned.add(path);
+    console.error(`updraft: task log ${path} cannot be written: ${(err as Error).message}`);
   }
 
   /** The try ended: close its file once written, and forget it. */

@@ -1,6 +1,8 @@
 // One timer for many deadlines (retries, reschedules, run time-outs, schedule ticks): a binary
 // min-heap of deadlines and a single setTimeout armed for the earliest.
 
+const noop = (): void => undefined;
+
 interface Entry {
   at: number;
   fire: () => void;
@@ -12,12 +14,19 @@ export class TimerQueue {
   private armedFor = Infinity;
   private stopped = false;
 
-  /** Calls `fire` at `at` (ms since epoch), or on the next turn if that is already past. */
-  at(at: number, fire: () => void): void {
-    if (this.stopped) return;
-    this.heap.push({ at, fire });
+  /**
+   * Calls `fire` at `at` (ms since epoch), or on the next turn if that is already past. The
+   * returned function cancels it and lets go of what `fire` holds.
+   */
+  at(at: number, fire: () => void): () => void {
+    if (this.stopped) return () => undefined;
+    const entry: Entry = { at, fire };
+    this.heap.push(entry);
     this.up(this.heap.length - 1);
     this.arm();
+    return () => {
+      entry.fire = noop;
+    };
   }
 
   stop(): void {

@@ -1,0 +1,79 @@
+// Regressions found in review: each test names the behaviour it pins down.
+import { afterEach, describe, expect, it } from "vitest";
+import { and, asc, eq } from "drizzle-orm";
+import { setPool, taskInstance, taskInstanceHistory } from "@updraft/store";
+import { dagFile, testEngines } from "../testing/engine.ts";
+import { GroupCommitWriter } from "./group-commit.ts";
+import { TimerQueue } from "./timer-queue.ts";
+
+const engines = testEngines();
+afterEach(() => engines.cleanup());
+
+describe("scheduler regressions", { timeout: 60_000 }, () => {
+  it("does not skip a join that a followed branch also leads to", async () => {
+    const e = await engines.open();
+    await e.writeDag("join.ts", dagFile(`export default dag({ id: "join" }, () => {
+  const pick = branch("pick", () => "a");
+  const a = task("a", () => 1);
+  const b = task("b", () => 2);
+  const join = task({ id: "join", triggerRule: "none_failed_min_one_success" }, () => 3);
+  const p = pick();
+  const ao = a().after(p);
+  b().after(p);
+  join().after(p, ao);
+});`, "dag, task, branch"));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("join");
+    expect(await e.waitForRunEnd("join", runId)).toBe("success");
+    const rows = await e.store.db.select().from(taskInstance).where(eq(taskInstance.runId, runId)).orderBy(asc(taskInstance.taskId));
+    expect(rows.map((r) => [r.taskId, r.state])).toEqual([["a", "success"], ["b", "skipped"], ["join", "success"], ["pick", "success"]]);
+  });
+
+  it("fails a task that needs more slots than its pool has, and runs its neighbours", async () => {
+    const e = await engines.open();
+    await setPool(e.store, { pool: "small", slots: 1 });
+    await e.writeDag("pool.ts", dagFile(`export default dag({ id: "pool" }, () => {
+  task({ id: "big", pool: "small", poolSlots: 2, priorityWeight: 10 }, () => 1)();
+  task({ id: "little", pool: "small" }, () => 2)();
+});`));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("pool");
+    expect(await e.waitForRunEnd("pool", runId)).toBe("failed");
+    const rows = await e.store.db.select().from(taskInstance).where(eq(taskInstance.runId, runId)).orderBy(asc(taskInstance.taskId));
+    expect(rows.map((r) => [r.taskId, r.state])).toEqual([["big", "failed"], ["little", "success"]]);
+    const [h] = await e.store.db.select().from(taskInstanceHistory).where(and(eq(taskInstanceHistory.runId, runId), eq(taskInstanceHistory.taskId, "big")));
+    expect(h!.error?.message).toBe('task "big" needs 2 slots of pool "small", which has 1');
+  });
+
+  it("writes nothing more after a failed commit, and acts on nothing queued behind it", async () => {
+    const e = await engines.open();
+    const errors: unknown[] = [];
+    const writer = new GroupCommitWriter(e.store, { onError: (err) => errors.push(err) });
+    let acted = false;
+    // A row that breaks a foreign key (no such run) makes the transaction fail.
+    writer.write({ kind: "sql", statement: { sql: "INSERT INTO task_instance (dag_id, run_id, task_id, map_index, updated_at) VALUES ('x', 'nope', 't', -1, 0)", args: [] } });
+    writer.afterCommit(() => (acted = true));
+    await writer.idle();
+    writer.write({ kind: "sql", statement: { sql: "UPDATE dag_run SET note = 'after' WHERE 1 = 0", args: [] } });
+    writer.afterCommit(() => (acted = true));
+    await writer.idle();
+    expect(errors).toHaveLength(1);
+    expect(acted).toBe(false);
+    expect(writer.stats.batches).toBe(0);
+  });
+});
+
+describe("TimerQueue", () => {
+  it("lets go of a cancelled timer's callback and never fires it", async () => {
+    const timers = new TimerQueue();
+    let fired = 0;
+    const cancel = timers.at(Date.now() + 20, () => fired++);
+    timers.at(Date.now() + 30, () => fired++);
+    cancel();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(fired).toBe(1);
+    timers.stop();
+  });
+});
