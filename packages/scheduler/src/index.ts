@@ -4,7 +4,7 @@ export { SchedulerTaskHost, XcomCache } from "./core/task-host.ts";
 export { TaskLogWriter, taskLogPath, formatLogLine } from "./core/task-logs.ts";
 export { airflowIso, type TriggerOptions } from "./core/run-repository.ts";
 export { preciseNow, type SchedulerEvent } from "./core/scheduler-events.ts";
-export { DagProcessor, bundlePath, type DagProcessorOptions, type FileResult } from "./processor/dag-processor.ts";
+export { DagProcessor, bundlePath, displayPath, type DagProcessorOptions, type FileResult } from "./processor/dag-processor.ts";
 export { DagImportError, SchedulerConflictError, SchedulerRequestError } from "./errors.ts";
 export {
   parseSchedule, describeSchedule, nextDataInterval, manualDataInterval, isDue, retryDelayMs, evaluateTriggerRule,

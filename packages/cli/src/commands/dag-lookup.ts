@@ -1,7 +1,7 @@
 // Finds a DAG by id after parsing the DAGs folder; when it is missing, explains why with the
 // import errors of the files that could have defined it (those that mention its id).
 import { readFile } from "node:fs/promises";
-import { discoverDagFiles, type DagProcessor, type FileResult } from "@updraft/scheduler";
+import { discoverDagFiles, displayPath, type DagProcessor, type FileResult } from "@updraft/scheduler";
 import { UsageError } from "../errors.ts";
 
 /**
@@ -23,6 +23,6 @@ export async function parseAndFind(processor: DagProcessor, dagId: string, dagsF
     if (text.includes(dagId)) suspects.push(f);
   }
   if (suspects.length) throw new UsageError(suspects.map((s) => `dag "${dagId}" does not load: ${s.error}`).join("\n"));
-  const others = failed.length ? `\n(files that failed to load: ${failed.map((f) => f.file).join(", ")}; see \`updraft dags list-import-errors\`)` : "";
+  const others = failed.length ? `\n(files that failed to load: ${failed.map((f) => displayPath(f.file)).join(", ")}; see \`updraft dags list-import-errors\`)` : "";
   throw new UsageError(`dag "${dagId}" is not defined in any file of ${dagsFolder}${others}`);
 }

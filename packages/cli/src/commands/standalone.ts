@@ -3,7 +3,7 @@
 import { serve } from "@hono/node-server";
 import { createApiApp, storeEventSource } from "@updraft/api";
 import { createToken, listTokens, type Store } from "@updraft/store";
-import { queueDagRun, RunCommands, storeOnlyHooks } from "@updraft/scheduler";
+import { displayPath, queueDagRun, RunCommands, storeOnlyHooks } from "@updraft/scheduler";
 import type { Config } from "../config.ts";
 import { openConfiguredStore, openEngine, type Engine } from "../runtime.ts";
 import { VERSION } from "../version.ts";
@@ -18,7 +18,7 @@ async function parseLoop(engine: Engine, log: (s: string) => void, signal: Abort
   while (!signal.aborted) {
     try {
       for (const r of await engine.processor.processAll()) {
-        const line = r.error ?? `${r.file}: ${r.dagIds.join(", ") || "(no DAGs)"}`;
+        const line = r.error ?? `${displayPath(r.file)}: ${r.dagIds.join(", ") || "(no DAGs)"}`;
         if (r.loaded && known.get(r.file) !== line) log(r.error ? `import error: ${r.error}` : `loaded ${line}`);
         known.set(r.file, line);
       }
@@ -75,7 +75,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   const stop = new AbortController();
   await engine.executor.start();
   const first = await engine.processor.processAll();
-  for (const r of first) log(r.error ? `import error: ${r.error}` : `loaded ${r.file}: ${r.dagIds.join(", ") || "(no DAGs)"}`);
+  for (const r of first) log(r.error ? `import error: ${r.error}` : `loaded ${displayPath(r.file)}: ${r.dagIds.join(", ") || "(no DAGs)"}`);
   engine.scheduler.onEvent((e) => {
     if (e.type === "run") log(`run ${e.dagId} ${e.runId}: ${e.state}`);
     else if (e.type === "task" && NOTEWORTHY.has(e.state)) {

@@ -1,7 +1,11 @@
 // Regressions found in review: each test names the behaviour it pins down.
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
-import { setPool, taskInstance, taskInstanceHistory } from "@updraft/store";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { dag, setPool, taskInstance, taskInstanceHistory } from "@updraft/store";
+import { DagProcessor } from "../processor/dag-processor.ts";
 import { dagFile, testEngines } from "../testing/engine.ts";
 import { GroupCommitWriter } from "./group-commit.ts";
 import { TimerQueue } from "./timer-queue.ts";
@@ -62,6 +66,21 @@ describe("scheduler regressions", { timeout: 60_000 }, () => {
     expect(errors).toHaveLength(1);
     expect(acted).toBe(false);
     expect(writer.stats.batches).toBe(0);
+  });
+});
+
+describe("DAG processor regressions", { timeout: 60_000 }, () => {
+  it("leaves the DAGs of another folder active, and stores absolute file paths", async () => {
+    const e = await engines.open();
+    await e.writeDag("mine.ts", dagFile(`export default dag({ id: "mine" }, () => { task("t", () => 1)(); });`));
+    await e.parseOk();
+    const other = await mkdtemp(join(tmpdir(), "updraft-other-dags-"));
+    await writeFile(join(other, "theirs.ts"), dagFile(`export default dag({ id: "theirs" }, () => { task("t", () => 1)(); });`));
+    await new DagProcessor({ store: e.store, dagsFolder: other, home: other }).processAll();
+    await e.parseOk();
+    const rows = await e.store.db.select({ dagId: dag.dagId, isActive: dag.isActive, fileloc: dag.fileloc }).from(dag).orderBy(asc(dag.dagId));
+    expect(rows.map((r) => [r.dagId, r.isActive, isAbsolute(r.fileloc)])).toEqual([["mine", true, true], ["theirs", true, true]]);
+    await rm(other, { recursive: true, force: true });
   });
 });
 

@@ -3,7 +3,7 @@
 // fails becomes an import error; every other DAG is unaffected.
 import { createHash } from "node:crypto";
 import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type { SerializedDag } from "@updraft/sdk";
 import {
@@ -52,6 +52,12 @@ export async function ensureBundleFile(home: string, hash: string, code: () => P
   return path;
 }
 
+/** A path as people know it: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") ? rel : file;
+}
+
 export class DagProcessor {
   private readonly opts: Required<DagProcessorOptions>;
   /** file -> bundle hash and DAG ids of its last successful load. */
@@ -72,27 +78,26 @@ export class DagProcessor {
     return results;
   }
 
-  /** The path stored for a file: relative to the working directory when inside it. */
+  /** The path stored for a file: absolute, so processes started from anywhere agree on it. */
   private fileloc(file: string): string {
-    const rel = relative(process.cwd(), file);
-    return rel.startsWith("..") ? resolve(file) : rel;
+    return resolve(file);
   }
 
   async processFile(file: string): Promise<FileResult> {
     const fileloc = this.fileloc(file);
     try {
-      const built = await bundleDagFile(file, fileloc);
+      const built = await bundleDagFile(file, displayPath(fileloc));
       const previous = this.seen.get(fileloc);
       if (previous?.hash === built.hash) return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
       const path = await ensureBundleFile(this.opts.home, built.hash, () => built.code);
-      const dags = await loadDagFile({ file: fileloc, bundlePath: path, hash: built.hash }, this.opts.parseTimeoutMs);
+      const dags = await loadDagFile({ file: displayPath(fileloc), bundlePath: path, hash: built.hash }, this.opts.parseTimeoutMs);
       // A module that defines no DAG (a helper) is not an error, as in Airflow.
       const source = await readFile(file, "utf8");
       await this.persist(fileloc, built.hash, built.code, source, dags);
       this.seen.set(fileloc, { hash: built.hash, dagIds: dags.map((d) => d.id) });
       return { file: fileloc, dagIds: dags.map((d) => d.id), loaded: true, error: null };
     } catch (err) {
-      const message = err instanceof DagImportError ? err.message : `${fileloc}: ${err instanceof Error ? err.message : String(err)}`;
+      const message = err instanceof DagImportError ? err.message : `${displayPath(fileloc)}: ${err instanceof Error ? err.message : String(err)}`;
       // The message, then the frames of the error that caused it (its own first line repeats the message).
       const causeStack = err instanceof DagImportError ? (err.cause as { stack?: unknown } | undefined)?.stack : (err as Error)?.stack;
       const frames = typeof causeStack === "string" ? causeStack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
@@ -111,7 +116,7 @@ export class DagProcessor {
       .where(and(inArray(dagTable.dagId, ids), eq(dagTable.isActive, true)));
     for (const c of clash) {
       if (c.fileloc !== fileloc && this.seenFileHas(c.fileloc, c.dagId)) {
-        throw new DagImportError(fileloc, `dag id "${c.dagId}" is already defined in ${c.fileloc}`);
+        throw new DagImportError(displayPath(fileloc), `dag id "${c.dagId}" is already defined in ${displayPath(c.fileloc)}`);
       }
     }
     const now = new Date();
@@ -138,12 +143,19 @@ export class DagProcessor {
     return this.seen.get(fileloc)?.dagIds.includes(dagId) ?? true;
   }
 
-  /** DAGs whose file is gone are deactivated, and the file's import error removed. */
+  /**
+   * DAGs whose file is gone from this processor's folder are deactivated, and the file's import
+   * error removed. DAGs of other folders (another process's) are not this processor's to judge.
+   */
   private async forgetMissingFiles(present: string[]): Promise<void> {
     const { db } = this.opts.store;
-    await this.opts.store.write((tx) => tx.update(dagTable).set({ isActive: false }).where(present.length ? notInArray(dagTable.fileloc, present) : undefined));
+    const folder = `${resolve(this.opts.dagsFolder)}${sep}`;
+    const mine = (f: string) => f.startsWith(folder) && !present.includes(f);
+    const gone = (await db.select({ dagId: dagTable.dagId, fileloc: dagTable.fileloc }).from(dagTable).where(eq(dagTable.isActive, true))).filter((d) => mine(d.fileloc));
+    if (gone.length) await this.opts.store.write((tx) => tx.update(dagTable).set({ isActive: false }).where(inArray(dagTable.dagId, gone.map((d) => d.dagId))));
     for (const f of [...this.seen.keys()]) if (!present.includes(f)) this.seen.delete(f);
     const stale = await db.select({ filename: importError.filename }).from(importError);
-    for (const s of stale) if (!present.includes(s.filename)) await clearImportError(this.opts.store, s.filename);
+    for (const s of stale) if (mine(s.filename)) await clearImportError(this.opts.store, s.filename);
   }
+
 }
