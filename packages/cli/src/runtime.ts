@@ -1,5 +1,6 @@
 // The composition root: opens the store and builds the pieces a command needs (DAG processor,
 // task host, executor, scheduler) from the configuration.
+import { mkdir } from "node:fs/promises";
 import { openStore, migrateStore, type Store } from "@updraft/store";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter, type SchedulerOptions } from "@updraft/scheduler";
 import { SequentialExecutor, ThreadsExecutor, type Executor } from "@updraft/executor";
@@ -7,6 +8,8 @@ import { secretKeyFor, type Config } from "./config.ts";
 
 /** Opens (and migrates) the metadata database named by the configuration. */
 export async function openConfiguredStore(config: Config): Promise<Store> {
+  // The home holds the database, logs and the secret key: its owner's alone.
+  await mkdir(config.home, { recursive: true, mode: 0o700 });
   const store = await openStore({ url: config.dbUrl, secretKey: await secretKeyFor(config), authToken: process.env.UPDRAFT_DB_AUTH_TOKEN });
   await migrateStore(store);
   return store;

@@ -17,6 +17,7 @@ export default dag({ id: "rt", params: { who: "world" } }, () => {
   task("skip", () => { throw new SkipTask("nothing to do"); })();
   task("fail_hard", () => { throw new FailTask("bad input"); })();
   task("boom", () => { throw new Error("kaput"); })();
+  task("leaky", async (ctx) => { const c = await ctx.connections.get("db"); throw new Error("login failed for u:" + c.password); })();
   task("not_json", () => 10n)();
   task("chatty", async (ctx) => {
     const pw = (await ctx.connections.get("db")).password;
@@ -28,6 +29,7 @@ export default dag({ id: "rt", params: { who: "world" } }, () => {
   shell("echo", { command: "echo first; echo 'hello {{ params.who }} {{ ds_nodash }} {{ var.value.greeting }} {{ xcom(\\"push\\") }}'" });
   shell("env", { command: "echo $WHERE", env: { WHERE: "in {{ ds }}" } });
   shell("skip99", { command: "exit 99" });
+  shell("envdump", { command: "echo key=$UPDRAFT_SECRET_KEY" });
   shell("exit3", { command: "echo oops >&2; exit 3" });
   shell("undefined_name", { command: "echo {{ nope }}" });
   sensor("poker", { pokeInterval: "10ms", timeout: "5s" }, () => (++pokes >= 3 ? { done: true, value: pokes } : false));
@@ -100,6 +102,22 @@ describe("runTask", () => {
     expect(text).toContain("token is ***");
     expect(text).not.toContain("hunter22");
     expect(text).not.toContain("s3cr3t-token");
+  });
+
+  it("masks secrets in the error a failed try reports", async () => {
+    const outcome = await run("leaky");
+    expect(outcome).toMatchObject({ status: "failed", error: { message: "login failed for u:***" } });
+    expect(JSON.stringify(outcome)).not.toContain("hunter22");
+  });
+
+  it("gives shell tasks the environment without Updraft's own secrets", async () => {
+    process.env.UPDRAFT_SECRET_KEY = "do-not-leak";
+    try {
+      const outcome = await run("envdump");
+      expect(outcome).toMatchObject({ status: "success", value: "key=" });
+    } finally {
+      delete process.env.UPDRAFT_SECRET_KEY;
+    }
   });
 
   it("ends with the abort reason when the signal fires", async () => {

@@ -1,5 +1,6 @@
 // Runs one try of one task: finds the task in its bundle, builds ctx, calls it by kind and turns
 // whatever happens into a TaskOutcome. Used alike by scheduler threads and remote workers.
+import { isMainThread } from "node:worker_threads";
 import { toErrorData, type Json, type RuntimeTask } from "@updraft/sdk";
 import type { TaskAssignment, TaskHost, TaskOutcome } from "./protocol.ts";
 import { loadDag } from "./bundle-loader.ts";
@@ -7,8 +8,14 @@ import { buildContext } from "./task-context.ts";
 import { renderTemplate } from "./templates.ts";
 import { runShell, SKIP_EXIT_CODE } from "./shell.ts";
 import { runSensor } from "./sensor.ts";
-import { TaskLog, routeConsole, withTaskLog } from "./task-log.ts";
+import { TaskLog, UPDRAFT_SECRET_ENV, routeConsole, withTaskLog } from "./task-log.ts";
 import { ShellCommandError } from "./errors.ts";
+
+/** A worker thread's environment is its own copy: task code there cannot read Updraft's secrets. */
+function hideSecretsInThread(): void {
+  if (isMainThread) return;
+  for (const k of UPDRAFT_SECRET_ENV) delete process.env[k];
+}
 
 /** A task's result must be JSON to become an XCom; say so plainly when it is not. */
 function toJson(value: unknown, taskId: string): Json | undefined {
@@ -86,6 +93,7 @@ async function execute(task: RuntimeTask, a: TaskAssignment, host: TaskHost, log
  */
 export async function runTask(a: TaskAssignment, host: TaskHost, signal: AbortSignal): Promise<TaskOutcome> {
   routeConsole();
+  hideSecretsInThread();
   const log = new TaskLog(a.key, host);
   try {
     return await withTaskLog(log, async () => {
@@ -95,7 +103,9 @@ export async function runTask(a: TaskAssignment, host: TaskHost, signal: AbortSi
       return execute(dag.task(a.taskId), a, host, log, signal);
     });
   } catch (err) {
-    const error = toErrorData(signal.aborted && err === signal.reason ? signal.reason : err);
+    const raw = toErrorData(signal.aborted && err === signal.reason ? signal.reason : err);
+    // The error leaves the runtime (history rows, the scheduler's log line): mask it like the log.
+    const error = { ...raw, message: log.redact(raw.message), ...(raw.stack ? { stack: log.redact(raw.stack) } : {}) };
     switch (error.name) {
       case "SkipTask":
         log.write("info", `Task skipped: ${error.message}`);

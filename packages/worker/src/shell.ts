@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { ShellSpec } from "@updraft/sdk";
 import { ShellCommandError } from "./errors.ts";
-import type { TaskLog } from "./task-log.ts";
+import { taskEnvironment, type TaskLog } from "./task-log.ts";
 
 export const SKIP_EXIT_CODE = 99;
 
@@ -18,7 +18,7 @@ export function runShell(command: string, spec: ShellSpec, extraEnv: Record<stri
     log.write("info", `Running command: ${command}`);
     const child = spawn("bash", ["-c", command], {
       cwd: spec.cwd ?? undefined,
-      env: { ...process.env, ...extraEnv, ...spec.env },
+      env: { ...taskEnvironment(), ...extraEnv, ...spec.env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });

@@ -14,6 +14,16 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }
 
+/** Updraft's own secrets, which tasks have no business reading from the environment. */
+export const UPDRAFT_SECRET_ENV = ["UPDRAFT_SECRET_KEY", "UPDRAFT_DB_AUTH_TOKEN", "UPDRAFT_TOKEN", "UPDRAFT_PASSWORD"] as const;
+
+/** The environment a task's child processes get: this process's, without Updraft's secrets. */
+export function taskEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of UPDRAFT_SECRET_ENV) delete env[k];
+  return env;
+}
+
 export class TaskLog {
   readonly logger: TaskLogger;
   private readonly key: string;
@@ -34,10 +44,15 @@ export class TaskLog {
     if (secret && secret.length >= 3) this.secrets.add(secret);
   }
 
+  /** The text with every known secret replaced by `***`. */
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join("***");
+    return out;
+  }
+
   write(level: LogLine["level"], message: string): void {
-    let text = message;
-    for (const s of this.secrets) text = text.split(s).join("***");
-    this.pending.push({ at: Date.now(), level, message: text });
+    this.pending.push({ at: Date.now(), level, message: this.redact(message) });
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
