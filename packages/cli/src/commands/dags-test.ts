@@ -3,7 +3,7 @@
 // when the run succeeded, 1 when it failed, 2 for bad usage or a DAG that does not load.
 import { readFile } from "node:fs/promises";
 import { and, asc, eq } from "drizzle-orm";
-import { taskInstance, xcom } from "@updraft/store";
+import { dagRun, taskInstance, xcom } from "@updraft/store";
 import { taskLogPath, type SchedulerEvent } from "@updraft/scheduler";
 import type { Json } from "@updraft/sdk";
 import type { Config } from "../config.ts";
@@ -11,6 +11,7 @@ import { openEngine } from "../runtime.ts";
 import { RunProgress } from "../progress.ts";
 import { parseAndFind } from "./dag-lookup.ts";
 import { parseConf, parseLogicalDate } from "./parse-flags.ts";
+import { UsageError } from "../errors.ts";
 
 export interface DagsTestOptions {
   logicalDate?: string;
@@ -33,6 +34,7 @@ export async function dagsTest(config: Config, dagId: string, opts: DagsTestOpti
   const progress = new RunProgress(process.stderr);
   try {
     await parseAndFind(engine.processor, dagId, config.dagsFolder);
+    if (logicalDate) await replaceEarlierTest(engine.store, dagId, logicalDate);
     await engine.executor.start();
     engine.scheduler.onEvent((e: SchedulerEvent) => {
       if (e.type === "task" && e.dagId === dagId) progress.update(e);
@@ -51,6 +53,16 @@ export async function dagsTest(config: Config, dagId: string, opts: DagsTestOpti
     progress.end();
     await engine.close();
   }
+}
+
+/** Like Airflow's `dags test`, a second test at the same logical date replaces the first one's run. */
+async function replaceEarlierTest(store: Awaited<ReturnType<typeof openEngine>>["store"], dagId: string, logicalDate: Date): Promise<void> {
+  const [earlier] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.logicalDate, logicalDate)));
+  if (!earlier) return;
+  if (earlier.state === "queued" || earlier.state === "running") {
+    throw new UsageError(`dag "${dagId}" has a ${earlier.state} run "${earlier.runId}" at ${logicalDate.toISOString()}; wait for it or pick another --logical-date`);
+  }
+  await store.write((tx) => tx.delete(dagRun).where(eq(dagRun.id, earlier.id)));
 }
 
 async function collectReport(store: Awaited<ReturnType<typeof openEngine>>["store"], dagId: string, runId: string, state: string): Promise<TestReport> {
