@@ -2,7 +2,7 @@
 // worker runtime's `runTask` with the host proxy the pool handed over at spawn (adapted by
 // thread-host.ts) and the job's own AbortSignal, aborted on time-out or cancel.
 import type { Remote } from "comlink";
-import { runTask, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
+import { runTask, taskAssignmentSchema, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { serveThread } from "./thread-runtime.ts";
 import { threadHost } from "./thread-host.ts";
 
@@ -11,7 +11,12 @@ let adapted: { remote: Remote<TaskHost>; host: TaskHost; settled: () => Promise<
 serveThread<TaskAssignment, TaskOutcome, TaskHost>({
   async run(assignment, { signal, host: remote }) {
     if (adapted?.remote !== remote) adapted = { remote, ...threadHost(remote) };
-    const outcome = await runTask(assignment, adapted.host, signal);
+    // Every boundary is a protocol: the assignment is checked on receipt, versioned by `v`.
+    const checked = taskAssignmentSchema.safeParse(assignment);
+    if (!checked.success) {
+      return { status: "failed", retryable: false, error: { name: "ProtocolError", message: `assignment rejected by the thread: ${checked.error.message}` } };
+    }
+    const outcome = await runTask(checked.data, adapted.host, signal);
     // The outcome must not overtake the try's last log lines (see threadHost).
     await adapted.settled();
     return outcome;

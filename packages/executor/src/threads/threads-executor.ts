@@ -2,11 +2,19 @@
 // ThreadPool, each thread running `runTask` (thread-main.ts). Time-outs abort the try's signal
 // and terminate its thread if it does not stop; threads that crash are replaced.
 import { availableParallelism, hostname } from "node:os";
-import type { TaskAssignment, TaskHost, TaskOutcome } from "@updraft/worker";
+import { taskOutcomeSchema, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
 import { DuplicateTryError, ExecutorNotRunningError, JobCancelledError } from "../errors.ts";
 import { fromPoolError, stopped } from "../outcomes.ts";
+
 import { ThreadPool } from "./thread-pool.ts";
+
+/** The outcome as the thread sent it, checked on receipt; a malformed one fails the try. */
+function checkOutcome(a: TaskAssignment, outcome: unknown): TaskOutcome {
+  const checked = taskOutcomeSchema.safeParse(outcome);
+  if (checked.success) return checked.data;
+  return { status: "failed", retryable: false, error: { name: "ProtocolError", message: `task "${a.dagId}.${a.taskId}": the thread sent a malformed outcome: ${checked.error.message}` } };
+}
 
 export interface ThreadsExecutorOptions {
   /** What running tries may ask of the scheduler: XComs, variables, connections, logs. */
@@ -89,7 +97,7 @@ export class ThreadsExecutor implements Executor {
         onStart: ({ thread, at }) => this.#events.emit({ type: "started", key, at, worker: `${this.#hostname}/${thread}` }),
       })
       .then(
-        (outcome) => this.#finish(key, outcome),
+        (outcome) => this.#finish(key, checkOutcome(assignment, outcome)),
         (err: unknown) => this.#finish(key, this.#failure(assignment, err)),
       );
   }

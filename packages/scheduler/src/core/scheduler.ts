@@ -25,6 +25,7 @@ import { DagRegistry } from "./dag-registry.ts";
 import { SchedulerJob } from "./scheduler-job.ts";
 import { SchedulerRequestError } from "../errors.ts";
 
+/** How a scheduler is put together; see packages/cli/src/runtime.ts for the usual composition. */
 export interface SchedulerOptions {
   store: Store;
   executor: Executor;
@@ -47,6 +48,16 @@ export interface SchedulerOptions {
 /** Like Airflow's max_map_length: a mapped task that would create more instances fails. */
 const MAX_MAP_LENGTH = Number(process.env.UPDRAFT_MAX_MAP_LENGTH ?? 100_000);
 
+/**
+ * The scheduler: runs from schedules and triggers, task instances through Airflow's states, ready
+ * ones to the executor, every change group-committed before it is acted on.
+ * @example
+ * const scheduler = new Scheduler({ store, executor, host, logs, home });
+ * await executor.start();
+ * await scheduler.start();
+ * const { runId } = await scheduler.triggerRun("daily_sales", { conf: { region: "us" } });
+ * await scheduler.waitForRun("daily_sales", runId); // "success" | "failed"
+ */
 export class Scheduler {
   readonly host: SchedulerTaskHost;
   private readonly opts: Required<Omit<SchedulerOptions, "onError" | "onWarning">> & Pick<SchedulerOptions, "onError" | "onWarning">;

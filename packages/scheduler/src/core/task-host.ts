@@ -11,6 +11,7 @@ type RunXcoms = Map<string, Map<number, Json>>;
 const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
 const taskKey = (taskId: string, key: string) => `${taskId}\u0000${key}`;
 
+/** XComs of active runs, by run, task, key and map index: what resolving task arguments reads. */
 export class XcomCache {
   private readonly runs = new Map<string, RunXcoms>();
 
@@ -47,6 +48,11 @@ export class XcomCache {
   }
 }
 
+/**
+ * The TaskHost of tries run by this process's executors: XComs (cached for active runs, else
+ * from the store), variables and connections (decrypted), and log lines (to the log files).
+ * @example const host = new SchedulerTaskHost(store, new TaskLogWriter());
+ */
 export class SchedulerTaskHost implements TaskHost {
   readonly xcoms = new XcomCache();
   private readonly store: Store;

@@ -8,6 +8,7 @@ import type { LogLine } from "@updraft/worker";
 
 const IDLE_CLOSE_MS = 2_000;
 
+/** Where the log of one try is written, in Airflow's layout under `<home>/logs`. */
 export function taskLogPath(home: string, t: { dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number }): string {
   // Path components stay under file systems' 255-byte limit: a long id keeps its start and a hash.
   const safe = (s: string) => {
@@ -20,6 +21,7 @@ export function taskLogPath(home: string, t: { dagId: string; runId: string; tas
   );
 }
 
+/** One log line as stored: `[ISO time] LEVEL - message`. */
 export function formatLogLine(line: LogLine): string {
   return `[${new Date(line.at).toISOString()}] ${line.level.toUpperCase()} - ${line.message}\n`;
 }
@@ -30,6 +32,11 @@ interface OpenLog {
   timer: ReturnType<typeof setTimeout> | null;
 }
 
+/**
+ * Appends log lines to each try's file, opening it on the first line and closing it when the
+ * try ends or falls idle. A file that cannot be written is reported once and skipped.
+ * @example logs.register(key, taskLogPath(home, ti)); logs.append(key, lines); logs.release(key);
+ */
 export class TaskLogWriter {
   private readonly paths = new Map<string, string>();
   private readonly open = new Map<string, OpenLog>();

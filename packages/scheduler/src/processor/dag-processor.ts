@@ -39,6 +39,7 @@ export function bundlePath(home: string, hash: string): string {
   return join(resolve(home), "bundles", `${hash}.mjs`);
 }
 
+/** Writes a bundle to `<home>/bundles/<hash>.mjs` unless it is there already (atomically, by rename). */
 export async function ensureBundleFile(home: string, hash: string, code: () => Promise<string> | string): Promise<string> {
   const path = bundlePath(home, hash);
   try {
@@ -58,6 +59,13 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith("..") ? rel : file;
 }
 
+/**
+ * Parses a DAGs folder into the store: bundles each file, loads changed ones in threads with a
+ * time limit, and records DAGs, versions, bundles and import errors.
+ * @example
+ * const processor = new DagProcessor({ store, dagsFolder: "dags", home: ".updraft" });
+ * for (const r of await processor.processAll()) if (r.error) console.error(r.error);
+ */
 export class DagProcessor {
   private readonly opts: Required<DagProcessorOptions>;
   /** file -> bundle hash and DAG ids of its last successful load. */
