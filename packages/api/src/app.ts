@@ -142,6 +142,17 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     info: { title: "Updraft API", version: deps.version, description: "Airflow 2.10's stable REST API under /api/v1, and Updraft's own routes." },
     security: [{ Bearer: [] }, { Basic: [] }],
   });
+  // Routes served without zod-openapi handlers, described here so /openapi.json lists every route.
+  const problemBody = { "application/problem+json": { schema: { type: "object" as const } } };
+  const denied = {
+    401: { description: "Request not authenticated.", content: problemBody },
+    403: { description: "Client does not have sufficient permission.", content: problemBody },
+  };
+  const text = (description: string, mediaType: string) => ({ 200: { description, content: { [mediaType]: { schema: { type: "string" as const } } } }, ...denied });
+  app.openAPIRegistry.registerPath({ method: "get", path: "/api/v1/health", tags: ["Monitoring"], summary: "Get instance status (no authentication)", security: [], responses: { 200: { description: "Metadatabase and scheduler health.", content: { "application/json": { schema: { type: "object" as const } } } } } });
+  app.openAPIRegistry.registerPath({ method: "get", path: "/api/v1/version", tags: ["Monitoring"], summary: "Get version information", responses: { 200: { description: "The server's version.", content: { "application/json": { schema: { type: "object" as const } } } }, ...denied } });
+  app.openAPIRegistry.registerPath({ method: "get", path: "/api/updraft/events", tags: ["Updraft"], summary: "Live run and task-instance state changes (Server-Sent Events; filters dag_id, run_id)", responses: { ...text("An event stream: `run` and `task` events with JSON data.", "text/event-stream"), 400: { description: "No scheduler to stream from.", content: problemBody } } });
+  app.openAPIRegistry.registerPath({ method: "get", path: "/metrics", tags: ["Updraft"], summary: "Prometheus metrics", responses: text("Prometheus text exposition format.", "text/plain") });
   app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer" });
   app.openAPIRegistry.registerComponent("securitySchemes", "Basic", { type: "http", scheme: "basic" });
   return app;

@@ -75,7 +75,9 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
   app.use("/api/v1/dags/:dag_id/dagRuns", async (c, next) => (c.req.method === "GET" ? requireScope("read")(c, next) : requireScope("trigger")(c, next)));
   app.use("/api/v1/dags/:dag_id/dagRuns/list", requireScope("read"));
-  app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id", async (c, next) => (c.req.method === "GET" ? requireScope("read")(c, next) : requireScope("edit")(c, next)));
+  app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id", async (c, next) =>
+    // POST …/dagRuns/list is a read (the batch query), not a change to a run called "list".
+    c.req.method === "GET" || c.req.param("dag_run_id") === "list" ? requireScope("read")(c, next) : requireScope("edit")(c, next));
   app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id/setNote", requireScope("edit"));
 
   app.openapi(

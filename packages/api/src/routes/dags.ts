@@ -61,7 +61,6 @@ export function taskJson(t: SerializedTask, s: SerializedDag, downstream: string
     ui_color: "#fff",
     ui_fgcolor: "#000",
     template_fields: t.shell ? ["command", "env"] : [],
-    sub_dag: null,
     downstream_task_ids: downstream,
     doc_md: t.doc,
     class_ref: { module_path: "@updraft/sdk", class_name: { task: "task", shell: "shell", sensor: "sensor", branch: "branch", short_circuit: "shortCircuit" }[t.kind] },

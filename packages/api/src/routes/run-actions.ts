@@ -77,6 +77,9 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
   app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id/clear", requireScope("edit"));
   app.use("/api/v1/dags/:dag_id/clearTaskInstances", requireScope("edit"));
   app.use("/api/v1/dags/:dag_id/updateTaskInstancesState", requireScope("edit"));
+  for (const path of ["/api/v1/dags/:dag_id/dagRuns/:dag_run_id/taskInstances/:task_id", "/api/v1/dags/:dag_id/dagRuns/:dag_run_id/taskInstances/:task_id/:map_index"]) {
+    app.use(path, async (c, next) => (c.req.method === "PATCH" ? requireScope("edit")(c, next) : next()));
+  }
 
   const refs = (dagId: string, runId: string, logicalDate: Date, list: Affected[]) => ({
     task_instances: list.map((t) => ({ task_id: t.taskId, dag_id: dagId, dag_run_id: runId, execution_date: iso(logicalDate) })),

@@ -85,6 +85,20 @@ describe("DAG processor regressions", { timeout: 60_000 }, () => {
 });
 
 describe("TimerQueue", () => {
+  it("arms a deadline months away without spinning", async () => {
+    const timers = new TimerQueue();
+    let fired = 0;
+    const warnings: unknown[] = [];
+    const onWarning = (w: unknown) => warnings.push(w);
+    process.on("warning", onWarning);
+    timers.at(Date.now() + 90 * 86_400_000, () => fired++);
+    await new Promise((r) => setTimeout(r, 50));
+    process.off("warning", onWarning);
+    timers.stop();
+    expect(fired).toBe(0);
+    expect(warnings).toEqual([]);
+  });
+
   it("lets go of a cancelled timer's callback and never fires it", async () => {
     const timers = new TimerQueue();
     let fired = 0;

@@ -2,6 +2,7 @@
 // min-heap of deadlines and a single setTimeout armed for the earliest.
 
 const noop = (): void => undefined;
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
 interface Entry {
   at: number;
@@ -44,7 +45,8 @@ export class TimerQueue {
     if (!next || next.at >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = next.at;
-    this.timer = setTimeout(() => this.run(), Math.max(0, next.at - Date.now()));
+    // setTimeout holds at most 2^31-1 ms (~24.8 days); a later deadline wakes early and re-arms.
+    this.timer = setTimeout(() => this.run(), Math.min(MAX_DELAY_MS, Math.max(0, next.at - Date.now())));
   }
 
   private run(): void {

@@ -2,7 +2,7 @@
 // what it learns: DAG rows, versions by content hash, bundles, and import errors. A file that
 // fails becomes an import error; every other DAG is unaffected.
 import { createHash } from "node:crypto";
-import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type { SerializedDag } from "@updraft/sdk";
@@ -53,6 +53,20 @@ export async function ensureBundleFile(home: string, hash: string, code: () => P
   return path;
 }
 
+async function mtimes(inputs: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const i of inputs) {
+    const path = resolve(i);
+    out.set(path, (await stat(path).catch(() => null))?.mtimeMs ?? -1);
+  }
+  return out;
+}
+
+async function unchanged(inputs: Map<string, number>): Promise<boolean> {
+  for (const [path, mtime] of inputs) if (((await stat(path).catch(() => null))?.mtimeMs ?? -1) !== mtime) return false;
+  return inputs.size > 0;
+}
+
 /** A path as people know it: relative to the working directory when inside it. */
 export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
@@ -68,8 +82,8 @@ export function displayPath(file: string): string {
  */
 export class DagProcessor {
   private readonly opts: Required<DagProcessorOptions>;
-  /** file -> bundle hash and DAG ids of its last successful load. */
-  private readonly seen = new Map<string, { hash: string; dagIds: string[] }>();
+  /** file -> bundle hash, DAG ids and the modification times of its inputs at its last load. */
+  private readonly seen = new Map<string, { hash: string; dagIds: string[]; inputs: Map<string, number> }>();
 
   constructor(opts: DagProcessorOptions) {
     this.opts = { parseTimeoutMs: 30_000, pausedAtCreation: false, ...opts };
@@ -94,15 +108,21 @@ export class DagProcessor {
   async processFile(file: string): Promise<FileResult> {
     const fileloc = this.fileloc(file);
     try {
-      const built = await bundleDagFile(file, displayPath(fileloc));
       const previous = this.seen.get(fileloc);
-      if (previous?.hash === built.hash) return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
+      // Nothing the bundle was built from changed on disk: no need to build it again.
+      if (previous && (await unchanged(previous.inputs))) return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
+      const built = await bundleDagFile(file, displayPath(fileloc));
+      const inputs = await mtimes(built.inputs);
+      if (previous?.hash === built.hash) {
+        previous.inputs = inputs;
+        return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
+      }
       const path = await ensureBundleFile(this.opts.home, built.hash, () => built.code);
       const dags = await loadDagFile({ file: displayPath(fileloc), bundlePath: path, hash: built.hash }, this.opts.parseTimeoutMs);
       // A module that defines no DAG (a helper) is not an error, as in Airflow.
       const source = await readFile(file, "utf8");
       await this.persist(fileloc, built.hash, built.code, source, dags);
-      this.seen.set(fileloc, { hash: built.hash, dagIds: dags.map((d) => d.id) });
+      this.seen.set(fileloc, { hash: built.hash, dagIds: dags.map((d) => d.id), inputs });
       return { file: fileloc, dagIds: dags.map((d) => d.id), loaded: true, error: null };
     } catch (err) {
       const message = err instanceof DagImportError ? err.message : `${displayPath(fileloc)}: ${err instanceof Error ? err.message : String(err)}`;
