@@ -7,7 +7,7 @@ import { dag, dagRun, type Store } from "@updraft/store";
 import type { Json } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
-import { ApiError, badRequest, conflict, notFound } from "../problem.ts";
+import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery, MAX_PAGE_LIMIT } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
 
@@ -188,14 +188,17 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: "delete", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", tags: ["DAGRun"], summary: "Delete a finished DAG run", request: { params: Params }, responses: { 204: { description: "Success." }, 409: { description: "The run is still active.", content: problemJson }, ...errors } }),
+    createRoute({ method: "delete", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", tags: ["DAGRun"], summary: "Delete a DAG run (an active one's tries are stopped first)", request: { params: Params }, responses: { 204: { description: "Success." }, 409: { description: "The run is still active.", content: problemJson }, ...errors } }),
     async (c) => {
       const { dag_id, dag_run_id } = c.req.valid("param");
-      const run = await loadRun(store, dag_id, dag_run_id);
-      if (run.state === "queued" || run.state === "running") {
-        throw new ApiError(409, `run "${dag_run_id}" is ${run.state}; deleting an active run is not supported yet: wait for it to finish`);
+      await loadRun(store, dag_id, dag_run_id);
+      if (!deps.runs) throw conflict("this server cannot change runs");
+      try {
+        await deps.runs.deleteRun(dag_id, dag_run_id);
+      } catch (err) {
+        if (err instanceof Error && err.name === "SchedulerRequestError") throw conflict(err.message);
+        throw err;
       }
-      await store.write((tx) => tx.delete(dagRun).where(eq(dagRun.id, run.id)));
       return c.body(null, 204);
     },
   );

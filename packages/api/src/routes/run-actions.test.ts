@@ -134,6 +134,23 @@ describe("run actions over the API", { timeout: 60_000 }, () => {
     expect(tis.rows.map((t) => [t.task_id, t.try_number])).toEqual([["check", 2], ["next", 2]]);
   });
 
+  it("deletes an active run: its running try is stopped and its rows are gone", async () => {
+    const r = await rig();
+    await call(r, "POST", "/api/v1/dags/slow/dagRuns", { dag_run_id: "d1" });
+    await untilState(r, "slow", "d1", "wait", "running");
+    const res = await r.app.request("/api/v1/dags/slow/dagRuns/d1", { method: "DELETE", headers: r.auth });
+    expect(res.status).toBe(204);
+    expect((await call(r, "GET", "/api/v1/dags/slow/dagRuns/d1")).status).toBe(404);
+    const left = await r.store.client.execute("select count(*) as n from task_instance where run_id = 'd1'");
+    expect(left.rows[0]!.n).toBe(0);
+    // The scheduler goes on: another run of the same DAG starts and is marked failed normally.
+    await call(r, "POST", "/api/v1/dags/slow/dagRuns", { dag_run_id: "d2" });
+    await untilState(r, "slow", "d2", "wait", "running");
+    await call(r, "PATCH", "/api/v1/dags/slow/dagRuns/d2", { state: "failed" });
+    expect(await r.scheduler.waitForRun("slow", "d2")).toBe("failed");
+    expect(r.scheduler.fatalError).toBeNull();
+  });
+
   it("answers 400 naming the field for a bad state and 404 for an unknown run", async () => {
     const r = await rig();
     expect((await call(r, "PATCH", "/api/v1/dags/gate/dagRuns/nope", { state: "failed" })).status).toBe(404);

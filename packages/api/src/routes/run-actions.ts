@@ -30,6 +30,7 @@ export interface RunActions {
   setRunState(dagId: string, runId: string, state: "success" | "failed"): Promise<void>;
   clear(dagId: string, runId: string, select: (t: Affected) => boolean, dryRun: boolean): Promise<Affected[]>;
   setTaskState(dagId: string, runId: string, select: (t: Affected) => boolean, state: "success" | "failed" | "skipped", dryRun: boolean): Promise<Affected[]>;
+  deleteRun(dagId: string, runId: string): Promise<void>;
 }
 
 async function loadRun(store: Store, dagId: string, runId: string) {

@@ -32,6 +32,8 @@ export interface RunCommandHooks {
   endRun(run: RunModel, state: RunState): void;
   /** A run was requeued in the store: adopt it now rather than at the next sweep. */
   requeued(): void;
+  /** Drops an active run from memory (its tries already stopped), without ending it. */
+  forget(run: RunModel): Promise<void>;
 }
 
 const collect = (run: RunModel, select: TaskSelector): Array<[TaskGroup, TaskInstanceModel]> => {
@@ -70,6 +72,24 @@ export class RunCommands {
       }
       await tx.update(dagRun).set({ state, endDate: new Date() }).where(eq(dagRun.id, row.id));
     });
+  }
+
+  /**
+   * Deletes a run and everything of it (task instances, tries, XComs), as Airflow's DELETE
+   * dagRun. An active run's tries are stopped first.
+   */
+  async deleteRun(dagId: string, runId: string): Promise<void> {
+    const run = this.hooks.activeRun(dagId, runId);
+    if (run) {
+      for (const [group, ti] of collect(run, (t) => !isFinished(t.state))) this.hooks.stopTry(run, group, ti, "run deleted");
+      await this.hooks.forget(run);
+    }
+    const [row] = await this.store.db.select({ id: dagRun.id, state: dagRun.state }).from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
+    if (!row) throw new SchedulerRequestError(`dag "${dagId}" has no run "${runId}"`);
+    if (!run && (row.state === "queued" || row.state === "running")) {
+      throw new SchedulerRequestError(`run "${runId}" of dag "${dagId}" is ${row.state} in a scheduler of another process; delete it through that process's API`);
+    }
+    await this.store.write((tx) => tx.delete(dagRun).where(eq(dagRun.id, row.id)));
   }
 
   /**
@@ -195,4 +215,5 @@ export const storeOnlyHooks: RunCommandHooks = {
   stopTry: unavailable, setState: unavailable, clearXcoms: unavailable, reschedule: unavailable, unexpand: unavailable,
   reevaluate: unavailable, endRun: unavailable,
   requeued: () => undefined,
+  forget: async () => undefined,
 };

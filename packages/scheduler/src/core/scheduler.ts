@@ -133,6 +133,15 @@ export class Scheduler {
       },
       endRun: (run, state) => this.endRun(run, state),
       requeued: () => void this.sweep(),
+      forget: async (run) => {
+        this.runs.delete(run.id);
+        this.runTimers.get(run.id)?.();
+        this.runTimers.delete(run.id);
+        this.past.forget(run);
+        await this.writer.flushed(); // its queued row changes land before the rows are deleted
+        this.host.xcoms.dropRun(run.dagId, run.runId);
+        this.activateQueued(run.dagId);
+      },
     });
     this.dispatcher = new Dispatcher({
       executor: opts.executor, writer: this.writer, logs: opts.logs, xcoms: opts.host.xcoms, home: opts.home, prefetch: this.opts.prefetch,
