@@ -11,7 +11,7 @@ import {
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { ApiError, badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
-import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./admin-kit.ts";
+import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./kit.ts";
 
 const ConnectionId = z.string().min(1).openapi({ param: { name: "connection_id", in: "path" }, description: "The connection ID." });
 

@@ -3,23 +3,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { dag, dagRun, type Store } from "@updraft/store";
+import { dagRun, type Store } from "@updraft/store";
 import type { Json } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery, MAX_PAGE_LIMIT } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
+import { anyJson, problemJson, errors, isoDate, loadRun, requireDag } from "./kit.ts";
 
-const json = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
-const problemJson = { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } };
-const errors = {
-  400: { description: "Client specified an invalid argument.", content: problemJson },
-  401: { description: "Request not authenticated.", content: problemJson },
-  403: { description: "Client does not have sufficient permission.", content: problemJson },
-  404: { description: "A specified resource is not found.", content: problemJson },
-};
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "must be an ISO 8601 date-time" }).transform((s) => new Date(s));
 const States = z.enum(["queued", "running", "success", "failed"]);
 const Params = z.object({ dag_id: z.string(), dag_run_id: z.string() });
 
@@ -60,16 +52,7 @@ async function page(store: Store, where: SQL[], order: SQL[], limit: number, off
   return { dag_runs: rows.map(dagRunJson), total_entries: total };
 }
 
-async function requireDag(store: Store, dagId: string): Promise<void> {
-  const [row] = await store.db.select({ id: dag.dagId }).from(dag).where(eq(dag.dagId, dagId));
-  if (!row) throw notFound(`DAG with dag_id: '${dagId}' not found`);
-}
 
-async function loadRun(store: Store, dagId: string, runId: string) {
-  const [row] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
-  if (!row) throw notFound(`DAGRun with DAG ID: '${dagId}' and DagRun ID: '${runId}' not found`);
-  return row;
-}
 
 export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
@@ -87,7 +70,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
         params: z.object({ dag_id: z.string() }),
         query: z.object({ ...pageQuery, ...rangeFilters, state: z.union([States, z.array(States)]).optional() }),
       },
-      responses: { 200: { description: "List of DAG runs.", content: json }, ...errors },
+      responses: { 200: { description: "List of DAG runs.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id } = c.req.valid("param");
@@ -118,7 +101,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
           },
         },
       },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const b = c.req.valid("json");
@@ -149,7 +132,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
           },
         },
       },
-      responses: { 200: { description: "Success.", content: json }, 409: { description: "An existing resource conflicts with the request.", content: problemJson }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, 409: { description: "An existing resource conflicts with the request.", content: problemJson }, ...errors },
     }),
     async (c) => {
       const { dag_id } = c.req.valid("param");
@@ -180,7 +163,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", tags: ["DAGRun"], summary: "Get a DAG run", request: { params: Params }, responses: { 200: { description: "Success.", content: json }, ...errors } }),
+    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", tags: ["DAGRun"], summary: "Get a DAG run", request: { params: Params }, responses: { 200: { description: "Success.", content: anyJson }, ...errors } }),
     async (c) => {
       const { dag_id, dag_run_id } = c.req.valid("param");
       return c.json(dagRunJson(await loadRun(store, dag_id, dag_run_id)), 200);
@@ -207,7 +190,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "patch", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/setNote", tags: ["DAGRun"], summary: "Update the DagRun note",
       request: { params: Params, body: { required: true, content: { "application/json": { schema: z.object({ note: z.string() }).strict() } } } },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id, dag_run_id } = c.req.valid("param");

@@ -9,16 +9,9 @@ import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
 import { dagJson, filelocOf } from "../serialize.ts";
+import { anyJson, problemJson, errors } from "./kit.ts";
 
 const DagId = z.string().openapi({ param: { name: "dag_id", in: "path" }, description: "The DAG ID." });
-const json = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
-const problemJson = { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } };
-const errors = {
-  400: { description: "Client specified an invalid argument.", content: problemJson },
-  401: { description: "Request not authenticated due to missing, invalid, authentication info.", content: problemJson },
-  403: { description: "Client does not have sufficient permission.", content: problemJson },
-  404: { description: "A specified resource is not found.", content: problemJson },
-};
 
 async function loadDag(store: Store, dagId: string) {
   const [row] = await store.db.select().from(dag).where(eq(dag.dagId, dagId));
@@ -90,7 +83,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
           dag_id_pattern: z.string().optional(),
         }),
       },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const q = c.req.valid("query");
@@ -109,7 +102,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}", tags: ["DAG"], summary: "Get basic information about a DAG", request: { params: z.object({ dag_id: DagId }) }, responses: { 200: { description: "Success.", content: json }, ...errors } }),
+    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}", tags: ["DAG"], summary: "Get basic information about a DAG", request: { params: z.object({ dag_id: DagId }) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors } }),
     async (c) => {
       const d = await loadDag(store, c.req.valid("param").dag_id);
       return c.json(dagJson(d, await serializedDag(store, d.dagId)), 200);
@@ -117,7 +110,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/details", tags: ["DAG"], summary: "Get a simplified representation of a DAG", request: { params: z.object({ dag_id: DagId }) }, responses: { 200: { description: "Success.", content: json }, ...errors } }),
+    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/details", tags: ["DAG"], summary: "Get a simplified representation of a DAG", request: { params: z.object({ dag_id: DagId }) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors } }),
     async (c) => {
       const d = await loadDag(store, c.req.valid("param").dag_id);
       const s = await serializedDag(store, d.dagId);
@@ -149,7 +142,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
         query: z.object({ update_mask: z.union([z.string(), z.array(z.string())]).optional() }),
         body: { content: { "application/json": { schema: z.object({ is_paused: z.boolean() }).passthrough() } }, required: true },
       },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id } = c.req.valid("param");
@@ -179,7 +172,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/tasks", tags: ["DAG"], summary: "Get tasks for DAG", request: { params: z.object({ dag_id: DagId }), query: z.object({ order_by: z.string().optional() }) }, responses: { 200: { description: "Success.", content: json }, ...errors } }),
+    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/tasks", tags: ["DAG"], summary: "Get tasks for DAG", request: { params: z.object({ dag_id: DagId }), query: z.object({ order_by: z.string().optional() }) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors } }),
     async (c) => {
       const { dag_id } = c.req.valid("param");
       await loadDag(store, dag_id);
@@ -198,7 +191,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/tasks/{task_id}", tags: ["DAG"], summary: "Get simplified representation of a task", request: { params: z.object({ dag_id: DagId, task_id: z.string() }) }, responses: { 200: { description: "Success.", content: json }, ...errors } }),
+    createRoute({ method: "get", path: "/api/v1/dags/{dag_id}/tasks/{task_id}", tags: ["DAG"], summary: "Get simplified representation of a task", request: { params: z.object({ dag_id: DagId, task_id: z.string() }) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors } }),
     async (c) => {
       const { dag_id, task_id } = c.req.valid("param");
       await loadDag(store, dag_id);

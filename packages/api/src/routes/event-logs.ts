@@ -7,7 +7,7 @@ import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
-import { errors, integerParam, isoDateTime, jsonOf } from "./admin-kit.ts";
+import { errors, integerParam, isoDateTime, jsonOf } from "./kit.ts";
 
 const EventLogJson = z.object({
   event_log_id: z.number().int(),

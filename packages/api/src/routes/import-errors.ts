@@ -6,7 +6,7 @@ import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
-import { errors, integerParam, jsonOf } from "./admin-kit.ts";
+import { errors, integerParam, jsonOf } from "./kit.ts";
 
 const ImportErrorJson = z.object({ import_error_id: z.number().int(), timestamp: z.string(), filename: z.string(), stack_trace: z.string() });
 const ImportErrorCollection = z.object({ import_errors: z.array(ImportErrorJson), total_entries: z.number().int() });

@@ -7,7 +7,7 @@ import { constraintViolation, DEFAULT_POOL, deletePool, getPool, slotPool, taskI
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
-import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./admin-kit.ts";
+import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./kit.ts";
 
 const PoolName = z.string().min(1).openapi({ param: { name: "pool_name", in: "path" }, description: "The pool name." });
 

@@ -3,7 +3,7 @@
 // (dry_run is true unless the caller says otherwise); the scheduler applies the changes.
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, gte, lte, type SQL } from "drizzle-orm";
-import { dagRun, type Store } from "@updraft/store";
+import { dagRun } from "@updraft/store";
 import type { SerializedDag, TaskState } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
@@ -11,16 +11,8 @@ import { badRequest, conflict, notFound } from "../problem.ts";
 import { iso } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
 import { serializedDag } from "./dags.ts";
+import { anyJson, errors, isoDate, loadRun } from "./kit.ts";
 
-const json = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
-const problemJson = { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } };
-const errors = {
-  400: { description: "Client specified an invalid argument.", content: problemJson },
-  401: { description: "Request not authenticated.", content: problemJson },
-  403: { description: "Client does not have sufficient permission.", content: problemJson },
-  404: { description: "A specified resource is not found.", content: problemJson },
-};
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "must be an ISO 8601 date-time" }).transform((s) => new Date(s));
 const Params = z.object({ dag_id: z.string(), dag_run_id: z.string() });
 
 type Affected = { taskId: string; mapIndex: number; state: TaskState };
@@ -33,11 +25,6 @@ export interface RunActions {
   deleteRun(dagId: string, runId: string): Promise<void>;
 }
 
-async function loadRun(store: Store, dagId: string, runId: string) {
-  const [row] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
-  if (!row) throw notFound(`DAGRun with DAG ID: '${dagId}' and DagRun ID: '${runId}' not found`);
-  return row;
-}
 
 /** Task ids plus, on request, everything upstream and/or downstream of them. */
 function widen(dag: SerializedDag, taskIds: string[], upstream: boolean, downstream: boolean): Set<string> {
@@ -90,7 +77,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "patch", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", tags: ["DAGRun"], summary: "Modify a DAG run's state",
       request: { params: Params, body: { required: true, content: { "application/json": { schema: z.object({ state: z.enum(["success", "failed", "queued"]) }).strict() } } } },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id, dag_run_id } = c.req.valid("param");
@@ -107,7 +94,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "post", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/clear", tags: ["DAGRun"], summary: "Clear a DAG run",
       request: { params: Params, body: { required: true, content: { "application/json": { schema: z.object({ dry_run: z.boolean().default(true) }).strict() } } } },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id, dag_run_id } = c.req.valid("param");
@@ -153,7 +140,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
           },
         },
       },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id } = c.req.valid("param");
@@ -209,7 +196,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
           },
         },
       },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id } = c.req.valid("param");
@@ -244,7 +231,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
           params: withMap ? Params.extend({ task_id: z.string(), map_index: z.coerce.number().int().min(0) }) : Params.extend({ task_id: z.string() }),
           body: { required: true, content: { "application/json": { schema: z.object({ dry_run: z.boolean().default(true), new_state: z.enum(["success", "failed", "skipped"]) }).strict() } } },
         },
-        responses: { 200: { description: "Success.", content: json }, ...errors },
+        responses: { 200: { description: "Success.", content: anyJson }, ...errors },
       }),
       async (c) => {
         const p = c.req.valid("param") as { dag_id: string; dag_run_id: string; task_id: string; map_index?: number };

@@ -14,15 +14,8 @@ import { badRequest, notFound } from "../problem.ts";
 import { MAX_PAGE_LIMIT, orderBy, pageQuery } from "../pagination.ts";
 import { taskInstanceJson, triesOf, type TaskInstanceJson } from "../task-instance-json.ts";
 import { decodeLogToken, encodeLogToken, LOG_CHUNK_BYTES, readLogChunk, streamLog, wantsText } from "../task-log-reader.ts";
+import { anyJson, errors, loadRun, requireDag } from "./kit.ts";
 
-const json = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
-const problemJson = { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } };
-const errors = {
-  400: { description: "Client specified an invalid argument.", content: problemJson },
-  401: { description: "Request not authenticated.", content: problemJson },
-  403: { description: "Client does not have sufficient permission.", content: problemJson },
-  404: { description: "A specified resource is not found.", content: problemJson },
-};
 
 /** Airflow's task states (the spec's `TaskState`); `none` (or null in a body) is an instance that has no state yet. */
 export const TASK_STATES = [
@@ -127,18 +120,7 @@ async function page(store: Store, where: SQL[], order: SQL[], limit: number, off
   return { task_instances: rows.map((r) => taskInstanceJson(r.ti, r.logicalDate)), total_entries: total };
 }
 
-async function requireDag(store: Store, dagId: string): Promise<void> {
-  const [row] = await store.db.select({ id: dag.dagId }).from(dag).where(eq(dag.dagId, dagId));
-  if (!row) throw notFound(`DAG with dag_id: '${dagId}' not found`);
-}
 
-/** The run, after checking its DAG: a 404 names whichever is missing. */
-export async function loadRun(store: Store, dagId: string, runId: string): Promise<DagRun> {
-  await requireDag(store, dagId);
-  const [row] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
-  if (!row) throw notFound(`DAGRun with DAG ID: '${dagId}' and DagRun ID: '${runId}' not found`);
-  return row;
-}
 
 /**
  * For the routes that take `~` for "every DAG" or "every run": a 404 when a DAG or run that is
@@ -287,7 +269,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
           },
         },
       },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const b = c.req.valid("json");
@@ -303,7 +285,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "get", path: base, tags: tag, summary: "List task instances (`~` as dag_id and dag_run_id for all DAGs and runs)",
       request: { params: z.object(Run), query: z.object({ ...pageQuery, ...queryFilters }) },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id, dag_run_id } = c.req.valid("param");
@@ -321,7 +303,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "get", path: `${base}/{task_id}/listMapped`, tags: tag, summary: "List mapped task instances",
       request: { params: z.object(Ti), query: z.object({ ...pageQuery, ...queryFilters }) },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id, dag_run_id, task_id } = c.req.valid("param");
@@ -354,7 +336,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "get", path: `${base}/{task_id}/tries`, tags: tag, summary: "List task instance tries",
-      request: { params: z.object(Ti), query: triesQuery }, responses: { 200: { description: "Success.", content: json }, ...errors },
+      request: { params: z.object(Ti), query: triesQuery }, responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => c.json(await listTries(c.req.valid("param"), -1, c.req.valid("query")), 200),
   );
@@ -362,7 +344,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "get", path: `${base}/{task_id}/tries/{task_try_number}`, tags: tag, summary: "Get a task instance try",
-      request: { params: z.object({ ...Ti, ...TryNumber }) }, responses: { 200: { description: "Success.", content: json }, ...errors },
+      request: { params: z.object({ ...Ti, ...TryNumber }) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => c.json(await getTry(c.req.valid("param"), -1), 200),
   );
@@ -407,7 +389,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     integerMapIndex(app, createRoute({
       method: "get", path: `${base}/{task_id}/{map_index}/tries`, tags: tag, summary: "List mapped task instance tries",
-      request: { params: z.object({ ...Ti, ...MapIndex }), query: triesQuery }, responses: { 200: { description: "Success.", content: json }, ...errors },
+      request: { params: z.object({ ...Ti, ...MapIndex }), query: triesQuery }, responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     })),
     async (c) => {
       const p = c.req.valid("param");
@@ -418,7 +400,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     integerMapIndex(app, createRoute({
       method: "get", path: `${base}/{task_id}/{map_index}/tries/{task_try_number}`, tags: tag, summary: "Get a mapped task instance try",
-      request: { params: z.object({ ...Ti, ...MapIndex, ...TryNumber }) }, responses: { 200: { description: "Success.", content: json }, ...errors },
+      request: { params: z.object({ ...Ti, ...MapIndex, ...TryNumber }) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     })),
     async (c) => {
       const p = c.req.valid("param");
@@ -429,7 +411,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     integerMapIndex(app, createRoute({
       method: "get", path: `${base}/{task_id}/{map_index}`, tags: tag, summary: "Get a mapped task instance",
-      request: { params: z.object({ ...Ti, ...MapIndex }) }, responses: { 200: { description: "Success.", content: json }, ...errors },
+      request: { params: z.object({ ...Ti, ...MapIndex }) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     })),
     async (c) => {
       const p = c.req.valid("param");
@@ -441,7 +423,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "get", path: `${base}/{task_id}`, tags: tag, summary: "Get a task instance",
-      request: { params: z.object(Ti) }, responses: { 200: { description: "Success.", content: json }, ...errors },
+      request: { params: z.object(Ti) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const p = c.req.valid("param");

@@ -7,7 +7,7 @@ import { deleteVariable, getVariable, listVariables, setVariable, variable, type
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { badRequest, notFound } from "../problem.ts";
 import { pageQuery } from "../pagination.ts";
-import { errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./admin-kit.ts";
+import { errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./kit.ts";
 
 /** Airflow's `variable.key` column is 250 characters. */
 const KEY_MAX = 250;

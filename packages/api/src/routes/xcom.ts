@@ -9,16 +9,9 @@ import { requireScope } from "../auth.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
 import { pythonStr } from "../python-repr.ts";
-import { boolQuery, intQuery, loadRun, loadTaskInstance, requireNamed, requireTask } from "./task-instances.ts";
+import { boolQuery, intQuery, loadTaskInstance, requireNamed, requireTask } from "./task-instances.ts";
+import { anyJson, errors, loadRun } from "./kit.ts";
 
-const json = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
-const problemJson = { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } };
-const errors = {
-  400: { description: "Client specified an invalid argument.", content: problemJson },
-  401: { description: "Request not authenticated.", content: problemJson },
-  403: { description: "Client does not have sufficient permission.", content: problemJson },
-  404: { description: "A specified resource is not found.", content: problemJson },
-};
 
 const COLUMNS = {
   key: xcom.key, timestamp: xcom.timestamp, execution_date: dagRun.logicalDate, map_index: xcom.mapIndex,
@@ -51,7 +44,7 @@ export function registerXcom(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "get", path: base, tags: ["XCom"], summary: "List XCom entries (`~` as dag_id, dag_run_id or task_id for all)",
       request: { params: z.object(Ti), query: z.object({ ...pageQuery, map_index: intQuery.optional(), xcom_key: z.string().optional() }) },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id, dag_run_id, task_id } = c.req.valid("param");
@@ -75,7 +68,7 @@ export function registerXcom(app: ApiApp, deps: ApiDeps): void {
         params: z.object({ ...Ti, xcom_key: z.string() }),
         query: z.object({ map_index: intQuery.default(-1), deserialize: boolQuery.default(false), stringify: boolQuery.optional() }),
       },
-      responses: { 200: { description: "Success.", content: json }, ...errors },
+      responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
       const { dag_id, dag_run_id, task_id, xcom_key } = c.req.valid("param");

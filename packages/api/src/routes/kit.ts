@@ -1,11 +1,13 @@
-// What the routes of Airflow's "Admin" resources share (variables, connections, pools,
-// importErrors, eventLogs): response declarations, scopes by method, Airflow's `update_mask`,
-// and ISO date-time query parameters.
+// What the routes share: response declarations, scopes by method, Airflow's `update_mask`,
+// ISO date-time parameters, and the lookups of a DAG and a run that answer 404 naming them.
+//
 import { z } from "@hono/zod-openapi";
 import { toUtcIso } from "@updraft/sdk";
 import type { ApiApp } from "../app.ts";
 import { requireScope } from "../auth.ts";
-import { badRequest } from "../problem.ts";
+import { badRequest, notFound } from "../problem.ts";
+import { and, eq } from "drizzle-orm";
+import { dag, dagRun, type Store } from "@updraft/store";
 
 export const problemJson = {
   "application/problem+json": {
@@ -22,6 +24,26 @@ export const errors = {
 };
 
 export const alreadyExists = { 409: { description: "An existing resource conflicts with the request.", content: problemJson } };
+
+/** A JSON object body, for routes whose response shape Airflow's document defines. */
+export const anyJson = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
+
+/** An ISO 8601 date-time query or body field, read as a Date. */
+export const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "must be an ISO 8601 date-time" }).transform((s) => new Date(s));
+
+/** The run, after checking its DAG: a 404 names whichever is missing, as Airflow does. */
+export async function loadRun(store: Store, dagId: string, runId: string) {
+  await requireDag(store, dagId);
+  const [row] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
+  if (!row) throw notFound(`DAGRun with DAG ID: '${dagId}' and DagRun ID: '${runId}' not found`);
+  return row;
+}
+
+/** A 404 naming the DAG unless it exists. */
+export async function requireDag(store: Store, dagId: string): Promise<void> {
+  const [row] = await store.db.select({ id: dag.dagId }).from(dag).where(eq(dag.dagId, dagId));
+  if (!row) throw notFound(`DAG with dag_id: '${dagId}' not found`);
+}
 
 /** `application/json` content with this schema. */
 export const jsonOf = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
