@@ -1,16 +1,14 @@
 // SIGTERM lets running tries finish and records them; tries handed out but not started go back
 // to scheduled without costing a try; a restart then runs each task exactly once.
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { UPDRAFT, run, waitFor } from "./processes.ts";
 import { dagRun, openStore, taskInstance, taskInstanceHistory } from "@updraft/store";
 
-const UPDRAFT = new URL("../../node_modules/.bin/updraft", import.meta.url).pathname;
-const run = promisify(execFile);
 const TASKS = 12;
 
 const DAG = (ledger: string) => `import { appendFileSync } from "node:fs";
@@ -26,15 +24,6 @@ export default dag({ id: "graceful", maxActiveTasks: 64 }, () => {
 });
 `;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("graceful scheduler stop", () => {
   const children: ChildProcess[] = [];

@@ -1,16 +1,14 @@
 // A scheduler killed with SIGKILL mid-run leaves the database consistent; a restarted scheduler
 // completes the run without running any task that had already succeeded.
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
+import { UPDRAFT, run, waitFor } from "./processes.ts";
 import { dagRun, openStore, taskInstance, taskInstanceHistory } from "@updraft/store";
 
-const UPDRAFT = new URL("../../node_modules/.bin/updraft", import.meta.url).pathname;
-const run = promisify(execFile);
 
 const DAG = (ledger: string) => `import { appendFileSync } from "node:fs";
 import { dag, task } from "@updraft/sdk";
@@ -28,15 +26,6 @@ export default dag({ id: "crash_test" }, () => {
 });
 `;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("scheduler crash recovery", () => {
   const children: ChildProcess[] = [];
