@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { dag, setPool, taskInstance, taskInstanceHistory } from "@updraft/store";
 import { DagProcessor } from "../processor/dag-processor.ts";
+import { queueBackfill } from "./trigger.ts";
 import { dagFile, testEngines } from "../testing/engine.ts";
 import { GroupCommitWriter } from "./group-commit.ts";
 import { TimerQueue } from "./timer-queue.ts";
@@ -66,6 +67,21 @@ describe("scheduler regressions", { timeout: 60_000 }, () => {
     expect(errors).toHaveLength(1);
     expect(acted).toBe(false);
     expect(writer.stats.batches).toBe(0);
+  });
+});
+
+describe("queued runs in the store", { timeout: 90_000 }, () => {
+  it("holds no more of them in memory than maxActiveRuns allows, and runs them all", async () => {
+    const e = await engines.open({ scheduler: { exclusive: true, sweepMs: 200 } });
+    await e.writeDag("hourly.ts", dagFile(`export default dag({ id: "hourly", schedule: "@hourly", startDate: "2026-01-01", maxActiveRuns: 2 }, () => { task("t", () => 1)(); });`));
+    await e.parseOk();
+    const { created } = await queueBackfill(e.store, e.home, "hourly", new Date("2026-01-01T00:00:00Z"), new Date("2026-01-02T15:00:00Z"));
+    expect(created).toHaveLength(40);
+    let most = 0;
+    e.scheduler.onEvent(() => (most = Math.max(most, e.scheduler.stats().activeRuns)));
+    await e.start();
+    for (const runId of created) expect(await e.scheduler.waitForRun("hourly", runId)).toBe("success");
+    expect(most).toBeLessThanOrEqual(2);
   });
 });
 

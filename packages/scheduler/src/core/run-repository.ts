@@ -122,15 +122,38 @@ export class RunRepository {
   }
 
   /** Queued and running runs, for a scheduler that starts (or restarts after a crash). */
-  async loadActiveRuns(registry: DagRegistry): Promise<RunModel[]> {
-    const rows = await this.store.db.select().from(dagRun).where(inArray(dagRun.state, ["queued", "running"])).orderBy(asc(dagRun.logicalDate));
-    return this.hydrate(registry, rows, true);
+  async loadActiveRuns(registry: DagRegistry, room: (dagId: string) => number): Promise<RunModel[]> {
+    const running = await this.store.db.select().from(dagRun).where(eq(dagRun.state, "running")).orderBy(asc(dagRun.logicalDate));
+    const runs = await this.hydrate(registry, running, true);
+    const counts = new Map<string, number>();
+    for (const r of runs) counts.set(r.dagId, (counts.get(r.dagId) ?? 0) + 1);
+    const queued = await this.pickQueued(new Set(), (dagId) => room(dagId) - (counts.get(dagId) ?? 0));
+    return [...runs, ...(await this.hydrate(registry, queued, true))];
   }
 
-  /** Queued runs created by other processes (the API, the CLI) that are not in memory yet. */
-  async loadQueuedRunsExcept(registry: DagRegistry, known: Set<number>): Promise<RunModel[]> {
-    const rows = await this.store.db.select().from(dagRun).where(eq(dagRun.state, "queued")).orderBy(asc(dagRun.logicalDate));
-    return this.hydrate(registry, rows.filter((r) => !known.has(r.id)), false);
+  /**
+   * Queued runs created by other processes (the API, the CLI, a backfill) that are not in memory
+   * yet: per DAG, only as many, oldest first, as it has room for. The rest wait in the store, so
+   * a backfill of thousands of runs costs no memory until their turn.
+   */
+  async loadQueuedRunsExcept(registry: DagRegistry, known: Set<number>, room: (dagId: string) => number): Promise<RunModel[]> {
+    return this.hydrate(registry, await this.pickQueued(known, room), false);
+  }
+
+  private async pickQueued(known: Set<number>, room: (dagId: string) => number): Promise<Array<typeof dagRun.$inferSelect>> {
+    const heads = await this.store.db.select({ id: dagRun.id, dagId: dagRun.dagId }).from(dagRun)
+      .where(eq(dagRun.state, "queued")).orderBy(asc(dagRun.logicalDate));
+    const taken = new Map<string, number>();
+    const ids: number[] = [];
+    for (const h of heads) {
+      if (known.has(h.id)) continue;
+      const n = taken.get(h.dagId) ?? 0;
+      if (n >= room(h.dagId)) continue;
+      taken.set(h.dagId, n + 1);
+      ids.push(h.id);
+    }
+    if (ids.length === 0) return [];
+    return this.store.db.select().from(dagRun).where(inArray(dagRun.id, ids)).orderBy(asc(dagRun.logicalDate));
   }
 
   private async hydrate(registry: DagRegistry, rows: Array<typeof dagRun.$inferSelect>, recover: boolean): Promise<RunModel[]> {

@@ -182,7 +182,7 @@ export class Scheduler {
     await this.loadPools();
     await this.registry.refresh();
     this.offExecutor = this.opts.executor.onEvent((e) => this.guard(() => this.onExecutorEvent(e)));
-    if (this.opts.exclusive) for (const run of await this.repo.loadActiveRuns(this.registry)) this.adopt(run);
+    if (this.opts.exclusive) for (const run of await this.repo.loadActiveRuns(this.registry, (d) => this.queuedRoom(d))) this.adopt(run);
     for (const entry of this.registry.entries()) this.scheduleDag(entry.dagId);
     this.sweepTimer = setInterval(() => void this.sweep(), this.opts.sweepMs);
     this.sweepTimer.unref();
@@ -325,6 +325,7 @@ export class Scheduler {
     });
     this.activateQueued(run.dagId);
     this.scheduleDag(run.dagId);
+    if (this.opts.exclusive) void this.sweepSoon();
   }
 
   private timeOutRun(run: RunModel): void {
@@ -527,6 +528,12 @@ export class Scheduler {
     );
   }
 
+  /** How many more queued runs of a DAG are worth holding in memory: room under maxActiveRuns. */
+  private queuedRoom(dagId: string): number {
+    const max = this.registry.get(dagId)?.version.serialized.maxActiveRuns ?? 0;
+    return Math.max(0, max - this.activeOrQueuedCount(dagId));
+  }
+
   private activeOrQueuedCount(dagId: string): number {
     let n = 0;
     for (const r of this.runs.values()) if (r.dagId === dagId && (r.state === "running" || r.state === "queued")) n++;
@@ -535,6 +542,17 @@ export class Scheduler {
 
   private async loadPools(): Promise<void> {
     this.dispatcher.setPools(await this.repo.pools());
+  }
+
+  private sweepPending = false;
+
+  /** A run ended: queued runs waiting in the store may have room now; look on the next turn. */
+  private async sweepSoon(): Promise<void> {
+    if (this.sweepPending) return;
+    this.sweepPending = true;
+    await new Promise((r) => setImmediate(r));
+    this.sweepPending = false;
+    await this.sweep();
   }
 
   private sweeping = false;
@@ -554,7 +572,7 @@ export class Scheduler {
       if (changed.length) this.emit({ type: "dags", at: Date.now() });
       if (this.opts.exclusive) {
         const known = new Set([...this.runs.values()].map((r) => r.id));
-        for (const run of await this.repo.loadQueuedRunsExcept(this.registry, known)) this.adopt(run);
+        for (const run of await this.repo.loadQueuedRunsExcept(this.registry, known, (d) => this.queuedRoom(d))) this.adopt(run);
       }
       for (const run of this.runs.values()) {
         if (run.state !== "running") continue;
