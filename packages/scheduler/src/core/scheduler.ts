@@ -2,7 +2,7 @@
 // Airflow's states and hands ready ones to the executor. Event-driven: a finished try schedules
 // its downstream at once, in memory; every change is queued on the group-commit writer, and
 // whatever acts on a change (submitting a try) waits until that change is committed.
-import type { ErrorData, RunState, SerializedTask, TaskState } from "@updraft/sdk";
+import type { ErrorData, RunState, TaskState } from "@updraft/sdk";
 import type { Store } from "@updraft/store";
 import { ExecutorErrorName, type Executor, type ExecutorEvent } from "@updraft/executor";
 import { evaluateTriggerRule } from "../timing/trigger-rules.ts";
@@ -12,6 +12,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import { PastChecks } from "./past-checks.ts";
 import { RunCommands } from "./run-commands.ts";
 import { finishTry, interrupted, type OutcomeContext } from "./outcomes.ts";
+import { expandMapped, type MappingContext } from "./mapping.ts";
 import type { TaskLogWriter } from "./task-logs.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
 import { clearXcomRows, deleteTiRow, historyRow, runRow, tiRow } from "./persist.ts";
@@ -45,9 +46,6 @@ export interface SchedulerOptions {
   onError?: (err: unknown) => void;
 }
 
-/** Like Airflow's max_map_length: a mapped task that would create more instances fails. */
-const MAX_MAP_LENGTH = Number(process.env.UPDRAFT_MAX_MAP_LENGTH ?? 100_000);
-
 /**
  * The scheduler: runs from schedules and triggers, task instances through Airflow's states, ready
  * ones to the executor, every change group-committed before it is acted on.
@@ -66,6 +64,7 @@ export class Scheduler {
   private readonly dispatcher: Dispatcher;
   private readonly past: PastChecks;
   private readonly outcomes: OutcomeContext;
+  private readonly mapping: MappingContext;
   /** Changes people make to runs: mark a run, clear or mark task instances. */
   readonly commands: RunCommands;
   private readonly runs = new Map<number, RunModel>();
@@ -100,6 +99,11 @@ export class Scheduler {
       finishWithout: (run, group, ti, state) => this.finishWithout(run, group, ti, state),
       afterFinish: (run, group) => this.afterFinish(run, group),
       wakeAt: (at, run, group, ti, from) => this.timers.at(at, () => this.guard(() => this.wake(run, group, ti, from))),
+    };
+    this.mapping = {
+      ...this.outcomes,
+      resolveArg: (run, arg) => this.dispatcher.resolveArg(run, arg),
+      makeReady: (run, group, ti) => this.makeReady(run, group, ti),
     };
     this.commands = new RunCommands(opts.store, {
       activeRun: (dagId, runId) => [...this.runs.values()].find((r) => r.dagId === dagId && r.runId === runId),
@@ -372,7 +376,7 @@ export class Scheduler {
         return;
       case "run":
         if (spec.dependsOnPast && !this.past.allows(run, spec.id)) return;
-        if (spec.expand) this.expand(run, group, placeholder);
+        if (spec.expand) expandMapped(this.mapping, run, group, placeholder);
         else this.makeReady(run, group, placeholder);
         return;
       default:
@@ -390,43 +394,6 @@ export class Scheduler {
   private afterFinish(run: RunModel, group: TaskGroup): void {
     for (const d of group.downstream) this.evaluate(run, run.tasks.get(d)!);
     this.completeIfDone(run);
-  }
-
-  /** Creates one instance per element of the mapped argument; an empty list skips the task. */
-  private expand(run: RunModel, group: TaskGroup, placeholder: TaskInstanceModel): void {
-    const source = this.dispatcher.resolveArg(run, group.spec.expand!.source);
-    if (!Array.isArray(source)) {
-      placeholder.endDate = Date.now();
-      this.setState(run, group, placeholder, "failed");
-      this.writer.write(historyRow(run, group, placeholder, {
-        name: "MappingError",
-        message: `task "${group.spec.id}" maps over ${describeArg(group.spec.expand!.source)}, which is ${source === undefined ? "missing" : `not a list (got ${typeof source})`}`,
-      }));
-      this.afterFinish(run, group);
-      return;
-    }
-    if (source.length === 0) {
-      this.finishWithout(run, group, placeholder, "skipped");
-      return;
-    }
-    if (source.length > MAX_MAP_LENGTH) {
-      placeholder.endDate = Date.now();
-      this.setState(run, group, placeholder, "failed");
-      this.writer.write(historyRow(run, group, placeholder, {
-        name: "MappingError",
-        message: `task "${group.spec.id}" would map over ${source.length} elements; at most ${MAX_MAP_LENGTH} are allowed (UPDRAFT_MAX_MAP_LENGTH)`,
-      }));
-      this.afterFinish(run, group);
-      return;
-    }
-    untrack(run, group, placeholder);
-    this.writer.write(deleteTiRow(run, group.spec.id, -1));
-    group.mapSource = source;
-    for (let i = 0; i < source.length; i++) {
-      const ti = newTaskInstance(group.spec, i);
-      track(run, group, ti);
-      this.makeReady(run, group, ti);
-    }
   }
 
   private makeReady(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
@@ -616,7 +583,4 @@ export class Scheduler {
   }
 }
 
-function describeArg(arg: SerializedTask["args"][number]): string {
-  return arg.kind === "literal" ? "a literal value" : `the XCom "${arg.key}" of task "${arg.taskId}"`;
-}
 
