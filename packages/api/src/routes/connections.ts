@@ -11,7 +11,7 @@ import {
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { ApiError, badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
-import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./kit.ts";
+import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery, jsonBody } from "./kit.ts";
 
 const ConnectionId = z.string().min(1).openapi({ param: { name: "connection_id", in: "path" }, description: "The connection ID." });
 
@@ -112,7 +112,7 @@ export function registerConnections(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "post", path: "/api/v1/connections", tags: ["Connection"], summary: "Create a connection",
-      request: { body: { content: jsonOf(ConnectionBody), required: true } },
+      request: { body: jsonBody(ConnectionBody) },
       responses: { 200: { description: "Success.", content: jsonOf(ConnectionJson) }, ...alreadyExists, ...errors },
     }),
     async (c) => {
@@ -129,7 +129,7 @@ export function registerConnections(app: ApiApp, deps: ApiDeps): void {
       request: {
         params: z.object({ connection_id: ConnectionId }),
         query: z.object({ update_mask: updateMaskQuery }),
-        body: { content: jsonOf(ConnectionPatch), required: true },
+        body: jsonBody(ConnectionPatch),
       },
       responses: { 200: { description: "Success.", content: jsonOf(ConnectionJson) }, ...errors },
     }),

@@ -10,7 +10,7 @@ import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery, MAX_PAGE_LIMIT } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
-import { anyJson, problemJson, errors, isoDate, loadRun, requireDag } from "./kit.ts";
+import { anyJson, problemJson, errors, isoDate, loadRun, requireDag, jsonBody } from "./kit.ts";
 
 const States = z.enum(["queued", "running", "success", "failed"]);
 const Params = z.object({ dag_id: z.string(), dag_run_id: z.string() });
@@ -85,21 +85,14 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "post", path: "/api/v1/dags/~/dagRuns/list", tags: ["DAGRun"], summary: "List DAG runs (batch)",
       request: {
-        body: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: z.object({
+        body: jsonBody(z.object({
                 order_by: z.string().optional(),
                 page_offset: z.number().int().min(0).default(0),
                 page_limit: z.number().int().min(1).max(MAX_PAGE_LIMIT).default(100),
                 dag_ids: z.array(z.string()).optional(),
                 states: z.array(States).optional(),
                 ...rangeFilters,
-              }).strict(),
-            },
-          },
-        },
+              }).strict()),
       },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
@@ -115,11 +108,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
       method: "post", path: "/api/v1/dags/{dag_id}/dagRuns", tags: ["DAGRun"], summary: "Trigger a new DAG run",
       request: {
         params: z.object({ dag_id: z.string() }),
-        body: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: z.object({
+        body: jsonBody(z.object({
                 dag_run_id: z.string().min(1).max(250).nullable().optional(),
                 logical_date: isoDate.nullable().optional(),
                 execution_date: isoDate.nullable().optional(),
@@ -127,10 +116,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
                 data_interval_end: isoDate.nullable().optional(),
                 conf: z.record(z.string(), z.unknown()).optional(),
                 note: z.string().nullable().optional(),
-              }).strict(),
-            },
-          },
-        },
+              }).strict()),
       },
       responses: { 200: { description: "Success.", content: anyJson }, 409: { description: "An existing resource conflicts with the request.", content: problemJson }, ...errors },
     }),
@@ -189,7 +175,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "patch", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/setNote", tags: ["DAGRun"], summary: "Update the DagRun note",
-      request: { params: Params, body: { required: true, content: { "application/json": { schema: z.object({ note: z.string() }).strict() } } } },
+      request: { params: Params, body: jsonBody(z.object({ note: z.string() }).strict()) },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {

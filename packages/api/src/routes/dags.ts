@@ -9,7 +9,7 @@ import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
 import { dagJson, filelocOf } from "../serialize.ts";
-import { anyJson, problemJson, errors } from "./kit.ts";
+import { anyJson, problemJson, errors, jsonBody } from "./kit.ts";
 
 const DagId = z.string().openapi({ param: { name: "dag_id", in: "path" }, description: "The DAG ID." });
 
@@ -140,7 +140,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
       request: {
         params: z.object({ dag_id: DagId }),
         query: z.object({ update_mask: z.union([z.string(), z.array(z.string())]).optional() }),
-        body: { content: { "application/json": { schema: z.object({ is_paused: z.boolean() }).passthrough() } }, required: true },
+        body: jsonBody(z.object({ is_paused: z.boolean() }).passthrough()),
       },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),

@@ -48,6 +48,9 @@ export async function requireDag(store: Store, dagId: string): Promise<void> {
 /** `application/json` content with this schema. */
 export const jsonOf = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
+/** A required JSON request body with this schema: bad JSON or a field of the wrong type is a 400 naming it. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: jsonOf(schema) });
+
 /**
  * Reads need the `read` scope; every other method needs `edit`, as Airflow's "can edit"
  * permissions on variables, connections and pools.

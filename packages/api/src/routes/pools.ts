@@ -7,7 +7,7 @@ import { constraintViolation, DEFAULT_POOL, deletePool, getPool, slotPool, taskI
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
-import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./kit.ts";
+import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery, jsonBody } from "./kit.ts";
 
 const PoolName = z.string().min(1).openapi({ param: { name: "pool_name", in: "path" }, description: "The pool name." });
 
@@ -115,7 +115,7 @@ export function registerPools(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "post", path: "/api/v1/pools", tags: ["Pool"], summary: "Create a pool",
-      request: { body: { content: jsonOf(PoolBody), required: true } },
+      request: { body: jsonBody(PoolBody) },
       responses: { 200: { description: "Success.", content: jsonOf(PoolJson) }, ...alreadyExists, ...errors },
     }),
     async (c) => {
@@ -134,7 +134,7 @@ export function registerPools(app: ApiApp, deps: ApiDeps): void {
       request: {
         params: z.object({ pool_name: PoolName }),
         query: z.object({ update_mask: updateMaskQuery }),
-        body: { content: jsonOf(PoolPatch), required: true },
+        body: jsonBody(PoolPatch),
       },
       responses: { 200: { description: "Success.", content: jsonOf(PoolJson) }, ...alreadyExists, ...errors },
     }),

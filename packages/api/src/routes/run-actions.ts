@@ -11,7 +11,7 @@ import { badRequest, conflict, notFound } from "../problem.ts";
 import { iso } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
 import { serializedDag } from "./dags.ts";
-import { anyJson, errors, isoDate, loadRun } from "./kit.ts";
+import { anyJson, errors, isoDate, loadRun, jsonBody } from "./kit.ts";
 
 const Params = z.object({ dag_id: z.string(), dag_run_id: z.string() });
 
@@ -76,7 +76,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "patch", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", tags: ["DAGRun"], summary: "Modify a DAG run's state",
-      request: { params: Params, body: { required: true, content: { "application/json": { schema: z.object({ state: z.enum(["success", "failed", "queued"]) }).strict() } } } },
+      request: { params: Params, body: jsonBody(z.object({ state: z.enum(["success", "failed", "queued"]) }).strict()) },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
@@ -93,7 +93,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "post", path: "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/clear", tags: ["DAGRun"], summary: "Clear a DAG run",
-      request: { params: Params, body: { required: true, content: { "application/json": { schema: z.object({ dry_run: z.boolean().default(true) }).strict() } } } },
+      request: { params: Params, body: jsonBody(z.object({ dry_run: z.boolean().default(true) }).strict()) },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
@@ -116,11 +116,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
       method: "post", path: "/api/v1/dags/{dag_id}/clearTaskInstances", tags: ["DAG"], summary: "Clear a set of task instances",
       request: {
         params: z.object({ dag_id: z.string() }),
-        body: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: z.object({
+        body: jsonBody(z.object({
                 dry_run: z.boolean().default(true),
                 task_ids: z.array(z.string()).min(1).optional(),
                 dag_run_id: z.string().nullable().optional(),
@@ -135,10 +131,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
                 include_downstream: z.boolean().default(false),
                 include_future: z.boolean().default(false),
                 include_past: z.boolean().default(false),
-              }).strict(),
-            },
-          },
-        },
+              }).strict()),
       },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
@@ -177,11 +170,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
       method: "post", path: "/api/v1/dags/{dag_id}/updateTaskInstancesState", tags: ["DAG"], summary: "Set a state of task instances",
       request: {
         params: z.object({ dag_id: z.string() }),
-        body: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: z.object({
+        body: jsonBody(z.object({
                 dry_run: z.boolean().default(true),
                 task_id: z.string(),
                 execution_date: isoDate.optional(),
@@ -191,10 +180,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
                 include_future: z.boolean().default(false),
                 include_past: z.boolean().default(false),
                 new_state: z.enum(["success", "failed", "skipped"]),
-              }).strict(),
-            },
-          },
-        },
+              }).strict()),
       },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
@@ -229,7 +215,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
         tags: ["TaskInstance"], summary: "Update the state of a task instance",
         request: {
           params: withMap ? Params.extend({ task_id: z.string(), map_index: z.coerce.number().int().min(0) }) : Params.extend({ task_id: z.string() }),
-          body: { required: true, content: { "application/json": { schema: z.object({ dry_run: z.boolean().default(true), new_state: z.enum(["success", "failed", "skipped"]) }).strict() } } },
+          body: jsonBody(z.object({ dry_run: z.boolean().default(true), new_state: z.enum(["success", "failed", "skipped"]) }).strict()),
         },
         responses: { 200: { description: "Success.", content: anyJson }, ...errors },
       }),

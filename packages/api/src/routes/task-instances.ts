@@ -14,7 +14,7 @@ import { badRequest, notFound } from "../problem.ts";
 import { MAX_PAGE_LIMIT, orderBy, pageQuery } from "../pagination.ts";
 import { taskInstanceJson, triesOf, type TaskInstanceJson } from "../task-instance-json.ts";
 import { decodeLogToken, encodeLogToken, LOG_CHUNK_BYTES, readLogChunk, streamLog, wantsText } from "../task-log-reader.ts";
-import { anyJson, errors, loadRun, requireDag } from "./kit.ts";
+import { anyJson, errors, loadRun, requireDag, jsonBody } from "./kit.ts";
 
 
 /** Airflow's task states (the spec's `TaskState`); `none` (or null in a body) is an instance that has no state yet. */
@@ -243,11 +243,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "post", path: "/api/v1/dags/~/dagRuns/~/taskInstances/list", tags: tag, summary: "List task instances (batch)",
       request: {
-        body: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: z.object({
+        body: jsonBody(z.object({
                 order_by: z.string().optional(),
                 page_offset: z.number().int().min(0).default(0),
                 page_limit: z.number().int().min(1).max(MAX_PAGE_LIMIT).default(100),
@@ -264,10 +260,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
                 start_date_gte: isoDate.nullish(), start_date_lte: isoDate.nullish(),
                 end_date_gte: isoDate.nullish(), end_date_lte: isoDate.nullish(),
                 updated_at_gte: isoDate.nullish(), updated_at_lte: isoDate.nullish(),
-              }).strict(),
-            },
-          },
-        },
+              }).strict()),
       },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),

@@ -7,7 +7,7 @@ import { deleteVariable, getVariable, listVariables, setVariable, variable, type
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { badRequest, notFound } from "../problem.ts";
 import { pageQuery } from "../pagination.ts";
-import { errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery } from "./kit.ts";
+import { errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery, jsonBody } from "./kit.ts";
 
 /** Airflow's `variable.key` column is 250 characters. */
 const KEY_MAX = 250;
@@ -76,7 +76,7 @@ export function registerVariables(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "post", path: "/api/v1/variables", tags: ["Variable"], summary: "Create a variable",
       description: "Creates the variable, or replaces the value of an existing one (Airflow's Variable.set).",
-      request: { body: { content: jsonOf(VariableBody), required: true } },
+      request: { body: jsonBody(VariableBody) },
       responses: { 200: { description: "Success.", content: jsonOf(VariableJson) }, ...errors },
     }),
     async (c) => {
@@ -92,7 +92,7 @@ export function registerVariables(app: ApiApp, deps: ApiDeps): void {
       request: {
         params: z.object({ variable_key: VariableKey }),
         query: z.object({ update_mask: updateMaskQuery }),
-        body: { content: jsonOf(VariablePatch), required: true },
+        body: jsonBody(VariablePatch),
       },
       responses: { 200: { description: "Success.", content: jsonOf(VariableJson) }, ...errors },
     }),
