@@ -136,7 +136,7 @@ export class Scheduler {
         this.dispatchSoon();
       },
       endRun: (run, state) => this.endRun(run, state),
-      requeued: () => void this.sweep(),
+      requeued: () => this.adoptSoon(),
       forget: async (run) => {
         this.runs.delete(run.id);
         this.runTimers.get(run.id)?.();
@@ -329,7 +329,7 @@ export class Scheduler {
     });
     this.activateQueued(run.dagId);
     this.scheduleDag(run.dagId);
-    if (this.opts.exclusive) void this.sweepSoon();
+    this.adoptSoon();
   }
 
   private timeOutRun(run: RunModel): void {
@@ -511,15 +511,27 @@ export class Scheduler {
     this.dispatcher.setPools(await this.repo.pools());
   }
 
-  private sweepPending = false;
+  private adoptPending = false;
+  private adopting: Promise<void> = Promise.resolve();
 
-  /** A run ended: queued runs waiting in the store may have room now; look on the next turn. */
-  private async sweepSoon(): Promise<void> {
-    if (this.sweepPending) return;
-    this.sweepPending = true;
-    await new Promise((r) => setImmediate(r));
-    this.sweepPending = false;
-    await this.sweep();
+  /** A run ended or was requeued: queued runs waiting in the store may have room now; look on the next turn. */
+  private adoptSoon(): void {
+    if (!this.opts.exclusive || this.adoptPending) return;
+    this.adoptPending = true;
+    setImmediate(() => {
+      this.adoptPending = false;
+      void this.adoptQueued().then(() => this.guard(() => this.dispatch()));
+    });
+  }
+
+  /** Adopts the queued runs in the store that have room under maxActiveRuns, one pass at a time. */
+  private adoptQueued(): Promise<void> {
+    this.adopting = this.adopting.then(async () => {
+      if (!this.opts.exclusive || this.stopped) return;
+      const known = new Set([...this.runs.values()].map((r) => r.id));
+      for (const run of await this.repo.loadQueuedRunsExcept(this.registry, known, (d) => this.queuedRoom(d))) this.adopt(run);
+    }).catch((err: unknown) => this.opts.onWarning?.(err));
+    return this.adopting;
   }
 
   private sweeping = false;
@@ -537,10 +549,7 @@ export class Scheduler {
         this.activateQueued(entry.dagId);
       }
       if (changed.length) this.emit({ type: "dags", at: Date.now() });
-      if (this.opts.exclusive) {
-        const known = new Set([...this.runs.values()].map((r) => r.id));
-        for (const run of await this.repo.loadQueuedRunsExcept(this.registry, known, (d) => this.queuedRoom(d))) this.adopt(run);
-      }
+      await this.adoptQueued();
       for (const run of this.runs.values()) {
         if (run.state !== "running") continue;
         for (const group of run.tasks.values()) if (group.spec.dependsOnPast) this.evaluate(run, group);
