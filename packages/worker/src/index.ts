@@ -7,6 +7,10 @@ export { sensorPokeDelayMs } from "./sensor.ts";
 export { isSensitiveKey } from "./task-log.ts";
 export { BundleLoadError, TemplateError, SensorTimeoutError, ShellCommandError } from "./errors.ts";
 export {
-  PROTOCOL_VERSION, taskAssignmentSchema, taskOutcomeSchema, errorDataSchema,
+  PROTOCOL_VERSION, taskAssignmentSchema, taskOutcomeSchema, errorDataSchema, submitRequestSchema, submitResultSchema,
 } from "./protocol.ts";
-export type { TaskAssignment, TaskOutcome, TaskHost, LogLine, ConnectionData } from "./protocol.ts";
+export type { TaskAssignment, TaskOutcome, TaskHost, LogLine, ConnectionData, SubmitRequest, SubmitResult } from "./protocol.ts";
+export {
+  workerMessageSchema, serverMessageSchema, hostCallSchema, parseFrame, CloseCode, WORKER_SOCKET_PATH, bundlePath,
+} from "./remote/messages.ts";
+export type { WorkerMessage, ServerMessage, HostCall } from "./remote/messages.ts";

@@ -70,6 +70,31 @@ export interface LogLine {
   message: string;
 }
 
+/** A child task started with `ctx.submit` from inside a running try. */
+export const submitRequestSchema = z.object({
+  /** The parent try's assignment key. */
+  key: z.string(),
+  /**
+   * The call's position among this try's submits, from 0. With the parent's task instance it names
+   * the child, so a request sent twice (after a reconnect) or made again by a later try of the
+   * parent finds the same child instead of starting another.
+   */
+  seq: z.number().int().nonnegative(),
+  /** The id of the task definition to run (declared in the parent's DAG file). */
+  taskId: z.string(),
+  args: z.array(json),
+});
+export type SubmitRequest = z.infer<typeof submitRequestSchema>;
+
+/** How a submitted child ended, as its parent's promise sees it. */
+export const submitResultSchema = z.discriminatedUnion("ok", [
+  /** The child succeeded (`value` absent when it returned undefined) or was skipped (`skipped`). */
+  z.object({ ok: z.literal(true), value: json.optional(), skipped: z.boolean().optional() }),
+  /** The child failed after its retries, or could not be started; the parent's await rejects with this. */
+  z.object({ ok: z.literal(false), error: errorDataSchema }),
+]);
+export type SubmitResult = z.infer<typeof submitResultSchema>;
+
 /** A connection as the host returns it: the SDK's `Connection`. */
 export type ConnectionData = Connection;
 
@@ -82,8 +107,16 @@ export interface TaskHost {
   variableGet(key: string): Promise<string | undefined>;
   variableSet(key: string, value: string): Promise<void>;
   connectionGet(connId: string): Promise<ConnectionData | undefined>;
+  /**
+   * Starts a child task instance in the parent's run and resolves when it has ended (Dask's
+   * `client.submit` from inside a task). While a try awaits its children it does not hold an
+   * executor slot (Dask's secede), so children can run even when every slot is taken by parents.
+   */
+  submit(req: SubmitRequest): Promise<SubmitResult>;
   /** Log lines of a running try, in order. */
   log(key: string, lines: LogLine[]): void;
 }
 
 export type { ErrorData };
+
+export { json as jsonSchema };
