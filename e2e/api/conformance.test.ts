@@ -14,7 +14,7 @@
 // - nothing ever answers 5xx.
 // The server starts while the file is collected (top-level await) so that the tests can be
 // generated from what it serves.
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -104,7 +104,12 @@ const common: Record<string, string> = {
   pool_name: POOL,
   import_error_id: (await firstId("/api/v1/importErrors", "import_error_id", "import_errors")) ?? "1",
   event_log_id: (await firstId("/api/v1/eventLogs", "event_log_id", "event_logs")) ?? "1",
+  // A bundle the DAG processor stored (it also writes them to <home>/bundles/<hash>.mjs).
+  hash: readdirSync(join(server.home, "bundles")).find((f) => f.endsWith(".mjs"))?.replace(/\.mjs$/, "") ?? "no-bundle",
 };
+
+/** Updraft's own GET routes a read token may not call, with the scope they need (bundles are for workers). */
+const OWN_ROUTE_SCOPE: Record<string, "worker"> = { "GET /api/updraft/bundles/{hash}": "worker" };
 
 interface IdContext {
   name: string;
@@ -391,7 +396,7 @@ describe("GET routes with real ids validate against Airflow's spec", () => {
     }
     for (const { ctx, path } of paths) {
       it(`${r.key} (${ctx})`, async () => {
-        const res = await req("GET", path, { auth: "read", bodyTimeoutMs: r.template.startsWith(API_PREFIX) ? undefined : 1_500 });
+        const res = await req("GET", path, { auth: OWN_ROUTE_SCOPE[r.key] ?? "read", bodyTimeoutMs: r.template.startsWith(API_PREFIX) ? undefined : 1_500 });
         if (!r.template.startsWith(`${API_PREFIX}/`)) {
           // Updraft's own route: not in Airflow's document; a 2xx is all that is asked here.
           expect(res.status, show(res)).toBeGreaterThanOrEqual(200);

@@ -22,6 +22,10 @@ import { registerEventLogs } from "./routes/event-logs.ts";
 import { registerEvents } from "./routes/events.ts";
 import { registerRunActions, type RunActions } from "./routes/run-actions.ts";
 import { registerMetrics, type RuntimeMetrics } from "./routes/metrics.ts";
+import { registerWorkers } from "./routes/workers.ts";
+import { registerBundles } from "./routes/bundles.ts";
+import type { WorkerGateway } from "./worker-socket.ts";
+import type { WorkerEventType, WorkerInfo } from "@updraft/executor";
 
 export interface TriggerRequest {
   runId?: string;
@@ -46,14 +50,23 @@ export interface ApiDeps {
   metrics?: () => RuntimeMetrics;
   /** Origins allowed to call the API from a browser (portals embedding widgets); none by default. */
   corsOrigins?: string[];
+  /**
+   * The remote executor, when the scheduler runs in this process: the workers list, their live
+   * events, and (through `attachWorkerSocket`) their connections. Absent: those answer 503.
+   */
+  workers?: WorkerGateway;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;
 
-/** A run or task-instance state change, as the scheduler announces it after committing it. */
+/**
+ * A run or task-instance state change, as the scheduler announces it after committing it; or a
+ * remote worker that joined, left, was lost, reconnected or drains.
+ */
 export type LiveEvent =
   | { type: "run"; dagId: string; runId: string; state: string; at: number }
-  | { type: "task"; dagId: string; runId: string; taskId: string; mapIndex: number; state: string; tryNumber: number; at: number; hostname: string | null };
+  | { type: "task"; dagId: string; runId: string; taskId: string; mapIndex: number; state: string; tryNumber: number; at: number; hostname: string | null }
+  | { type: "worker"; event: WorkerEventType; worker: WorkerInfo; at: number };
 
 export interface LiveEventSource {
   subscribe(listener: (e: LiveEvent) => void): () => void;
@@ -136,6 +149,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerEvents(app, deps);
   registerRunActions(app, deps);
   registerMetrics(app, deps);
+  registerWorkers(app, deps);
+  registerBundles(app, deps);
 
   app.doc("/openapi.json", {
     openapi: "3.0.3",
@@ -151,7 +166,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const text = (description: string, mediaType: string) => ({ 200: { description, content: { [mediaType]: { schema: { type: "string" as const } } } }, ...denied });
   app.openAPIRegistry.registerPath({ method: "get", path: "/api/v1/health", tags: ["Monitoring"], summary: "Get instance status (no authentication)", security: [], responses: { 200: { description: "Metadatabase and scheduler health.", content: { "application/json": { schema: { type: "object" as const } } } } } });
   app.openAPIRegistry.registerPath({ method: "get", path: "/api/v1/version", tags: ["Monitoring"], summary: "Get version information", responses: { 200: { description: "The server's version.", content: { "application/json": { schema: { type: "object" as const } } } }, ...denied } });
-  app.openAPIRegistry.registerPath({ method: "get", path: "/api/updraft/events", tags: ["Updraft"], summary: "Live run and task-instance state changes (Server-Sent Events; filters dag_id, run_id)", responses: { ...text("An event stream: `run` and `task` events with JSON data.", "text/event-stream"), 400: { description: "No scheduler to stream from.", content: problemBody } } });
+  app.openAPIRegistry.registerPath({ method: "get", path: "/api/updraft/events", tags: ["Updraft"], summary: "Live run, task-instance and worker changes (Server-Sent Events; filters dag_id, run_id)", responses: { ...text("An event stream: `run`, `task` and (without filters) `worker` events with JSON data.", "text/event-stream"), 400: { description: "No scheduler to stream from.", content: problemBody } } });
   app.openAPIRegistry.registerPath({ method: "get", path: "/metrics", tags: ["Updraft"], summary: "Prometheus metrics", responses: text("Prometheus text exposition format.", "text/plain") });
   app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer" });
   app.openAPIRegistry.registerComponent("securitySchemes", "Basic", { type: "http", scheme: "basic" });

@@ -24,34 +24,48 @@ export function allows(have: TokenScope, need: TokenScope): boolean {
 
 const BASIC_CACHE_MS = 60_000;
 
-/** Reads the credentials of a request; every route but health is behind it. */
-export function authenticate(store: Store): MiddlewareHandler<ApiEnv> {
+/**
+ * Checks an `Authorization` header's credentials: the principal, or null when there are none or
+ * they are not valid. Used by every route but health, and by the worker socket's handshake.
+ * @example const check = credentialsChecker(store); await check("Bearer updr_…") // { name: "token:3", scope: "worker" }
+ */
+export function credentialsChecker(store: Store): (header: string) => Promise<Principal | null> {
   // scrypt costs ~50 ms: a successful Basic check is remembered briefly, keyed by a hash.
   const basicCache = new Map<string, { principal: Principal; until: number }>();
-  return async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
+  return async (header) => {
     const [kind, value] = [header.slice(0, header.indexOf(" ")).toLowerCase(), header.slice(header.indexOf(" ") + 1).trim()];
-    let principal: Principal | null = null;
     if (kind === "bearer" && value) {
       const t = await verifyToken(store, value);
-      if (t) principal = { name: `token:${t.id}`, scope: t.scope };
-    } else if (kind === "basic" && value) {
-      const key = createHash("sha256").update(value).digest("hex");
-      const cached = basicCache.get(key);
-      if (cached && cached.until > Date.now()) principal = cached.principal;
-      else {
-        const decoded = Buffer.from(value, "base64").toString("utf8");
-        const colon = decoded.indexOf(":");
-        const user = colon > 0 ? await verifyUser(store, decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
-        if (user) {
-          principal = { name: `user:${user.username}`, scope: user.role };
-          basicCache.set(key, { principal, until: Date.now() + BASIC_CACHE_MS });
-        }
-      }
+      return t ? { name: `token:${t.id}`, scope: t.scope } : null;
     }
-    if (!principal) {
-      throw new ApiError(401, header ? "the credentials are not valid (unknown, revoked or expired token, or wrong user/password)" : "no credentials: send Authorization: Bearer <token> (see `updraft tokens create`) or HTTP Basic");
-    }
+    if (kind !== "basic" || !value) return null;
+    const key = createHash("sha256").update(value).digest("hex");
+    const cached = basicCache.get(key);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    const user = colon > 0 ? await verifyUser(store, decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
+    if (!user) return null;
+    const principal: Principal = { name: `user:${user.username}`, scope: user.role };
+    basicCache.set(key, { principal, until: Date.now() + BASIC_CACHE_MS });
+    return principal;
+  };
+}
+
+/** Why a request without valid credentials is refused (401). */
+export function unauthenticated(header: string): string {
+  return header
+    ? "the credentials are not valid (unknown, revoked or expired token, or wrong user/password)"
+    : "no credentials: send Authorization: Bearer <token> (see `updraft tokens create`) or HTTP Basic";
+}
+
+/** Reads the credentials of a request; every route but health is behind it. */
+export function authenticate(store: Store): MiddlewareHandler<ApiEnv> {
+  const check = credentialsChecker(store);
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const principal = await check(header);
+    if (!principal) throw new ApiError(401, unauthenticated(header));
     c.set("principal", principal);
     await next();
   };

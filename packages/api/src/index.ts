@@ -2,3 +2,4 @@
 export { createApiApp, type ApiDeps, type ApiApp, type TriggerRequest, type LiveEvent, type LiveEventSource } from "./app.ts";
 export { allows, type Principal } from "./auth.ts";
 export { storeEventSource } from "./store-events.ts";
+export { attachWorkerSocket, NO_SCHEDULER, type WorkerGateway, type WorkerSocketOptions, type UpgradingServer } from "./worker-socket.ts";

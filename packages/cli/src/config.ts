@@ -17,6 +17,23 @@ export interface Config {
   executor: "threads" | "sequential";
   /** How long one DAG file may take to load (Airflow's dagbag_import_timeout); default 30s. */
   parseTimeoutMs: number;
+  /**
+   * The task queues the scheduler's own threads serve in `standalone`, beside remote workers
+   * (`--local-queues` / UPDRAFT_LOCAL_QUEUES, a comma list; empty: none, every task runs on a
+   * remote worker). Default `default`.
+   */
+  localQueues: string[];
+  /** A remote worker silent this long is lost and its tasks retried (`--worker-timeout` / UPDRAFT_WORKER_TIMEOUT); default 30s. */
+  workerTimeoutMs: number;
+  /**
+   * The adaptive thread pool (standalone, scheduler, worker): it grows from `min` to `max` threads
+   * with the backlog, and recycles a thread whose heap passes `memoryLimitMb` after a try
+   * (UPDRAFT_MIN_THREADS, UPDRAFT_MAX_THREADS, UPDRAFT_THREAD_MEMORY_LIMIT_MB; defaults 1, two per
+   * core, 1024).
+   */
+  threads: { min: number | undefined; max: number | undefined; memoryLimitMb: number };
+  /** How often remote workers heartbeat (`--worker-heartbeat` / UPDRAFT_WORKER_HEARTBEAT); default a fifth of the time-out, at most 5s. */
+  workerHeartbeatMs: number;
 }
 
 export const CONFIG_FLAGS = {
@@ -27,9 +44,19 @@ export const CONFIG_FLAGS = {
   server: { type: "string" },
   token: { type: "string" },
   executor: { type: "string" },
+  "local-queues": { type: "string" },
+  "worker-timeout": { type: "string" },
+  "worker-heartbeat": { type: "string" },
 } as const;
 
 export type ConfigFlags = Partial<Record<keyof typeof CONFIG_FLAGS, string>>;
+
+function positiveInt(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: expected a whole number of at least 1, got "${raw}"`);
+  return n;
+}
 
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
   const home = resolve(flags.home ?? env.UPDRAFT_HOME ?? ".updraft");
@@ -38,9 +65,29 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const executor = flags.executor ?? env.UPDRAFT_EXECUTOR ?? "threads";
   if (executor !== "threads" && executor !== "sequential") throw new Error(`--executor / UPDRAFT_EXECUTOR: expected "threads" or "sequential", got "${executor}"`);
   const parseTimeoutMs = parseDuration(env.UPDRAFT_PARSE_TIMEOUT ?? "30s", "UPDRAFT_PARSE_TIMEOUT");
+  const workerTimeoutMs = parseDuration(flags["worker-timeout"] ?? env.UPDRAFT_WORKER_TIMEOUT ?? "30s", "--worker-timeout / UPDRAFT_WORKER_TIMEOUT");
+  // By default a worker heartbeats five times per time-out (at most every 5s), so a short cut never costs it its tries.
+  const heartbeat = flags["worker-heartbeat"] ?? env.UPDRAFT_WORKER_HEARTBEAT;
+  const workerHeartbeatMs = heartbeat === undefined ? Math.min(5_000, workerTimeoutMs / 5) : parseDuration(heartbeat, "--worker-heartbeat / UPDRAFT_WORKER_HEARTBEAT");
+  if (workerHeartbeatMs < 1 || workerHeartbeatMs >= workerTimeoutMs) {
+    throw new Error(`--worker-heartbeat / UPDRAFT_WORKER_HEARTBEAT (${workerHeartbeatMs}ms) must be at least 1ms and shorter than --worker-timeout / UPDRAFT_WORKER_TIMEOUT (${workerTimeoutMs}ms)`);
+  }
+  const threads = {
+    min: positiveInt(env.UPDRAFT_MIN_THREADS, "UPDRAFT_MIN_THREADS"),
+    max: positiveInt(env.UPDRAFT_MAX_THREADS, "UPDRAFT_MAX_THREADS"),
+    memoryLimitMb: positiveInt(env.UPDRAFT_THREAD_MEMORY_LIMIT_MB, "UPDRAFT_THREAD_MEMORY_LIMIT_MB") ?? 1024,
+  };
+  if (threads.min !== undefined && threads.max !== undefined && threads.min > threads.max) {
+    throw new Error(`UPDRAFT_MIN_THREADS (${threads.min}) is more than UPDRAFT_MAX_THREADS (${threads.max})`);
+  }
+  const localQueues = (flags["local-queues"] ?? env.UPDRAFT_LOCAL_QUEUES ?? "default").split(",").map((q) => q.trim()).filter(Boolean);
   return {
     executor,
     parseTimeoutMs,
+    localQueues,
+    threads,
+    workerTimeoutMs: Math.round(workerTimeoutMs),
+    workerHeartbeatMs: Math.round(workerHeartbeatMs),
     home,
     dbUrl: flags["db-url"] ?? env.UPDRAFT_DB_URL ?? `file:${join(home, "updraft.db")}`,
     dagsFolder: resolve(flags["dags-folder"] ?? env.UPDRAFT_DAGS_FOLDER ?? "dags"),

@@ -13,12 +13,15 @@ import { dagsList, dagsListImportErrors, dagsSetPaused, dagsShow } from "./comma
 import { tasksTest } from "./commands/tasks-test.ts";
 import { connectionsCommand, poolsCommand, variablesCommand } from "./commands/variables.ts";
 import { tokensCommand, usersCommand } from "./commands/tokens.ts";
+import { runWorkerProcess } from "./commands/worker.ts";
 
 const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in TypeScript)
 
   updraft standalone                     migrate, parse dags/, schedule, run tasks in threads, serve :8080
   updraft scheduler                      the scheduler and its thread executor, without HTTP
   updraft api                            the HTTP API alone (runs it triggers are queued for the scheduler)
+  updraft worker --server URL --token T [--concurrency N] [--queues a,b] [--name X]
+                                         a remote worker: runs tries of its queues in threads of its own
   updraft db migrate
   updraft dags list | show ID | pause ID | unpause ID | list-import-errors      [--output json]
   updraft dags test ID [--logical-date ISO] [--conf JSON] [--output json]
@@ -33,7 +36,13 @@ const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in T
 
 Settings (flag or environment): --home UPDRAFT_HOME (.updraft), --db-url UPDRAFT_DB_URL,
 --dags-folder UPDRAFT_DAGS_FOLDER (dags), --port UPDRAFT_PORT (8080), --executor UPDRAFT_EXECUTOR
-(threads | sequential), UPDRAFT_PARSE_TIMEOUT (30s), UPDRAFT_SECRET_KEY.`;
+(threads | sequential), UPDRAFT_PARSE_TIMEOUT (30s), UPDRAFT_SECRET_KEY; the thread pool UPDRAFT_MIN_THREADS (1),
+UPDRAFT_MAX_THREADS (2 per core), UPDRAFT_THREAD_MEMORY_LIMIT_MB (1024: a thread past it is recycled); for the server's remote workers
+--local-queues UPDRAFT_LOCAL_QUEUES (default; the queues its own threads serve, "" for none),
+--worker-timeout UPDRAFT_WORKER_TIMEOUT (30s; a silent worker is lost), --worker-heartbeat
+UPDRAFT_WORKER_HEARTBEAT (timeout/5, at most 5s); for workers --server UPDRAFT_SERVER,
+--token UPDRAFT_TOKEN, --concurrency UPDRAFT_WORKER_CONCURRENCY (cores), --queues UPDRAFT_WORKER_QUEUES
+(default), --name UPDRAFT_WORKER_NAME (host-pid).`;
 
 const FLAGS = {
   ...CONFIG_FLAGS,
@@ -54,6 +63,8 @@ const FLAGS = {
   "conn-extra": { type: "string" },
   scope: { type: "string" },
   name: { type: "string" },
+  concurrency: { type: "string" },
+  queues: { type: "string" },
   expires: { type: "string" },
   role: { type: "string" },
   password: { type: "string" },
@@ -102,6 +113,8 @@ async function dispatch(config: Config, values: Values, group: string, sub: stri
       return runServerProcess(config, false);
     case "api":
       return runApiProcess(config);
+    case "worker":
+      return runWorkerProcess(config, { concurrency: values.concurrency, queues: values.queues, name: values.name });
     case "db":
       if (sub !== "migrate") throw new UsageError("usage: updraft db migrate");
       await (await openConfiguredStore(config)).close();

@@ -1,9 +1,11 @@
 // The composition root: opens the store and builds the pieces a command needs (DAG processor,
-// task host, executor, scheduler) from the configuration.
+// task host, executor, scheduler) from the configuration. With remote workers (`standalone`), the
+// executor is the remote one, with the threads as its local member serving the local queues.
 import { mkdir } from "node:fs/promises";
 import { openStore, migrateStore, type Store } from "@updraft/store";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter, type SchedulerOptions } from "@updraft/scheduler";
-import { SequentialExecutor, ThreadsExecutor, type Executor } from "@updraft/executor";
+import { RemoteExecutor, SequentialExecutor, ThreadsExecutor, type Executor } from "@updraft/executor";
+import type { TaskHost } from "@updraft/worker";
 import { secretKeyFor, type Config } from "./config.ts";
 
 /** Opens (and migrates) the metadata database named by the configuration. */
@@ -19,6 +21,8 @@ export interface Engine {
   store: Store;
   processor: DagProcessor;
   executor: Executor;
+  /** The executor, when it takes remote workers (their socket and monitoring attach to it); else null. */
+  workers: RemoteExecutor | null;
   scheduler: Scheduler;
   close(): Promise<void>;
 }
@@ -26,21 +30,41 @@ export interface Engine {
 export interface EngineOptions extends Partial<Pick<SchedulerOptions, "scheduleRuns" | "exclusive" | "sweepMs" | "onError">> {
   minThreads?: number;
   maxThreads?: number;
+  /**
+   * Take remote workers: the remote executor, with the threads serving `config.localQueues`
+   * (`--executor sequential` keeps the sequential executor alone).
+   */
+  remoteWorkers?: boolean;
+  /** Lines about workers for the server log (late results ignored, losses). */
+  onWorkerWarning?: (message: string) => void;
 }
 
-/** Store, processor, a threads executor and a scheduler over them. */
+/** Store, processor, a threads (or remote) executor and a scheduler over them. */
 export async function openEngine(config: Config, opts: EngineOptions = {}): Promise<Engine> {
   const store = await openConfiguredStore(config);
   const processor = new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home, parseTimeoutMs: config.parseTimeoutMs });
   const logs = new TaskLogWriter();
   const host = new SchedulerTaskHost(store, logs);
-  const executor: Executor = config.executor === "sequential"
-    ? new SequentialExecutor({ host })
-    : new ThreadsExecutor({
-        host,
-        ...(opts.minThreads !== undefined ? { minThreads: opts.minThreads } : {}),
-        ...(opts.maxThreads !== undefined ? { maxThreads: opts.maxThreads } : {}),
-      });
+  const minThreads = opts.minThreads ?? config.threads.min;
+  const maxThreads = opts.maxThreads ?? config.threads.max;
+  const threads = (taskHost: TaskHost) => new ThreadsExecutor({
+    host: taskHost,
+    memoryLimitMb: config.threads.memoryLimitMb,
+    ...(minThreads !== undefined ? { minThreads } : {}),
+    ...(maxThreads !== undefined ? { maxThreads } : {}),
+  });
+  let workers: RemoteExecutor | null = null;
+  let executor: Executor;
+  if (config.executor === "sequential") executor = new SequentialExecutor({ host });
+  else if (opts.remoteWorkers) {
+    executor = workers = new RemoteExecutor({
+      host,
+      ...(config.localQueues.length > 0 ? { local: { executor: threads, queues: config.localQueues } } : {}),
+      heartbeatMs: config.workerHeartbeatMs,
+      timeoutMs: config.workerTimeoutMs,
+      onWarning: opts.onWorkerWarning ?? ((m) => console.error(`updraft: ${m}`)),
+    });
+  } else executor = threads(host);
   const scheduler = new Scheduler({
     store, executor, host, logs, home: config.home,
     onError: opts.onError ?? ((err) => console.error(`updraft: scheduler error: ${err instanceof Error ? err.stack : String(err)}`)),
@@ -50,7 +74,7 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
     ...(opts.sweepMs !== undefined ? { sweepMs: opts.sweepMs } : {}),
   });
   return {
-    store, processor, executor, scheduler,
+    store, processor, executor, workers, scheduler,
     async close() {
       await scheduler.stop({ graceful: false });
       await executor.stop({ graceful: false }); // a no-op when the scheduler stopped it

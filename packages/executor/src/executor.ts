@@ -15,10 +15,20 @@ export interface ExecutorStats {
   running: number;
   /** Tries accepted but not yet running. */
   queued: number;
-  /** How many tries it can run at once at its largest size. */
+  /**
+   * How many tries it can run at once at its largest size, plus the tries waiting on children
+   * they submitted: those hold no slot (Dask's secede), so the scheduler may hand out more.
+   */
   capacity: number;
   /** Threads (or connected workers) alive now, including ones still starting. */
   threads: number;
+  /**
+   * Per task queue, for executors that route by `queue` (remote): what the members serving it
+   * can run at once, and the tries of that queue it holds that take up room (pending or placed,
+   * not counting tries awaiting their submitted children). Absent: every try runs anywhere, and
+   * only the totals above count. A queue nobody serves is absent, or has capacity 0.
+   */
+  queues?: Record<string, { capacity: number; inFlight: number }>;
 }
 
 /**

@@ -12,7 +12,7 @@ export type { ThreadPoolOptions, RunOptions, PoolStats, ThreadInfo } from "./thr
 export { serveThread } from "./threads/thread-runtime.ts";
 export type { ThreadHandler } from "./threads/thread-runtime.ts";
 export type { JobContext } from "./threads/thread-protocol.ts";
-export { threadHost } from "./threads/thread-host.ts";
+export { threadHost, seceding } from "./threads/thread-host.ts";
 export { targetThreads, idleToRetire, DurationAverage } from "./threads/adaptive-scaling.ts";
 export type { ScalingInput } from "./threads/adaptive-scaling.ts";
 export { ExecutorErrorName, timedOut, cancelled, stopped, fromPoolError } from "./outcomes.ts";
@@ -20,3 +20,12 @@ export {
   JobTimeoutError, JobCancelledError, JobFailedError, ThreadCrashedError, ThreadTerminatedError,
   ThreadStartError, PoolClosedError, DuplicateTryError, ExecutorNotRunningError,
 } from "./errors.ts";
+// `remote`: workers connected over a transport the API package provides (its WebSocket), with the
+// scheduler's threads as an optional local member.
+export { RemoteExecutor, LOST_CLOSE_CODE } from "./remote/remote-executor.ts";
+export type { RemoteExecutorOptions } from "./remote/remote-executor.ts";
+export { WorkerState, WorkerEventType } from "./remote/types.ts";
+export type { WorkerLink, WorkerSession, PeerInfo, WorkerInfo, WorkerTry, WorkerEvent } from "./remote/types.ts";
+export { WORKER_LOST_ERROR, workerLost } from "./remote/outcomes.ts";
+export { chooseMember, chooseSteal, roomOf, freeSlots, excessOf } from "./remote/placement.ts";
+export type { MemberView, VictimView, WaitingTry } from "./remote/placement.ts";

@@ -6,6 +6,17 @@ import type { TaskOptions } from "./options.ts";
 
 export type TaskFunction = (ctx: never, ...args: never[]) => unknown;
 
+/**
+ * What `task()`, `branch()` and `shortCircuit()` made, whether or not the DAG body calls it: the
+ * definitions `ctx.submit` can start, found again by id in the DAG's bundle when the child runs.
+ */
+export interface DefinitionRecord {
+  id: string;
+  kind: TaskKind;
+  options: TaskOptions;
+  fn: TaskFunction;
+}
+
 /** A node as the body declared it, before options are resolved and edges checked. */
 export interface NodeDraft {
   id: string;
@@ -24,6 +35,8 @@ export class DagBuilder {
   readonly nodes = new Map<string, NodeDraft>();
   /** Edges without data, as [upstream, downstream]. */
   readonly edges: Array<[string, string]> = [];
+  /** Definitions made while the body ran, called or not. */
+  readonly definitions: DefinitionRecord[] = [];
 
   constructor(dagId: string) {
     this.dagId = dagId;
@@ -49,6 +62,32 @@ export class DagBuilder {
 }
 
 let current: DagBuilder | null = null;
+
+// Definitions made outside any dag() body (at a DAG file's top level, or in a module it imports)
+// since the last dag() call took them. Every dag() call takes the whole list, so two DAGs of one
+// file both know the definitions made above them; the first definition made after a dag() call
+// starts a new list, so a file loaded later does not inherit another file's definitions.
+let ambient: DefinitionRecord[] = [];
+let ambientTaken = false;
+
+/** Records a definition: into the DAG whose body runs, else into the top-level list. */
+export function recordDefinition(def: DefinitionRecord): void {
+  if (current) {
+    current.definitions.push(def);
+    return;
+  }
+  if (ambientTaken) {
+    ambient = [];
+    ambientTaken = false;
+  }
+  ambient.push(def);
+}
+
+/** The definitions made at top level before this dag() call (see `ambient`). */
+export function takeAmbientDefinitions(): readonly DefinitionRecord[] {
+  ambientTaken = true;
+  return ambient;
+}
 
 /** The DAG whose body is running; `where` names the call that needs one, for the error. */
 export function currentBuilder(where: string): DagBuilder {

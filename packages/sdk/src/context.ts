@@ -1,5 +1,6 @@
 // The `ctx` object every task function receives, and the shapes of what it hands out.
 import type { Json } from "./serialized.ts";
+import type { TaskDef } from "./task.ts";
 
 export interface TaskLogger {
   debug(...args: unknown[]): void;
@@ -63,4 +64,27 @@ export interface TaskContext {
     /** Throws when no connection has that id. */
     get(connId: string): Promise<Connection>;
   };
+  /**
+   * Starts a new task instance of `def` in this run, with `args` (JSON values), and resolves with
+   * its result (Dask's `get_client().submit` from inside a task). The child is recorded in the run
+   * with this instance as its parent, goes through pools and priorities, and is retried by its own
+   * options. While this try waits, it holds no executor slot, so children run even when every
+   * slot is taken by parents. A skipped child resolves with `undefined`; a child that fails after
+   * its retries rejects with a `ChildTaskFailed` naming it.
+   *
+   * `def` must be known to the DAG: made with `task()` (or `branch()`, `shortCircuit()`) in the
+   * DAG file, before `dag()` or inside its body, and not itself called as a task of the DAG.
+   * Calls are numbered per try: a later try of this task that makes the same calls in the same
+   * order gets the children of the earlier try back (a finished child is not run again).
+   * @example
+   * const score = task("score", async (_ctx, url: string) => (await fetch(url)).status);
+   * export default dag({ id: "crawl" }, () => {
+   *   task("crawl", async (ctx) => {
+   *     const urls = ["https://a.example", "https://b.example"];
+   *     const codes = await Promise.all(urls.map((u) => ctx.submit(score, u)));
+   *     return codes.filter((c) => c === 200).length;
+   *   })();
+   * });
+   */
+  submit<A extends unknown[], R>(def: TaskDef<A, R>, ...args: A): Promise<R>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dag, isDag, toUtcIso } from "./dag.ts";
-import { task, branch, shortCircuit } from "./task.ts";
+import { task, branch, shortCircuit, definitionOf, checkSubmitArgs } from "./task.ts";
 import { shell, sensor } from "./operators.ts";
 import { chain } from "./output.ts";
 import type { ScheduleSpec } from "./serialized.ts";
@@ -129,5 +129,54 @@ describe("dag()", () => {
     expect(() => d.serialize(rawCron)).toThrow('dag "nostart": a scheduled dag needs a startDate');
     expect(toUtcIso("2026-03-01T05:00", "f")).toBe("2026-03-01T05:00:00.000Z");
     expect(() => toUtcIso("yesterday", "startDate")).toThrow('startDate: "yesterday" is not an ISO date');
+  });
+
+  describe("definitions for ctx.submit", () => {
+    it("knows definitions made before dag() or inside its body that are not called, with options resolved", () => {
+      const square = task({ id: "square", retries: 4 }, (_ctx, n: number) => n * n);
+      const d = dag({ id: "fanout", defaultArgs: { retryDelay: "2s", pool: "p" } }, () => {
+        task("inner", (_ctx, s: string) => s.length);
+        task("root", () => 1)();
+      });
+      expect([...d.tasks.keys()]).toEqual(["root"]);
+      expect([...d.submittable.keys()]).toEqual(["square", "inner"]);
+      expect(d.task("square").fn).toBe(definitionOf(square)!.fn);
+      expect(d.task("square").spec).toMatchObject({ id: "square", kind: "task", upstream: [], args: [], expand: null, retries: 4, retryDelayMs: 2000, pool: "p", priorityWeight: 1 });
+      const s = d.serialize(noSchedule);
+      expect(s.tasks.map((t) => t.id)).toEqual(["root"]);
+      expect(s.submittable!.map((t) => t.id)).toEqual(["square", "inner"]);
+    });
+
+    it("leaves out a definition called as a task of the DAG: that id names the task", () => {
+      const both = task("both", () => 1);
+      const d = dag({ id: "called" }, () => void both());
+      expect(d.submittable.has("both")).toBe(false);
+      expect(d.task("both").spec.kind).toBe("task");
+    });
+
+    it("gives every DAG of a file the top-level definitions above it; a definition after a dag() call starts afresh", () => {
+      const helper = task("helper", () => 1);
+      const one = dag({ id: "one" }, () => void task("a", () => 1)());
+      const two = dag({ id: "two" }, () => void task("b", () => 1)());
+      const late = branch("late", () => null);
+      const three = dag({ id: "three" }, () => void task("c", () => 1)());
+      expect([...one.submittable.keys()]).toEqual(["helper"]);
+      expect([...two.submittable.keys()]).toEqual(["helper"]);
+      expect([...three.submittable.keys()]).toEqual(["late"]);
+      expect(definitionOf(helper)).toMatchObject({ id: "helper", kind: "task" });
+      expect(definitionOf(late)).toMatchObject({ id: "late", kind: "branch" });
+      expect(definitionOf(() => 1)).toBeNull();
+    });
+
+    it("accepts JSON arguments and refuses task outputs and other values, naming the argument", () => {
+      expect(checkSubmitArgs("w", [1, "a", null, [true], { k: { n: 2 } }, undefined])).toEqual([1, "a", null, [true], { k: { n: 2 } }, null]);
+      let out: unknown;
+      dag({ id: "outs" }, () => {
+        out = task("x", () => 1)();
+      });
+      expect(() => checkSubmitArgs('dag "d": ctx.submit of task "t"', [1, out])).toThrow('dag "d": ctx.submit of task "t": argument 2 is a task output');
+      expect(() => checkSubmitArgs("w", [new Date()])).toThrow("w: argument 1 must be a JSON value");
+      expect(() => checkSubmitArgs("w", [Number.NaN])).toThrow(/argument 1 must be a JSON value/);
+    });
   });
 });

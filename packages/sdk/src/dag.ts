@@ -1,7 +1,7 @@
 // `dag()`: runs a DAG body, checks what it built (ids, references, cycles, options) and keeps
 // both the serializable structure and the task functions that runtimes call by task id.
 import { DagDefinitionError } from "./errors.ts";
-import { DagBuilder, buildWith, type NodeDraft, type TaskFunction } from "./builder.ts";
+import { DagBuilder, buildWith, takeAmbientDefinitions, type DefinitionRecord, type NodeDraft, type TaskFunction } from "./builder.ts";
 import { isOutput } from "./output.ts";
 import { dagOptionsSchema, describeIssues, resolveTaskOptions, type DagOptions, type TaskOptions } from "./options.ts";
 import { parseDuration } from "./duration.ts";
@@ -31,17 +31,20 @@ export class Dag {
   readonly tasks: ReadonlyMap<string, RuntimeTask>;
   /** Task ids in a topological order. */
   readonly order: readonly string[];
+  /** Definitions `ctx.submit` can start, by id: made in the DAG file, not called as tasks. */
+  readonly submittable: ReadonlyMap<string, RuntimeTask>;
 
-  constructor(options: DagOptions, tasks: Map<string, RuntimeTask>, order: string[]) {
+  constructor(options: DagOptions, tasks: Map<string, RuntimeTask>, order: string[], submittable: Map<string, RuntimeTask> = new Map()) {
     this.id = options.id;
     this.options = options;
     this.tasks = tasks;
     this.order = order;
+    this.submittable = submittable;
   }
 
-  /** The task with this id; throws naming the DAG when there is none. */
+  /** The task (or submittable definition) with this id; throws naming the DAG when there is none. */
   task(taskId: string): RuntimeTask {
-    const t = this.tasks.get(taskId);
+    const t = this.tasks.get(taskId) ?? this.submittable.get(taskId);
     if (!t) throw new DagDefinitionError(`dag "${this.id}" has no task "${taskId}"`);
     return t;
   }
@@ -67,6 +70,7 @@ export class Dag {
       timezone: o.timezone ?? "UTC",
       description: o.description ?? null,
       tasks: this.order.map((id) => this.task(id).spec),
+      submittable: [...this.submittable.values()].map((t) => t.spec),
     };
   }
 }
@@ -145,6 +149,26 @@ function downstreamWeights(order: string[], own: Map<string, number>, downstream
 }
 
 /**
+ * The definitions `ctx.submit` may start: those made at top level before this dag() call and
+ * those made inside its body, except ids that are tasks of the DAG (their instances would mix
+ * with the task's own). A later definition with the same id replaces an earlier one.
+ */
+function submittableTasks(dagId: string, nodes: ReadonlyMap<string, NodeDraft>, defs: readonly DefinitionRecord[], defaults: TaskOptions): Map<string, RuntimeTask> {
+  const out = new Map<string, RuntimeTask>();
+  for (const def of defs) {
+    if (nodes.has(def.id)) continue;
+    const spec: SerializedTask = {
+      id: def.id, kind: def.kind, upstream: [], args: [], expand: null,
+      ...resolveTaskOptions(`dag "${dagId}": task "${def.id}"`, def.options, defaults),
+      sensor: null, shell: null,
+    };
+    out.delete(def.id);
+    out.set(def.id, { id: def.id, kind: def.kind, fn: def.fn, downstream: [], spec });
+  }
+  return out;
+}
+
+/**
  * Declares a DAG. The body calls tasks; their outputs passed to other tasks are the edges.
  * @example
  * export default dag({ id: "hello", schedule: "@daily", startDate: "2026-01-01" }, () => {
@@ -168,6 +192,7 @@ export function dag(options: DagOptions, body: () => void): Dag {
     }
   }
   const builder = new DagBuilder(opts.id);
+  const ambient = takeAmbientDefinitions();
   buildWith(builder, body);
   if (builder.nodes.size === 0) throw new DagDefinitionError(`dag "${opts.id}" has no tasks: call them inside the body`);
 
@@ -212,5 +237,5 @@ export function dag(options: DagOptions, body: () => void): Dag {
     };
     tasks.set(id, { id, kind: node.kind, fn: node.fn, downstream: downstream.get(id)!, spec });
   }
-  return new Dag(opts, tasks, order);
+  return new Dag(opts, tasks, order, submittableTasks(opts.id, builder.nodes, [...ambient, ...builder.definitions], defaults));
 }

@@ -21,6 +21,24 @@ export class FailTask extends Error {
   }
 }
 
+/**
+ * `ctx.submit` was misused: the definition is not one the DAG knows, or an argument is not JSON.
+ * The message names the DAG, the task and the argument.
+ */
+export class SubmitError extends Error {
+  override name = "SubmitError";
+}
+
+/**
+ * What `await ctx.submit(...)` rejects with when the child task failed after its retries (or was
+ * removed): the message names the child task, its map index and its error.
+ * @example
+ * try { await ctx.submit(fetchPage, url); } catch (err) { if (err instanceof ChildTaskFailed) ctx.log.warn(err.message); else throw err; }
+ */
+export class ChildTaskFailed extends Error {
+  override name = "ChildTaskFailed";
+}
+
 /** An error as it crosses a thread or network boundary. */
 export interface ErrorData {
   name: string;

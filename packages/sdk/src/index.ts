@@ -2,7 +2,8 @@
 // thread, a remote worker, Bun, Deno and the browser.
 export { dag, Dag, isDag, toUtcIso } from "./dag.ts";
 export type { RuntimeTask, ScheduleParser } from "./dag.ts";
-export { task, branch, shortCircuit } from "./task.ts";
+export type { DefinitionRecord } from "./builder.ts";
+export { task, branch, shortCircuit, definitionOf, checkSubmitArgs } from "./task.ts";
 export type { TaskDef, Arg } from "./task.ts";
 export { shell, sensor } from "./operators.ts";
 export type { ShellOptions, SensorOptions, PokeResult } from "./operators.ts";
@@ -11,7 +12,7 @@ export type { Output } from "./output.ts";
 export type { DagOptions, TaskOptions } from "./options.ts";
 export type { TaskContext, TaskLogger, Connection } from "./context.ts";
 export { TaskState, RunState, TriggerRule, RunType, FINISHED_TASK_STATES } from "./states.ts";
-export { DagDefinitionError, SkipTask, FailTask, toErrorData } from "./errors.ts";
+export { DagDefinitionError, SkipTask, FailTask, SubmitError, ChildTaskFailed, toErrorData } from "./errors.ts";
 export type { ErrorData } from "./errors.ts";
 export { parseDuration } from "./duration.ts";
 export type { Duration } from "./duration.ts";

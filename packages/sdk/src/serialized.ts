@@ -76,4 +76,9 @@ export interface SerializedDag {
   description: string | null;
   /** Tasks in a topological order. */
   tasks: SerializedTask[];
+  /**
+   * Definitions that `ctx.submit` can start (made in the DAG file but not called as tasks of the
+   * DAG), options resolved; no upstream, no arguments. Absent in DAGs serialized before submit existed.
+   */
+  submittable?: SerializedTask[];
 }

@@ -1,11 +1,13 @@
 // Task definitions: `task`, `branch` and `shortCircuit` make callable definitions; calling one
 // inside a DAG body adds a node whose arguments (literals or other tasks' outputs) are its inputs.
-import { DagDefinitionError } from "./errors.ts";
-import { currentBuilder, type NodeDraft, type TaskFunction } from "./builder.ts";
+import { DagDefinitionError, SubmitError } from "./errors.ts";
+import { currentBuilder, recordDefinition, type DefinitionRecord, type NodeDraft, type TaskFunction } from "./builder.ts";
 import { isOutput, makeOutput, outputDagId, type Output } from "./output.ts";
 import { ID_PATTERN, parseTaskOptions, type TaskOptions } from "./options.ts";
 import type { TaskContext } from "./context.ts";
-import type { TaskKind } from "./serialized.ts";
+import type { Json, TaskKind } from "./serialized.ts";
+
+const DEFINITION = Symbol.for("updraft.definition");
 
 /** An argument may be the value itself or the output of an upstream task that produces it. */
 export type Arg<T> = T | Output<T>;
@@ -49,6 +51,33 @@ function isJsonLiteral(value: unknown): boolean {
   return false;
 }
 
+/**
+ * The record behind a task definition (id, kind, options, function), or null for anything else.
+ * Runtimes use it to check what `ctx.submit` was given.
+ * @example definitionOf(task("double", (_ctx, n: number) => n * 2))?.id // "double"
+ */
+export function definitionOf(value: unknown): DefinitionRecord | null {
+  if (typeof value !== "function") return null;
+  return ((value as unknown as Record<symbol, unknown>)[DEFINITION] as DefinitionRecord | undefined) ?? null;
+}
+
+/**
+ * Checks the arguments of a `ctx.submit` call: JSON values only (a task output is a DAG-body
+ * handle, not a value). Returns them as JSON, or throws a SubmitError naming the argument.
+ * @example checkSubmitArgs('dag "d": ctx.submit of task "double"', [2]) // [2]
+ */
+export function checkSubmitArgs(where: string, args: readonly unknown[]): Json[] {
+  return args.map((a, i) => {
+    if (isOutput(a)) {
+      throw new SubmitError(`${where}: argument ${i + 1} is a task output, which exists only inside a dag() body; pass a value (read an upstream result with ctx.xcom.pull)`);
+    }
+    if (a !== undefined && !isJsonLiteral(a)) {
+      throw new SubmitError(`${where}: argument ${i + 1} must be a JSON value (strings, numbers, booleans, null, arrays, plain objects)`);
+    }
+    return (a === undefined ? null : a) as Json;
+  });
+}
+
 /** Checks an argument at definition time: an output of this DAG, or a JSON literal. */
 export function checkArg(dagId: string, taskId: string, value: unknown, position: string): void {
   if (isOutput(value)) {
@@ -67,6 +96,8 @@ export function checkArg(dagId: string, taskId: string, value: unknown, position
 function defineCallable<A extends unknown[], R>(kind: TaskKind, idOrOptions: TaskIdOrOptions, fn: TaskFunction, where: string): TaskDef<A, R> {
   if (typeof fn !== "function") throw new DagDefinitionError(`${where}: the last argument must be the task function`);
   const { id, options } = splitIdAndOptions(idOrOptions, where);
+  const record: DefinitionRecord = { id, kind, options, fn };
+  recordDefinition(record);
 
   const addNode = (args: unknown[], expand: NodeDraft["expand"]): string => {
     const builder = currentBuilder(`task "${id}"`);
@@ -87,6 +118,7 @@ function defineCallable<A extends unknown[], R>(kind: TaskKind, idOrOptions: Tas
     return makeOutput(currentBuilder(`task "${id}"`).dagId, nodeId);
   }) as unknown as TaskDef<A, R>;
   Object.defineProperties(def, {
+    [DEFINITION]: { value: record },
     id: { value: id },
     kind: { value: kind },
     expand: {

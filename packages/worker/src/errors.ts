@@ -19,3 +19,8 @@ export class SensorTimeoutError extends Error {
 export class ShellCommandError extends Error {
   override name = "ShellCommandError";
 }
+
+/** A bundle a remote worker could not fetch from the server, or whose content did not match its hash. */
+export class BundleDownloadError extends Error {
+  override name = "BundleDownloadError";
+}

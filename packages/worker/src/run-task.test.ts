@@ -3,16 +3,26 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Json } from "@updraft/sdk";
 import { runTask } from "./run-task.ts";
-import type { ConnectionData, LogLine, TaskAssignment, TaskHost } from "./protocol.ts";
+import type { ConnectionData, LogLine, SubmitRequest, TaskAssignment, TaskHost } from "./protocol.ts";
 
 // A DAG file as the DAG processor would bundle it. (It sits inside the package: vitest's module
 // runner, unlike Node's loader, ignores the runtime's resolve hook; the end-to-end suites cover
 // bundles that live outside the project.)
 const DAG_SOURCE = `
-import { dag, task, shell, sensor, branch, SkipTask, FailTask } from "@updraft/sdk";
+import { dag, task, shell, sensor, branch, SkipTask, FailTask, ChildTaskFailed } from "@updraft/sdk";
 let pokes = 0;
+const add = task("add", (ctx, a, b) => a + b);
+const double = task("double", (ctx, n) => n * 2);
 export default dag({ id: "rt", params: { who: "world" } }, () => {
-  task("add", (ctx, a, b) => a + b)(1, 2);
+  add(1, 2);
+  task("fan", async (ctx) => Promise.all([1, 2, 3].map((n) => ctx.submit(double, n))))();
+  task("catcher", async (ctx) => {
+    try { await ctx.submit(double, -1); } catch (e) { return [e.name, e.message, e instanceof ChildTaskFailed]; }
+  })();
+  task("skipper", async (ctx) => (await ctx.submit(double, 0)) === undefined)();
+  task("adhoc", (ctx) => ctx.submit(task("adhoc_child", () => 1)))();
+  task("submit_node", (ctx) => ctx.submit(add, 1, 2))();
+  task("submit_fn", (ctx) => ctx.submit(double, () => 1))();
   task("push", (ctx) => { ctx.xcom.push("extra", { n: 1 }); return "ok"; })();
   task("skip", () => { throw new SkipTask("nothing to do"); })();
   task("fail_hard", () => { throw new FailTask("bad input"); })();
@@ -66,9 +76,19 @@ function recordingHost(): TaskHost & { lines: LogLine[] } {
     variableGet: async (k) => variables.get(k),
     variableSet: async (k, v) => void variables.set(k, v),
     connectionGet: async (id) => connections.get(id),
+    // Children of `double`: n * 2, except -1 (failed) and 0 (skipped).
+    submit: async (req) => {
+      submits.push(req);
+      const n = req.args[0] as number;
+      if (n === -1) return { ok: false, error: { name: "ChildTaskFailed", message: 'task "double" [0] failed: RangeError: negative' } };
+      if (n === 0) return { ok: true, skipped: true };
+      return { ok: true, value: n * 2 };
+    },
     log: (_key, l) => void lines.push(...l),
   };
 }
+
+const submits: SubmitRequest[] = [];
 
 function assignment(taskId: string, args: Json[] = []): TaskAssignment {
   return {
@@ -166,5 +186,30 @@ describe("runTask", () => {
   it("says which DAG a bundle lacks", async () => {
     const a = { ...assignment("add"), dagId: "other" };
     expect(await runTask(a, recordingHost(), new AbortController().signal)).toMatchObject({ status: "failed", error: { name: "BundleLoadError", message: expect.stringContaining('does not define dag "other"') } });
+  });
+
+  describe("ctx.submit", () => {
+    it("asks the host for each child with the try's key, a sequence number and JSON arguments, and returns their values", async () => {
+      submits.length = 0;
+      expect(await run("fan")).toEqual({ status: "success", value: [2, 4, 6], pushed: {} });
+      expect(submits).toEqual([0, 1, 2].map((seq) => ({ key: "rt/r/fan/-1/1", seq, taskId: "double", args: [seq + 1] })));
+    });
+
+    it("rejects with a ChildTaskFailed the parent can catch, and resolves a skipped child with undefined", async () => {
+      expect(await run("catcher")).toMatchObject({ status: "success", value: ["ChildTaskFailed", 'task "double" [0] failed: RangeError: negative', true] });
+      expect(await run("skipper")).toMatchObject({ status: "success", value: true });
+    });
+
+    it("refuses a definition the DAG does not know, one called as a task of the DAG, and non-JSON arguments, before asking the host", async () => {
+      submits.length = 0;
+      expect(await run("adhoc")).toMatchObject({ status: "failed", error: { name: "SubmitError", message: 'dag "rt": task "adhoc": ctx.submit of task "adhoc_child": dag "rt" does not know this definition; declare it in the DAG file, before dag() or inside its body' } });
+      expect(await run("submit_node")).toMatchObject({ status: "failed", error: { name: "SubmitError", message: expect.stringContaining('"add" is a task of the DAG') } });
+      expect(await run("submit_fn")).toMatchObject({ status: "failed", error: { name: "SubmitError", message: expect.stringContaining("argument 1 must be a JSON value") } });
+      expect(submits).toEqual([]);
+    });
+
+    it("runs a submitted child by its definition id, like any task of the bundle", async () => {
+      expect(await run("double", [21])).toEqual({ status: "success", value: 42, pushed: {} });
+    });
   });
 });

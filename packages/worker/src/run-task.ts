@@ -1,10 +1,10 @@
 // Runs one try of one task: finds the task in its bundle, builds ctx, calls it by kind and turns
 // whatever happens into a TaskOutcome. Used alike by scheduler threads and remote workers.
 import { isMainThread } from "node:worker_threads";
-import { toErrorData, type Json, type RuntimeTask } from "@updraft/sdk";
+import { toErrorData, type Dag, type Json, type RuntimeTask } from "@updraft/sdk";
 import type { TaskAssignment, TaskHost, TaskOutcome } from "./protocol.ts";
 import { loadDag } from "./bundle-loader.ts";
-import { buildContext } from "./task-context.ts";
+import { buildContext, type BuiltContext } from "./task-context.ts";
 import { renderTemplate } from "./templates.ts";
 import { runShell, SKIP_EXIT_CODE } from "./shell.ts";
 import { runSensor } from "./sensor.ts";
@@ -27,8 +27,16 @@ function toJson(value: unknown, taskId: string): Json | undefined {
   }
 }
 
-async function execute(task: RuntimeTask, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
-  const { ctx, pushed } = buildContext(a, host, log, signal);
+async function execute(dag: Dag, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
+  const built = buildContext(a, dag, host, log, signal);
+  try {
+    return await executeKind(dag.task(a.taskId), built, a, host, log, signal);
+  } finally {
+    built.close();
+  }
+}
+
+async function executeKind(task: RuntimeTask, { ctx, pushed }: BuiltContext, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
   switch (task.kind) {
     case "task":
     case "short_circuit": {
@@ -100,7 +108,7 @@ export async function runTask(a: TaskAssignment, host: TaskHost, signal: AbortSi
       const dag = await loadDag(a.bundle.hash, a.bundle.path ?? "", a.dagId);
       // Cancelled or timed out while the bundle loaded: the task must not start at all.
       signal.throwIfAborted();
-      return execute(dag.task(a.taskId), a, host, log, signal);
+      return execute(dag, a, host, log, signal);
     });
   } catch (err) {
     const raw = toErrorData(signal.aborted && err === signal.reason ? signal.reason : err);

@@ -1,16 +1,59 @@
 // Builds the `ctx` a task function receives from an assignment and the host it may call.
-import type { Connection, Json, TaskContext } from "@updraft/sdk";
-import type { TaskAssignment, TaskHost } from "./protocol.ts";
+import { checkSubmitArgs, ChildTaskFailed, definitionOf, SubmitError, type Connection, type Dag, type Json, type TaskContext } from "@updraft/sdk";
+import type { ErrorData, SubmitResult, TaskAssignment, TaskHost } from "./protocol.ts";
 import { isSensitiveKey, type TaskLog } from "./task-log.ts";
 
 export interface BuiltContext {
   ctx: TaskContext;
   /** XComs pushed during the try; written by the scheduler only if the try succeeds. */
   pushed: Record<string, Json>;
+  /** The try has ended: answers to its `ctx.submit` calls that still come are dropped. */
+  close(): void;
 }
 
-export function buildContext(a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): BuiltContext {
+/** The error an `await ctx.submit(...)` rejects with, rebuilt from the data that crossed over. */
+function submitError(data: ErrorData): Error {
+  const err = data.name === "ChildTaskFailed" ? new ChildTaskFailed(data.message) : data.name === "SubmitError" ? new SubmitError(data.message) : new Error(data.message);
+  if (err.name !== data.name) err.name = data.name;
+  return err;
+}
+
+/**
+ * `ctx.submit` of one try: checks the definition against the DAG the try's bundle built (so a
+ * child never runs code other than what the parent meant) and the arguments, numbers the calls
+ * from 0 (the numbers, with the parent instance, name the children across tries), and turns the
+ * host's answer into the child's value or a ChildTaskFailed.
+ */
+function submitter(a: TaskAssignment, dag: Dag, host: TaskHost, closed: () => boolean): TaskContext["submit"] {
+  let seq = 0;
+  const submit = async (def: unknown, ...args: unknown[]): Promise<unknown> => {
+    const record = definitionOf(def);
+    if (!record) throw new SubmitError(`dag "${a.dagId}": task "${a.taskId}": ctx.submit takes a task definition (made with task(), branch() or shortCircuit()), got ${typeof def}`);
+    const where = `dag "${a.dagId}": task "${a.taskId}": ctx.submit of task "${record.id}"`;
+    const known = dag.submittable.get(record.id);
+    if (!known) {
+      if (dag.tasks.has(record.id)) {
+        throw new SubmitError(`${where}: "${record.id}" is a task of the DAG (called in its body), so its instances belong to it; submit a definition that the body does not call`);
+      }
+      throw new SubmitError(`${where}: dag "${a.dagId}" does not know this definition; declare it in the DAG file, before dag() or inside its body`);
+    }
+    if (known.fn !== record.fn) {
+      throw new SubmitError(`${where}: dag "${a.dagId}" knows another definition with the id "${record.id}"; give each definition its own id`);
+    }
+    const json = checkSubmitArgs(where, args);
+    const result: SubmitResult = await host.submit({ key: a.key, seq: seq++, taskId: record.id, args: json });
+    // A call the task never awaited, answered after its try ended: nothing may reject now (an
+    // unhandled rejection would take the thread, and the other tries on it, down).
+    if (closed()) return new Promise<never>(() => {});
+    if (!result.ok) throw submitError(result.error);
+    return result.skipped ? undefined : result.value;
+  };
+  return submit as TaskContext["submit"];
+}
+
+export function buildContext(a: TaskAssignment, dag: Dag, host: TaskHost, log: TaskLog, signal: AbortSignal): BuiltContext {
   const pushed: Record<string, Json> = {};
+  let closed = false;
   const logicalDate = new Date(a.logicalDate);
   const ctx: TaskContext = {
     dagId: a.dagId,
@@ -51,6 +94,7 @@ export function buildContext(a: TaskAssignment, host: TaskHost, log: TaskLog, si
         return conn;
       },
     },
+    submit: submitter(a, dag, host, () => closed),
   };
-  return { ctx, pushed };
+  return { ctx, pushed, close: () => void (closed = true) };
 }

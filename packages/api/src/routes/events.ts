@@ -1,5 +1,6 @@
 // GET /api/updraft/events: a Server-Sent Events stream of run and task-instance state changes,
-// filterable by `dag_id` and `run_id`. With a `run_id` it starts with a snapshot of that run (its
+// filterable by `dag_id` and `run_id`, and, without filters, of remote workers joining, leaving,
+// being lost, reconnecting and draining (when the scheduler and its workers are in this process). With a `run_id` it starts with a snapshot of that run (its
 // state and every task instance), so a client that connects after triggering misses nothing.
 // The UI and `updraft dags trigger --wait` follow it instead of polling lists.
 import { streamSSE } from "hono/streaming";
@@ -8,6 +9,7 @@ import { dagRun, taskInstance } from "@updraft/store";
 import type { ApiApp, ApiDeps, LiveEvent } from "../app.ts";
 import { requireScope } from "../auth.ts";
 import { badRequest } from "../problem.ts";
+import { workerJson } from "./workers.ts";
 
 const KEEPALIVE_MS = 15_000;
 
@@ -17,15 +19,21 @@ export function registerEvents(app: ApiApp, deps: ApiDeps): void {
     if (!source) throw badRequest("this server has no scheduler to stream events from");
     const dagId = c.req.query("dag_id");
     const runId = c.req.query("run_id");
-    const wanted = (e: LiveEvent) => (!dagId || e.dagId === dagId) && (!runId || e.runId === runId);
+    const wanted = (e: LiveEvent) => (e.type === "worker" ? !dagId && !runId : (!dagId || e.dagId === dagId) && (!runId || e.runId === runId));
     return streamSSE(c, async (stream) => {
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
-      const off = source.subscribe((e) => {
+      const push = (e: LiveEvent) => {
         if (!wanted(e)) return;
         queue.push(e);
         wake?.();
-      });
+      };
+      const offRuns = source.subscribe(push);
+      const offWorkers = deps.workers?.onWorkerEvent((e) => push({ type: "worker", event: e.type, worker: e.worker, at: e.at })) ?? (() => undefined);
+      const off = () => {
+        offRuns();
+        offWorkers();
+      };
       stream.onAbort(() => {
         off();
         wake?.();
@@ -59,6 +67,7 @@ export function registerEvents(app: ApiApp, deps: ApiDeps): void {
 }
 
 function toWire(e: LiveEvent): Record<string, unknown> {
+  if (e.type === "worker") return { type: "worker", event: e.event, worker: workerJson(e.worker), at: new Date(e.at).toISOString() };
   if (e.type === "run") return { type: "run", dag_id: e.dagId, run_id: e.runId, state: e.state, at: new Date(e.at).toISOString() };
   return {
     type: "task", dag_id: e.dagId, run_id: e.runId, task_id: e.taskId, map_index: e.mapIndex, state: e.state === "none" ? null : e.state,

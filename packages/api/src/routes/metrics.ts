@@ -1,6 +1,6 @@
 // GET /metrics: Prometheus text format. Runs and task instances by state (from the store), and,
-// when a scheduler runs in this process, its group-commit timing, ready-queue depth and the
-// executor's slots.
+// when a scheduler runs in this process, its group-commit timing, ready-queue depth, the
+// executor's slots and the remote workers by state.
 import { count, sql } from "drizzle-orm";
 import { dagRun, taskInstance } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../app.ts";
@@ -13,7 +13,8 @@ export interface RuntimeMetrics {
   inFlight: number;
   activeRuns: number;
   executor: { running: number; queued: number; capacity: number; threads: number };
-  workers: number;
+  /** Remote workers connected; the workers gateway's own count wins when the API has one. */
+  workers?: number;
 }
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -53,7 +54,14 @@ export function registerMetrics(app: ApiApp, deps: ApiDeps): void {
       out.metric("updraft_executor_queued", "gauge", "Tries accepted by the executor, not yet running.", [[{}, m.executor.queued]]);
       out.metric("updraft_executor_slots", "gauge", "Tries the executor can run at once at its largest.", [[{}, m.executor.capacity]]);
       out.metric("updraft_executor_threads", "gauge", "Worker threads alive.", [[{}, m.executor.threads]]);
-      out.metric("updraft_workers", "gauge", "Remote workers connected.", [[{}, m.workers]]);
+    }
+    const workers = deps.workers?.workers();
+    const connected = workers ? workers.filter((w) => w.state === "online" || w.state === "draining").length : m?.workers;
+    if (connected !== undefined) out.metric("updraft_workers", "gauge", "Remote workers connected (online or draining).", [[{}, connected]]);
+    if (workers) {
+      const states = ["online", "draining", "disconnected", "lost"] as const;
+      out.metric("updraft_workers_by_state", "gauge", "Remote workers by state (lost ones are kept for a while).", states.map((state) => [{ state }, workers.filter((w) => w.state === state).length]));
+      out.metric("updraft_worker_slots", "gauge", "Tries the online remote workers run at once.", [[{}, workers.filter((w) => w.state === "online").reduce((n, w) => n + w.capacity, 0)]]);
     }
     return c.text(out.text(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });

@@ -29,7 +29,11 @@ export interface RunActions {
 /** Task ids plus, on request, everything upstream and/or downstream of them. */
 function widen(dag: SerializedDag, taskIds: string[], upstream: boolean, downstream: boolean): Set<string> {
   const known = new Set(dag.tasks.map((t) => t.id));
-  for (const id of taskIds) if (!known.has(id)) throw badRequest(`task_ids: dag "${dag.id}" has no task "${id}"`);
+  const submittable = new Set((dag.submittable ?? []).map((t) => t.id));
+  for (const id of taskIds) {
+    if (submittable.has(id)) throw badRequest(`task_ids: "${id}" runs only when a task of dag "${dag.id}" submits it (ctx.submit); clear the task that submits it`);
+    if (!known.has(id)) throw badRequest(`task_ids: dag "${dag.id}" has no task "${id}"`);
+  }
   const out = new Set(taskIds);
   const walk = (next: (id: string) => string[]) => {
     const stack = [...taskIds];

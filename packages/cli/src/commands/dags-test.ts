@@ -23,7 +23,11 @@ export interface TestReport {
   dag_id: string;
   run_id: string;
   state: string;
-  task_instances: Array<{ task_id: string; map_index: number; state: string | null; try_number: number; return_value: Json | null }>;
+  /** Children started with ctx.submit also carry `parent_task_id` and `parent_map_index`. */
+  task_instances: Array<{
+    task_id: string; map_index: number; state: string | null; try_number: number; return_value: Json | null;
+    parent_task_id?: string; parent_map_index?: number;
+  }>;
 }
 
 export async function dagsTest(config: Config, dagId: string, opts: DagsTestOptions): Promise<number> {
@@ -66,10 +70,13 @@ async function replaceEarlierTest(store: Awaited<ReturnType<typeof openEngine>>[
 }
 
 async function collectReport(store: Awaited<ReturnType<typeof openEngine>>["store"], dagId: string, runId: string, state: string): Promise<TestReport> {
-  const tis = await store.db.select().from(taskInstance)
+  const tis = await store.db.select({
+    taskId: taskInstance.taskId, mapIndex: taskInstance.mapIndex, state: taskInstance.state, tryNumber: taskInstance.tryNumber,
+    parentTaskId: taskInstance.parentTaskId, parentMapIndex: taskInstance.parentMapIndex,
+  }).from(taskInstance)
     .where(and(eq(taskInstance.dagId, dagId), eq(taskInstance.runId, runId)))
     .orderBy(asc(taskInstance.taskId), asc(taskInstance.mapIndex));
-  const values = await store.db.select().from(xcom)
+  const values = await store.db.select({ taskId: xcom.taskId, mapIndex: xcom.mapIndex, value: xcom.value }).from(xcom)
     .where(and(eq(xcom.dagId, dagId), eq(xcom.runId, runId), eq(xcom.key, "return_value")));
   const byTi = new Map(values.map((v) => [`${v.taskId}\u0000${v.mapIndex}`, v.value ?? null]));
   return {
@@ -79,16 +86,21 @@ async function collectReport(store: Awaited<ReturnType<typeof openEngine>>["stor
     task_instances: tis.map((t) => ({
       task_id: t.taskId, map_index: t.mapIndex, state: t.state ?? null, try_number: t.tryNumber,
       return_value: byTi.get(`${t.taskId}\u0000${t.mapIndex}`) ?? null,
+      ...(t.parentTaskId == null ? {} : { parent_task_id: t.parentTaskId, parent_map_index: t.parentMapIndex ?? -1 }),
     })),
   };
 }
 
 function printReport(r: TestReport): void {
+  const name = (taskId: string, mapIndex: number) => (mapIndex >= 0 ? `${taskId}[${mapIndex}]` : taskId);
+  // A column for the parent of children started with ctx.submit, when there are any.
+  const submitted = r.task_instances.some((t) => t.parent_task_id !== undefined);
   const rows = r.task_instances.map((t) => [
-    t.map_index >= 0 ? `${t.task_id}[${t.map_index}]` : t.task_id, t.state ?? "none", String(t.try_number),
+    name(t.task_id, t.map_index), t.state ?? "none", String(t.try_number),
+    ...(submitted ? [t.parent_task_id === undefined ? "" : name(t.parent_task_id, t.parent_map_index ?? -1)] : []),
     t.return_value === null ? "" : JSON.stringify(t.return_value).slice(0, 60),
   ]);
-  const head = ["task", "state", "try", "return_value"];
+  const head = ["task", "state", "try", ...(submitted ? ["submitted_by"] : []), "return_value"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   console.log(fmt(head));

@@ -1,7 +1,8 @@
 // `updraft standalone` and `updraft scheduler`: the long-running processes. Standalone is
-// everything in one process: migrate, parse DAGs, schedule, run tasks in threads, serve HTTP.
+// everything in one process: migrate, parse DAGs, schedule, run tasks in threads and on the remote
+// workers that connect to its HTTP server's worker socket, serve HTTP.
 import { serve } from "@hono/node-server";
-import { createApiApp, storeEventSource } from "@updraft/api";
+import { attachWorkerSocket, createApiApp, storeEventSource } from "@updraft/api";
 import { createToken, listTokens, type Store } from "@updraft/store";
 import { displayPath, queueDagRun, RunCommands, storeOnlyHooks } from "@updraft/scheduler";
 import type { Config } from "../config.ts";
@@ -37,7 +38,7 @@ function corsOrigins(): string[] {
 async function printFirstAdminToken(store: Store, log: (s: string) => void): Promise<void> {
   if ((await listTokens(store)).length > 0) return;
   const { token } = await createToken(store, { name: "standalone-admin", scope: "admin" });
-  log(`first start: an admin token was created. It is shown once; only its hash is stored:\n\n    ${token}\n\n  Use it as "Authorization: Bearer <token>"; create others with \`updraft tokens create --scope read|trigger|edit|admin\`.`);
+  log(`first start: an admin token was created. It is shown once; only its hash is stored:\n\n    ${token}\n\n  Use it as "Authorization: Bearer <token>"; create others with \`updraft tokens create --scope read|trigger|edit|admin|worker\` (worker: for \`updraft worker\`).`);
 }
 
 /** `updraft api`: the HTTP API alone; triggered runs are queued for the scheduler process. */
@@ -52,11 +53,14 @@ export async function runApiProcess(config: Config): Promise<number> {
     events: storeEventSource(store),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
+  // No scheduler here: a worker that connects is told (503) to connect to the one that runs it.
+  const socket = attachWorkerSocket(server, { store });
   console.log(`[${new Date().toISOString()}] Updraft ${VERSION} API: http://localhost:${config.port}/api/v1 · database ${config.dbUrl}`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  socket.close();
   server.close();
   await store.close();
   return 0;
@@ -66,6 +70,8 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   const log = (s: string) => console.log(`[${new Date().toISOString()}] ${s}`);
   let failed = false;
   const engine = await openEngine(config, {
+    remoteWorkers: withApi,
+    onWorkerWarning: (m) => log(`workers: ${m}`),
     onError: (err) => {
       failed = true;
       console.error(`[${new Date().toISOString()}] scheduler stopped: ${err instanceof Error ? err.stack : String(err)}`);
@@ -85,16 +91,24 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   await engine.scheduler.start();
   void parseLoop(engine, log, stop.signal);
   let server: ReturnType<typeof serve> | null = null;
+  let socket: { close(): void } | null = null;
   if (withApi) {
+    const workers = engine.workers ?? undefined;
     const app = createApiApp({
       store: engine.store, home: config.home, version: VERSION, corsOrigins: corsOrigins(),
       trigger: (dagId, req) => engine.scheduler.triggerRun(dagId, req),
       events: { subscribe: (listener) => engine.scheduler.onEvent((e) => void (e.type !== "dags" && listener(e))) },
-      metrics: () => ({ ...engine.scheduler.stats(), executor: engine.executor.stats(), workers: 0 }),
+      metrics: () => ({ ...engine.scheduler.stats(), executor: engine.executor.stats() }),
       runs: engine.scheduler.commands,
+      workers,
     });
     server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
-    log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
+    socket = attachWorkerSocket(server, { store: engine.store, workers });
+    workers?.onWorkerEvent(({ type, worker: w }) => {
+      log(`worker ${w.name} (${w.hostname}, pid ${w.pid}, queues ${w.queues.join(",")}, capacity ${w.capacity}): ${type}`);
+    });
+    const local = config.executor === "sequential" ? "the sequential executor (no remote workers)" : config.localQueues.length ? `threads serve queue(s) ${config.localQueues.join(", ")}` : "threads serve no queue (remote workers only)";
+    log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl} · ${local}`);
     await printFirstAdminToken(engine.store, log);
   } else {
     log(`Updraft ${VERSION} scheduler · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
@@ -113,7 +127,9 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   process.once("SIGTERM", force);
   stop.abort();
   server?.close();
+  // Workers keep their sockets until the scheduler has stopped: they deliver what they finish.
   await engine.scheduler.stop({ graceful: true });
+  socket?.close();
   await engine.store.close();
   return failed ? 1 : 0;
 }

@@ -1,9 +1,10 @@
 // `updraft tasks test DAG_ID TASK_ID`: runs one task instance in this process, without its
 // upstream and without recording state (Airflow's `tasks test`), printing its log as it goes.
+// Children it starts with ctx.submit run inline, one try each, unrecorded too.
 import { and, eq } from "drizzle-orm";
 import { dag, dagVersion } from "@updraft/store";
 import { SchedulerTaskHost, TaskLogWriter, bundlePath, formatLogLine, airflowIso } from "@updraft/scheduler";
-import { runTask, type TaskHost } from "@updraft/worker";
+import { runTask, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import type { Json } from "@updraft/sdk";
 import type { Config } from "../config.ts";
 import { openConfiguredStore } from "../runtime.ts";
@@ -35,19 +36,35 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
     }
     const interval = manualDataInterval(row!.serialized.schedule, logicalDate, row!.serialized.timezone);
     const inner = new SchedulerTaskHost(store, new TaskLogWriter());
+    const assignment: TaskAssignment = {
+      v: 1, key: `${dagId}/test/${taskId}/${mapIndex}/1`, dagId, runId: `manual__${airflowIso(logicalDate)}`, taskId, mapIndex, tryNumber: 1,
+      bundle: { hash: row!.bundleHash!, path: bundlePath(config.home, row!.bundleHash!) }, args,
+      logicalDate: logicalDate.toISOString(), dataIntervalStart: interval.start.toISOString(), dataIntervalEnd: interval.end.toISOString(),
+      params: { ...row!.serialized.params, ...conf }, conf, runType: "manual", queue: spec.queue, executionTimeoutMs: spec.executionTimeoutMs, sensorStartedAt: null,
+    };
+    const childIndex = new Map<string, number>();
     const host: TaskHost = {
       xcomPull: (q) => inner.xcomPull(q),
       variableGet: (k) => inner.variableGet(k),
       variableSet: (k, v) => inner.variableSet(k, v),
       connectionGet: (id) => inner.connectionGet(id),
       log: (_key, lines) => lines.forEach((l) => process.stdout.write(formatLogLine(l))),
+      // A child runs here and now, once, with the parent's dates and params.
+      async submit(req): Promise<SubmitResult> {
+        const childSpec = row!.serialized.submittable?.find((t) => t.id === req.taskId);
+        if (!childSpec) return { ok: false, error: { name: "SubmitError", message: `dag "${dagId}" has no definition "${req.taskId}" that ctx.submit can start` } };
+        const n = childIndex.get(req.taskId) ?? 0;
+        childIndex.set(req.taskId, n + 1);
+        const child: TaskAssignment = {
+          ...assignment, key: `${dagId}/test/${req.taskId}/${n}/1`, taskId: req.taskId, mapIndex: n, args: req.args,
+          queue: childSpec.queue, executionTimeoutMs: childSpec.executionTimeoutMs,
+        };
+        console.log(`submitted ${req.taskId}[${n}] (call #${req.seq} of ${req.key})`);
+        const signal = childSpec.executionTimeoutMs ? AbortSignal.timeout(childSpec.executionTimeoutMs) : new AbortController().signal;
+        return asSubmitResult(req.taskId, n, await runTask(child, host, signal));
+      },
     };
-    const outcome = await runTask({
-      v: 1, key: `${dagId}/test/${taskId}/${mapIndex}/1`, dagId, runId: `manual__${airflowIso(logicalDate)}`, taskId, mapIndex, tryNumber: 1,
-      bundle: { hash: row!.bundleHash!, path: bundlePath(config.home, row!.bundleHash!) }, args,
-      logicalDate: logicalDate.toISOString(), dataIntervalStart: interval.start.toISOString(), dataIntervalEnd: interval.end.toISOString(),
-      params: { ...row!.serialized.params, ...conf }, conf, runType: "manual", queue: spec.queue, executionTimeoutMs: spec.executionTimeoutMs, sensorStartedAt: null,
-    }, host, spec.executionTimeoutMs ? AbortSignal.timeout(spec.executionTimeoutMs) : new AbortController().signal);
+    const outcome = await runTask(assignment, host, spec.executionTimeoutMs ? AbortSignal.timeout(spec.executionTimeoutMs) : new AbortController().signal);
     switch (outcome.status) {
       case "success":
         console.log(`task ${taskId}: success${outcome.value === undefined ? "" : `, return_value = ${JSON.stringify(outcome.value)}`}`);
@@ -66,5 +83,21 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
     }
   } finally {
     await store.close();
+  }
+}
+
+/** How a child's one try ended, as its parent's await sees it. */
+function asSubmitResult(taskId: string, mapIndex: number, outcome: TaskOutcome): SubmitResult {
+  switch (outcome.status) {
+    case "success":
+      return { ok: true, ...(outcome.value === undefined ? {} : { value: outcome.value }) };
+    case "skipped":
+      return { ok: true, skipped: true };
+    case "failed":
+      return { ok: false, error: { name: "ChildTaskFailed", message: `task "${taskId}" [${mapIndex}] ended failed: ${outcome.error.name}: ${outcome.error.message}` } };
+    case "reschedule":
+      return { ok: false, error: { name: "ChildTaskFailed", message: `task "${taskId}" [${mapIndex}] is a sensor that is not done; tasks test does not wait for its next poke` } };
+    default:
+      return outcome satisfies never;
   }
 }

@@ -9,7 +9,7 @@ import { assignment, eventLog, recordingHost } from "../threads/fixtures/assignm
 const executors: SequentialExecutor[] = [];
 
 function makeExecutor(options: Partial<SequentialExecutorOptions> = {}) {
-  const host = recordingHost({ greeting: "hi" });
+  const host = recordingHost({ greeting: "hi" }, () => executor);
   const executor = new SequentialExecutor({ host, timeoutGraceMs: 100, ...options });
   executors.push(executor);
   return { executor, host, ...eventLog(executor) };
@@ -99,5 +99,20 @@ describe("SequentialExecutor", () => {
     const a = assignment("add", [1, 1]);
     executor.submit(a);
     expect((await finished(a.key)).outcome).toEqual({ status: "skipped", reason: "not today: add", pushed: {} });
+  });
+
+  it("runs the children a try awaits while it waits, and then the try's own end", async () => {
+    const { executor, events, finished } = makeExecutor();
+    await executor.start();
+    const parent = assignment("parent", [3]);
+    const top = assignment("top", [2]);
+    executor.submit(parent);
+    executor.submit(top);
+    expect((await finished(parent.key)).outcome).toEqual({ status: "success", value: 0 + 1 + 4, pushed: {} });
+    expect((await finished(top.key)).outcome).toEqual({ status: "success", value: 21, pushed: {} });
+    const started = events.filter((e) => e.type === "started").map((e) => e.key.split("/")[2]);
+    expect(started.slice(0, 2)).toEqual(["parent", "top"]); // the waiting parent lets the next queued try start
+    expect(started.sort()).toEqual(["leaf", "middle", "parent", "square", "square", "square", "top"]);
+    expect(executor.stats()).toEqual({ running: 0, queued: 0, capacity: 1, threads: 1 });
   });
 });

@@ -1,9 +1,11 @@
 // The sequential executor: one try at a time, in the calling process and thread, for debugging
 // (breakpoints work, stack traces are whole). Time-outs and cancels abort the try's signal; code
 // that ignores it cannot be stopped in-process, so after the grace period the try is reported as
-// timed out or cancelled and left to finish in the background while the next one starts.
+// timed out or cancelled and left to finish in the background while the next one starts. A try
+// that awaits a child it submitted (ctx.submit) secedes: the next try starts meanwhile (its
+// child, among others), and the parent carries on when the child has ended.
 import { hostname } from "node:os";
-import { runTask, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
+import { runTask, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
 import { DuplicateTryError, ExecutorNotRunningError } from "../errors.ts";
 import { cancelled, stopped, timedOut } from "../outcomes.ts";
@@ -27,6 +29,8 @@ interface Current {
   /** Resolves the race with the try once the grace period after an abort has passed. */
   giveUp: () => void;
   timers: NodeJS.Timeout[];
+  /** Open ctx.submit calls: while > 0 the try waits on its children and another may run. */
+  waits: number;
 }
 
 /**
@@ -47,13 +51,13 @@ export class SequentialExecutor implements Executor {
   readonly #events = new EventHub<ExecutorEvent>();
   readonly #queue: TaskAssignment[] = [];
   readonly #worker = `${hostname()}/main`;
-  #current: Current | null = null;
+  /** Tries started and not finished, by key: at most one of them not waiting on children. */
+  readonly #running = new Map<string, Current>();
+  readonly #done = new Set<Promise<void>>();
   #state: "not started" | "running" | "stopping" | "stopped" = "not started";
-  #idle: Promise<void> = Promise.resolve();
-  #loopRunning = false;
 
   constructor(options: SequentialExecutorOptions) {
-    this.#host = options.host;
+    this.#host = this.#secedingHost(options.host);
     this.#graceMs = options.timeoutGraceMs ?? 2_000;
     this.#run = options.run ?? runTask;
   }
@@ -64,11 +68,11 @@ export class SequentialExecutor implements Executor {
 
   submit(assignment: TaskAssignment): void {
     if (this.#state !== "running") throw new ExecutorNotRunningError(this.name, this.#state, assignment.key);
-    if (this.#current?.assignment.key === assignment.key || this.#queue.some((a) => a.key === assignment.key)) {
+    if (this.#running.has(assignment.key) || this.#queue.some((a) => a.key === assignment.key)) {
       throw new DuplicateTryError(this.name, assignment.key);
     }
     this.#queue.push(assignment);
-    if (!this.#loopRunning) this.#idle = this.#loop();
+    this.#next();
   }
 
   cancel(key: string, reason: string): void {
@@ -76,8 +80,9 @@ export class SequentialExecutor implements Executor {
     if (at >= 0) {
       const [a] = this.#queue.splice(at, 1);
       this.#finish(a!, cancelled(a!, reason));
-    } else if (this.#current?.assignment.key === key) {
-      this.#abort(cancelled(this.#current.assignment, reason), { name: "AbortError", message: reason });
+    } else {
+      const current = this.#running.get(key);
+      if (current) this.#abort(current, cancelled(current.assignment, reason), { name: "AbortError", message: reason });
     }
   }
 
@@ -85,41 +90,70 @@ export class SequentialExecutor implements Executor {
     return this.#events.on(listener);
   }
 
+  /** Tries waiting on their children hold no slot: they add to the capacity of one. */
   stats(): ExecutorStats {
-    return { running: this.#current ? 1 : 0, queued: this.#queue.length, capacity: 1, threads: 1 };
+    const waiting = this.#waiting();
+    return { running: this.#running.size - waiting, queued: this.#queue.length, capacity: 1 + waiting, threads: 1 };
   }
 
   async stop(opts: { graceful?: boolean } = {}): Promise<void> {
     if (this.#state === "stopped") return;
     this.#state = "stopping";
     for (const a of this.#queue.splice(0)) this.#finish(a, stopped(a, this.name, false));
-    const current = this.#current;
-    if (current && !(opts.graceful ?? true)) {
-      this.#abort(stopped(current.assignment, this.name, true), { name: "AbortError", message: "the executor stopped" });
+    if (!(opts.graceful ?? true)) {
+      for (const current of this.#running.values()) {
+        this.#abort(current, stopped(current.assignment, this.name, true), { name: "AbortError", message: "the executor stopped" });
+      }
     }
-    await this.#idle;
+    while (this.#done.size > 0) await Promise.all(this.#done);
     this.#state = "stopped";
   }
 
-  async #loop(): Promise<void> {
-    this.#loopRunning = true;
-    try {
-      for (let a = this.#queue.shift(); a; a = this.#queue.shift()) await this.#runOne(a);
-    } finally {
-      this.#loopRunning = false;
-    }
+  #waiting(): number {
+    let n = 0;
+    for (const c of this.#running.values()) if (c.waits > 0) n++;
+    return n;
+  }
+
+  /** Starts the next queued try when no running try holds the one slot. */
+  #next(): void {
+    if (this.#queue.length === 0 || this.#running.size > this.#waiting()) return;
+    const done = this.#runOne(this.#queue.shift()!);
+    this.#done.add(done);
+    void done.finally(() => this.#done.delete(done));
+  }
+
+  /** The host tries see: `submit` secedes the try while its child runs. */
+  #secedingHost(host: TaskHost): TaskHost {
+    return {
+      xcomPull: (q) => host.xcomPull(q),
+      variableGet: (key) => host.variableGet(key),
+      variableSet: (key, value) => host.variableSet(key, value),
+      connectionGet: (connId) => host.connectionGet(connId),
+      log: (key, lines) => host.log(key, lines),
+      submit: async (req): Promise<SubmitResult> => {
+        const current = this.#running.get(req.key);
+        if (current) current.waits++;
+        this.#next();
+        try {
+          return await host.submit(req);
+        } finally {
+          if (current) current.waits--;
+        }
+      },
+    };
   }
 
   async #runOne(a: TaskAssignment): Promise<void> {
     let giveUp!: () => void;
     const gaveUp = new Promise<null>((resolve) => (giveUp = () => resolve(null)));
-    const current: Current = { assignment: a, controller: new AbortController(), ending: null, giveUp, timers: [] };
-    this.#current = current;
+    const current: Current = { assignment: a, controller: new AbortController(), ending: null, giveUp, timers: [], waits: 0 };
+    this.#running.set(a.key, current);
     this.#events.emit({ type: "started", key: a.key, at: Date.now(), worker: this.#worker });
     const timeoutMs = a.executionTimeoutMs;
     if (timeoutMs !== null) {
       current.timers.push(setTimeout(() => {
-        if (!current.ending) this.#abort(timedOut(a, timeoutMs), { name: "TimeoutError", message: `exceeded executionTimeout of ${timeoutMs}ms` });
+        if (!current.ending) this.#abort(current, timedOut(a, timeoutMs), { name: "TimeoutError", message: `exceeded executionTimeout of ${timeoutMs}ms` });
       }, timeoutMs));
     }
     let outcome: TaskOutcome | null;
@@ -131,14 +165,14 @@ export class SequentialExecutor implements Executor {
       outcome = { status: "failed", retryable: true, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
     }
     for (const t of current.timers) clearTimeout(t);
-    this.#current = null;
+    this.#running.delete(a.key);
     this.#finish(a, current.ending ?? outcome!);
+    this.#next();
   }
 
-  /** Aborts the running try; it ends with `outcome`, at the latest after the grace period. */
-  #abort(outcome: TaskOutcome, reason: { name: string; message: string }): void {
-    const current = this.#current;
-    if (!current || current.ending) return;
+  /** Aborts a running try; it ends with `outcome`, at the latest after the grace period. */
+  #abort(current: Current, outcome: TaskOutcome, reason: { name: string; message: string }): void {
+    if (current.ending) return;
     current.ending = outcome;
     const err = new Error(reason.message);
     err.name = reason.name;

@@ -6,6 +6,8 @@ const rules: PlacementRules = {
 };
 const running = (startedPerf = 990): JobView => ({ started: true, startedPerf, stealing: false, ending: null });
 const waiting = (): JobView => ({ started: false, startedPerf: 0, stealing: false, ending: null });
+/** A running job that seceded: it waits on a task it submitted and holds no slot. */
+const seceded = (startedPerf = 100): JobView => ({ ...running(startedPerf), waits: 1 });
 const thread = (name: string, jobs: JobView[], state: ThreadView["state"] = "ready") => ({ name, state, jobs });
 
 describe("roomFor", () => {
@@ -35,6 +37,13 @@ describe("pickThread", () => {
     expect(pickThread([a, b], rules)?.name).toBe("b");
     expect(pickThread([a], rules)).toBeNull();
   });
+
+  it("counts seceded jobs out of a thread's load: a thread of waiting parents takes new jobs", () => {
+    const parents = thread("parents", [seceded(), seceded(), seceded()]);
+    const busy = thread("busy", [running()]);
+    expect(pickThread([busy, parents], rules)?.name).toBe("parents");
+    expect(pickThread([thread("full", [seceded(), running(), waiting()])], rules)).toBeNull();
+  });
 });
 
 describe("pickSteal", () => {
@@ -50,6 +59,12 @@ describe("pickSteal", () => {
     const job = waiting();
     const stalled = thread("stalled", [running(100), job]);
     expect(pickSteal([stalled], 5, rules)?.job).toBe(job);
+  });
+
+  it("neither steals from nor sees as overdue a thread whose only long job seceded", () => {
+    const job = waiting();
+    const t = thread("t", [seceded(100), job]);
+    expect(pickSteal([t], 5, rules)).toBeNull();
   });
 
   it("leaves alone jobs already being taken back or being stopped", () => {

@@ -12,12 +12,24 @@ export interface JobView {
   startedPerf: number;
   stealing: boolean;
   ending: Error | null;
+  /** Open waits of a job that seceded (it waits on a task it submitted): while > 0 it holds no slot. */
+  waits?: number;
+}
+
+/** Whether a job runs and holds one of its thread's slots (a seceded job does not). */
+export const holdsSlot = (job: JobView): boolean => job.started && !job.waits;
+
+/** Jobs of a thread that hold a slot or wait for one: all but the seceded ones. */
+export function load(t: ThreadView): number {
+  let n = 0;
+  for (const job of t.jobs) if (!job.started || !job.waits) n++;
+  return n;
 }
 
 /** What placement needs to know of a thread. */
 export interface ThreadView<J extends JobView = JobView> {
   state: ThreadState;
-  /** Unfinished jobs in dispatch order; the first `concurrency` run, the rest wait. */
+  /** Unfinished jobs in dispatch order: those started run, the others wait, in order. */
   jobs: readonly J[];
 }
 
@@ -36,18 +48,16 @@ export interface PlacementRules {
   now: number;
 }
 
-/** Whether the thread's running jobs have run longer than `stallMs`. */
+/** Whether the thread's running jobs (seceded ones aside) have run longer than `stallMs`. */
 export function isStalled(t: ThreadView, rules: Pick<PlacementRules, "concurrency" | "stallMs" | "now">): boolean {
-  const upTo = Math.min(rules.concurrency, t.jobs.length);
-  for (let i = 0; i < upTo; i++) {
-    const job = t.jobs[i]!;
-    if (job.started && rules.now - job.startedPerf > rules.stallMs) return true;
+  for (const job of t.jobs) {
+    if (holdsSlot(job) && rules.now - job.startedPerf > rules.stallMs) return true;
   }
   return false;
 }
 
 /**
- * How many unfinished jobs a thread may hold now.
+ * How many unfinished jobs, seceded ones aside, a thread may hold now.
  * @example
  * roomFor({ state: "ready", jobs: [] }, { concurrency: 1, prefetch: 1, prefetchBelowMs: 50,
  *   stallMs: 200, avgDurationMs: 0.1, growing: false, now: 0 }); // 2
@@ -65,10 +75,15 @@ export function roomFor(t: ThreadView, rules: PlacementRules): number {
  */
 export function pickThread<T extends ThreadView>(threads: readonly T[], rules: PlacementRules): T | null {
   let best: T | null = null;
+  let bestLoad = Infinity;
   for (const t of threads) {
-    if (t.jobs.length >= roomFor(t, rules)) continue;
-    if (!best || t.jobs.length < best.jobs.length) best = t;
-    if (t.jobs.length === 0) break;
+    const n = load(t);
+    if (n >= roomFor(t, rules)) continue;
+    if (!best || n < bestLoad) {
+      best = t;
+      bestLoad = n;
+    }
+    if (n === 0) break;
   }
   return best;
 }
@@ -83,12 +98,11 @@ export function pickSteal<T extends ThreadView>(
   queued: number,
   rules: Pick<PlacementRules, "concurrency" | "stallMs" | "now">,
 ): { from: T; job: T["jobs"][number] } | null {
-  const freeSlot = queued === 0 && threads.some((t) => t.state === ThreadState.ready && t.jobs.length < rules.concurrency);
+  const freeSlot = queued === 0 && threads.some((t) => t.state === ThreadState.ready && load(t) < rules.concurrency);
   for (const t of threads) {
-    if (t.jobs.length <= rules.concurrency) continue;
+    if (load(t) <= rules.concurrency) continue;
     if (!freeSlot && !isStalled(t, rules)) continue;
-    for (let i = rules.concurrency; i < t.jobs.length; i++) {
-      const job = t.jobs[i]!;
+    for (const job of t.jobs) {
       if (!job.stealing && !job.ending && !job.started) return { from: t, job };
     }
   }

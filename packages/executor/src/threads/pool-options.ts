@@ -67,7 +67,10 @@ export interface RunOptions {
 
 export interface PoolStats {
   threads: number;
+  /** Jobs running and holding a slot. */
   running: number;
+  /** Jobs running but seceded: they wait on other work and hold no slot. */
+  seceded: number;
   queued: number;
   capacity: number;
   avgDurationMs: number | null;

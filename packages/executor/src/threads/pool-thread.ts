@@ -27,8 +27,10 @@ export interface PoolJob<P, R> {
   readonly resolve: (value: R) => void;
   readonly reject: (err: Error) => void;
   thread: PoolThread<P, R> | null;
-  /** Whether the pool counts the job as running (it is among its thread's first `concurrency`). */
+  /** Whether the pool counts the job as running in its thread. */
   started: boolean;
+  /** Open waits of a started job that seceded (ctx.submit): while > 0 it holds no slot. */
+  waits: number;
   /** When it started: epoch ms for events, and a monotonic clock for durations. */
   startedAt: number;
   startedPerf: number;
@@ -63,7 +65,7 @@ export interface PoolThreadOptions {
 export class PoolThread<P, R> {
   readonly name: string;
   state: ThreadState = ThreadState.starting;
-  /** Unfinished jobs, in the order they were sent: the first `concurrency` of them are running. */
+  /** Unfinished jobs, in the order they were sent: started ones run, the others wait in order. */
   readonly jobs: PoolJob<P, R>[] = [];
   jobsRun = 0;
   heapUsedMb = 0;

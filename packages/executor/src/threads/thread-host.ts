@@ -1,5 +1,6 @@
 // The TaskHost a try sees inside a thread: the comlink proxy of the scheduler's host, adapted so
-// that log lines are never lost or reordered against the try's outcome.
+// that log lines are never lost or reordered against the try's outcome, and so that a try
+// waiting on a child it submitted gives up its slot meanwhile.
 import type { Remote } from "comlink";
 import type { LogLine, TaskHost } from "@updraft/worker";
 
@@ -24,6 +25,7 @@ export function threadHost(remote: Remote<TaskHost>): { host: TaskHost; settled:
     variableGet: (key) => remote.variableGet(key),
     variableSet: (key, value) => remote.variableSet(key, value),
     connectionGet: (connId) => remote.connectionGet(connId),
+    submit: (req) => remote.submit(req),
     log(key: string, lines: LogLine[]) {
       const sent: Promise<void> = remote.log(key, lines).then(
         () => {},
@@ -37,4 +39,27 @@ export function threadHost(remote: Remote<TaskHost>): { host: TaskHost; settled:
     while (pending.size > 0) await Promise.all(pending);
   };
   return { host, settled };
+}
+
+/**
+ * The host one job sees: `submit` secedes the job from its thread's slot while the child runs
+ * (Dask's secede/rejoin), so a pool whose every slot holds a waiting parent still runs children.
+ * @example const outcome = await runTask(assignment, seceding(host, ctx.secede), signal);
+ */
+export function seceding(host: TaskHost, secede: () => () => void): TaskHost {
+  return {
+    xcomPull: (q) => host.xcomPull(q),
+    variableGet: (key) => host.variableGet(key),
+    variableSet: (key, value) => host.variableSet(key, value),
+    connectionGet: (connId) => host.connectionGet(connId),
+    log: (key, lines) => host.log(key, lines),
+    async submit(req) {
+      const rejoin = secede();
+      try {
+        return await host.submit(req);
+      } finally {
+        rejoin();
+      }
+    },
+  };
 }

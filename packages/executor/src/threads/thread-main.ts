@@ -4,19 +4,19 @@
 import type { Remote } from "comlink";
 import { runTask, taskAssignmentSchema, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { serveThread } from "./thread-runtime.ts";
-import { threadHost } from "./thread-host.ts";
+import { seceding, threadHost } from "./thread-host.ts";
 
 let adapted: { remote: Remote<TaskHost>; host: TaskHost; settled: () => Promise<void> } | null = null;
 
 serveThread<TaskAssignment, TaskOutcome, TaskHost>({
-  async run(assignment, { signal, host: remote }) {
+  async run(assignment, { signal, host: remote, secede }) {
     if (adapted?.remote !== remote) adapted = { remote, ...threadHost(remote) };
     // Every boundary is a protocol: the assignment is checked on receipt, versioned by `v`.
     const checked = taskAssignmentSchema.safeParse(assignment);
     if (!checked.success) {
       return { status: "failed", retryable: false, error: { name: "ProtocolError", message: `assignment rejected by the thread: ${checked.error.message}` } };
     }
-    const outcome = await runTask(checked.data, adapted.host, signal);
+    const outcome = await runTask(checked.data, seceding(adapted.host, secede), signal);
     // The outcome must not overtake the try's last log lines (see threadHost).
     await adapted.settled();
     return outcome;

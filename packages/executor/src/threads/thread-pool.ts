@@ -3,7 +3,8 @@
 // returned. It sizes itself between min and max threads (adaptive-scaling.ts), prefetches short
 // jobs so threads never wait for a round trip, enforces time-outs (abort the job's signal, then
 // terminate the thread after a grace period), replaces threads that crash and recycles threads
-// that ran too many jobs or grew too large.
+// that ran too many jobs or grew too large. A job that waits on other work (a task it submitted)
+// secedes: it keeps running but holds no slot, so the pool can start other jobs meanwhile.
 import { DurationAverage, idleToRetire, targetThreads } from "./adaptive-scaling.ts";
 import {
   errorData, JobCancelledError, JobFailedError, JobTimeoutError, PoolClosedError, ThreadCrashedError, ThreadStartError,
@@ -11,7 +12,7 @@ import {
 import { JobQueue } from "./job-queue.ts";
 import { PoolThread, ThreadState, type PoolJob } from "./pool-thread.ts";
 import { JobStopper } from "./job-stopper.ts";
-import { pickSteal, pickThread, type PlacementRules } from "./placement.ts";
+import { holdsSlot, pickSteal, pickThread, type PlacementRules } from "./placement.ts";
 import type { JobReply } from "./thread-protocol.ts";
 import { withDefaults, type PoolStats, type ResolvedPoolOptions, type RunOptions, type ThreadInfo, type ThreadPoolOptions } from "./pool-options.ts";
 
@@ -40,6 +41,7 @@ export class ThreadPool<P, R> {
   #spawned = 0;
   #inflight = 0;
   #running = 0;
+  #seceded = 0;
   #startFailures = 0;
   #pumpScheduled = false;
   #tick: NodeJS.Timeout | null = null;
@@ -89,7 +91,7 @@ export class ThreadPool<P, R> {
     return new Promise<R>((resolve, reject) => {
       const job: PoolJob<P, R> = {
         seq, label, key: options.key, payload, timeoutMs: options.timeoutMs ?? null, onStart: options.onStart,
-        resolve, reject, thread: null, started: false, startedAt: 0, startedPerf: 0, stealing: false,
+        resolve, reject, thread: null, started: false, waits: 0, startedAt: 0, startedPerf: 0, stealing: false,
         ending: null, timer: null, settled: false,
       };
       if (job.key !== undefined) this.#byKey.set(job.key, job);
@@ -109,11 +111,41 @@ export class ThreadPool<P, R> {
     return true;
   }
 
+  /**
+   * Dask's secede, seen from the pool: the running job `key` waits on other work (a task it
+   * submitted), so it stops counting against its thread's concurrency and another job may start.
+   * Calls nest; each needs its `rejoin`. The job's thread does its own accounting through
+   * `JobContext.secede()`: the owner calls this when the job's host call arrives.
+   */
+  secede(key: string): void {
+    const job = this.#byKey.get(key);
+    const t = job?.thread;
+    if (!job || !t || job.settled) return;
+    if (!job.started) this.#markStarted(job, t); // it calls out, so its thread runs it
+    job.waits++;
+    if (job.waits > 1) return;
+    this.#running--;
+    this.#seceded++;
+    this.#startWaiting(t);
+    this.#schedulePump();
+  }
+
+  /** The job `key` stopped waiting: it holds a slot again (briefly over-subscribing its thread, if need be). */
+  rejoin(key: string): void {
+    const job = this.#byKey.get(key);
+    if (!job || job.waits === 0) return;
+    job.waits--;
+    if (job.waits > 0) return;
+    this.#seceded--;
+    this.#running++;
+  }
+
   stats(): PoolStats {
     return {
       threads: this.#threads.length,
       running: this.#running,
-      queued: this.#queue.size + this.#inflight - this.#running,
+      seceded: this.#seceded,
+      queued: this.#queue.size + this.#inflight - this.#running - this.#seceded,
       capacity: this.maxThreads * this.concurrency,
       avgDurationMs: this.#durations.value,
       spawned: this.#spawned,
@@ -200,10 +232,10 @@ export class ThreadPool<P, R> {
     const runningElapsedMs: number[] = [];
     for (const t of this.#threads) {
       if (t.state === ThreadState.ready || t.state === ThreadState.starting) alive++;
-      for (const job of t.jobs) if (job.started) runningElapsedMs.push(now - job.startedPerf);
+      for (const job of t.jobs) if (holdsSlot(job)) runningElapsedMs.push(now - job.startedPerf);
     }
     const target = targetThreads({
-      queued: this.#queue.size + this.#inflight - this.#running, runningElapsedMs, concurrency: this.concurrency,
+      queued: this.#queue.size + this.#inflight - this.#running - this.#seceded, runningElapsedMs, concurrency: this.concurrency,
       avgDurationMs: this.#durations.value, unknownDurationMs: this.#o.unknownDurationMs,
       targetIntervalMs: this.#o.targetIntervalMs, minThreads: this.minThreads, maxThreads: this.maxThreads,
     });
@@ -228,7 +260,7 @@ export class ThreadPool<P, R> {
     job.thread = t;
     t.jobs.push(job);
     this.#inflight++;
-    if (t.jobs.length <= this.concurrency) this.#markStarted(job, t);
+    this.#startWaiting(t);
     t.send(job.seq, job.payload).then(
       (reply) => this.#onReply(t, job, reply),
       (err: unknown) => this.#onReply(t, job, { kind: "threw", id: job.seq, error: errorData(err), heapUsedMb: t.heapUsedMb }),
@@ -256,6 +288,9 @@ export class ThreadPool<P, R> {
 
   #onReply(t: PoolThread<P, R>, job: PoolJob<P, R>, reply: JobReply<R>): void {
     if (job.thread !== t) return; // its thread died and the job was dealt with then
+    // It ran, though the pool had not seen it start (its thread started it when a job ahead of it
+    // seceded or ended, before the pool's view caught up): report the start before the end.
+    if (reply.kind !== "dropped" && !job.started && !job.settled) this.#markStarted(job, t);
     this.#detach(t, job);
     if (reply.kind !== "dropped") {
       t.jobsRun++;
@@ -284,16 +319,29 @@ export class ThreadPool<P, R> {
     if (at >= 0) t.jobs.splice(at, 1);
     job.thread = null;
     this.#inflight--;
-    if (job.started) this.#running--;
+    if (job.started && job.waits > 0) this.#seceded--;
+    else if (job.started) this.#running--;
     job.started = false;
+    job.waits = 0;
+  }
+
+  /** Starts, in the pool's view, the thread's waiting jobs in order while it has free slots (as the thread itself does). */
+  #startWaiting(t: PoolThread<P, R>): void {
+    let holding = 0;
+    for (const job of t.jobs) if (holdsSlot(job)) holding++;
+    for (const job of t.jobs) {
+      if (holding >= this.concurrency) return;
+      if (job.started) continue;
+      this.#markStarted(job, t);
+      holding++;
+    }
   }
 
   #afterJobLeft(t: PoolThread<P, R>): void {
-    const upTo = Math.min(this.concurrency, t.jobs.length);
-    for (let i = 0; i < upTo; i++) if (!t.jobs[i]!.started) this.#markStarted(t.jobs[i]!, t);
+    this.#startWaiting(t);
     if (t.state === ThreadState.ready && (t.jobsRun >= this.#o.maxJobsPerThread || t.heapUsedMb > this.#o.memoryLimitMb)) {
       t.state = ThreadState.draining; // recycle: no new jobs; retires once empty
-      for (const job of t.jobs.slice(this.concurrency)) {
+      for (const job of t.jobs.filter((j) => !j.started)) {
         job.stealing = true;
         void t.unqueue(job.seq);
       }

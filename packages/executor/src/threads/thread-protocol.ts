@@ -59,4 +59,12 @@ export interface JobContext<H> {
   thread: string;
   /** `ThreadBoot.data`, as given to the pool. */
   data: unknown;
+  /**
+   * Dask's secede: the job is about to wait on work elsewhere (a task it submitted) and gives up
+   * its slot in this thread meanwhile, so a waiting job may start. Returns the rejoin function
+   * (idempotent); the job takes its slot back then, even if that briefly over-subscribes the
+   * thread. The pool's own view follows `ThreadPool.secede(key)` / `rejoin(key)`, which the
+   * pool's owner calls when the job's host call arrives and is answered.
+   */
+  secede(): () => void;
 }

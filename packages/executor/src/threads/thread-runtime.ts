@@ -1,8 +1,9 @@
 // The thread side of the pool. An entry module calls `serveThread(handler)` once; this exposes
 // the `ThreadApi` through comlink on `parentPort`, keeps the host proxy the pool handed over at
 // spawn, runs up to `concurrency` jobs at once (later ones wait here, in arrival order: that is
-// the pool's prefetch), gives each job its own AbortController, and reports the heap with each
-// reply so the pool can recycle a thread that grew too large.
+// the pool's prefetch; a job that seceded to wait on other work does not count), gives each job
+// its own AbortController, and reports the heap with each reply so the pool can recycle a thread
+// that grew too large.
 import { getHeapStatistics } from "node:v8";
 import { isMainThread, parentPort, threadId, workerData } from "node:worker_threads";
 import { expose, wrap, type Remote } from "comlink";
@@ -44,23 +45,49 @@ export function serveThread<P, R, H>(handler: ThreadHandler<P, R, H>): void {
   // it would send RELEASE, and the main side would close the host port under running jobs.
   const host = (boot.hostPort ? wrap<H>(boot.hostPort) : undefined) as Remote<H>;
   const running = new Map<number, AbortController>();
+  /** Running jobs that seceded (they wait on something else), with how many waits each has open. */
+  const seceded = new Map<number, number>();
   const waiting: Waiting<P, R>[] = [];
+  const holdingSlots = (): number => running.size - seceded.size;
+
+  const startWaiting = (): void => {
+    while (waiting.length > 0 && holdingSlots() < boot.concurrency) {
+      const next = waiting.shift()!;
+      void start(next.job, next.resolve);
+    }
+  };
+
+  const secede = (id: number): (() => void) => {
+    if (!running.has(id)) return () => {};
+    const open = seceded.get(id) ?? 0;
+    seceded.set(id, open + 1);
+    if (open === 0) startWaiting();
+    let rejoined = false;
+    return () => {
+      if (rejoined) return;
+      rejoined = true;
+      const left = seceded.get(id);
+      if (left === undefined) return; // the job has ended
+      if (left <= 1) seceded.delete(id);
+      else seceded.set(id, left - 1);
+    };
+  };
 
   const start = async (job: JobRequest<P>, resolve: (reply: JobReply<R>) => void): Promise<void> => {
     const controller = new AbortController();
     running.set(job.id, controller);
     let reply: JobReply<R>;
     try {
-      const ctx: JobContext<Remote<H>> = { signal: controller.signal, host, thread: boot.name, data: boot.data };
+      const ctx: JobContext<Remote<H>> = { signal: controller.signal, host, thread: boot.name, data: boot.data, secede: () => secede(job.id) };
       const value = await handler.run(job.payload, ctx);
       reply = { kind: "done", id: job.id, value, heapUsedMb: getHeapStatistics().used_heap_size / MB };
     } catch (err) {
       reply = { kind: "threw", id: job.id, error: errorData(err), heapUsedMb: getHeapStatistics().used_heap_size / MB };
     }
     running.delete(job.id);
+    seceded.delete(job.id);
     // Start the next waiting job before replying, so the slot never idles for a round trip.
-    const next = waiting.shift();
-    if (next) void start(next.job, next.resolve);
+    startWaiting();
     resolve(reply);
   };
 
@@ -76,7 +103,7 @@ export function serveThread<P, R, H>(handler: ThreadHandler<P, R, H>): void {
     ready: () => ({ name: boot.name, threadId }),
     run(job) {
       return new Promise<JobReply<R>>((resolve) => {
-        if (running.size < boot.concurrency) void start(job, resolve);
+        if (holdingSlots() < boot.concurrency) void start(job, resolve);
         else waiting.push({ job, resolve });
       });
     },

@@ -9,7 +9,7 @@ import { assignment, eventLog, recordingHost } from "./fixtures/assignments.ts";
 const executors: ThreadsExecutor[] = [];
 
 function makeExecutor(options: Partial<ThreadsExecutorOptions> = {}) {
-  const host = recordingHost({ greeting: "hi" });
+  const host = recordingHost({ greeting: "hi" }, () => executor);
   const executor = new ThreadsExecutor({ host, maxThreads: 2, timeoutGraceMs: 200, ...options });
   executors.push(executor);
   return { executor, host, ...eventLog(executor) };
@@ -156,5 +156,50 @@ describe("ThreadsExecutor", () => {
     await executor.start();
     executor.submit(a);
     expect(() => executor.submit(a)).toThrow(DuplicateTryError);
+  });
+
+  describe("a try that awaits children it submitted (ctx.submit)", () => {
+    it("runs the children in a one-thread pool while the parent waits, instead of deadlocking", async () => {
+      const { executor, events, finished, host } = makeExecutor({ minThreads: 1, maxThreads: 1 });
+      await executor.start();
+      const a = assignment("parent", [5]);
+      executor.submit(a);
+      expect((await finished(a.key)).outcome).toEqual({ status: "success", value: 0 + 1 + 4 + 9 + 16, pushed: {} });
+      expect(host.submits.map((r) => [r.key, r.seq, r.taskId, r.args])).toEqual([0, 1, 2, 3, 4].map((i) => [a.key, i, "square", [i]]));
+      // Every child started on the one thread before the parent finished.
+      const at = (type: string, key: string) => events.findIndex((e) => e.type === type && e.key === key);
+      const children = events.filter((e) => e.type === "started" && e.key !== a.key);
+      expect(children).toHaveLength(5);
+      for (const c of children) {
+        expect(c).toMatchObject({ worker: `${hostname()}/thread-1` });
+        expect(at("started", c.key)).toBeLessThan(at("finished", a.key));
+      }
+      expect(executor.threads()).toHaveLength(1);
+      expect(executor.stats()).toMatchObject({ running: 0, capacity: 1 });
+    });
+
+    it("runs children of children, and several waiting parents, on one thread", async () => {
+      const { executor, finished } = makeExecutor({ minThreads: 1, maxThreads: 1 });
+      await executor.start();
+      const tops = [1, 2, 3].map((n) => assignment("top", [n]));
+      const parents = [3, 4].map((n) => assignment("parent", [n]));
+      for (const a of [...tops, ...parents]) executor.submit(a);
+      const values = await Promise.all([...tops, ...parents].map(async (a) => {
+        const { outcome } = await finished(a.key);
+        return outcome.status === "success" ? outcome.value : outcome;
+      }));
+      expect(values).toEqual([11, 21, 31, 5, 14]);
+    });
+
+    it("counts a waiting parent out of the running tries and into the capacity", async () => {
+      const { executor, finished } = makeExecutor({ minThreads: 1, maxThreads: 1 });
+      await executor.start();
+      const a = assignment("napper", [300]);
+      executor.submit(a);
+      await until(() => executor.stats().capacity === 2);
+      expect(executor.stats()).toMatchObject({ running: 1, queued: 0, capacity: 2, threads: 1 });
+      expect((await finished(a.key)).outcome).toMatchObject({ status: "success", value: 300 });
+      expect(executor.stats()).toMatchObject({ running: 0, queued: 0, capacity: 1 });
+    });
   });
 });

@@ -1,9 +1,11 @@
-// Hands ready task instances to the executor: ready queues per pool and DAG, highest priority
-// first across them; pool slots, maxActiveTasks and the executor's capacity; the tries in flight;
-// and each try's assignment. A try is submitted only once its `queued` row is committed.
+// Hands ready task instances to the executor: ready queues per pool, DAG and task queue, highest
+// priority first across them; pool slots, maxActiveTasks and the executor's capacity (per task
+// queue when the executor routes by queue, so that a queue without workers does not starve the
+// others); the tries in flight; and each try's assignment. A try is submitted only once its
+// `queued` row is committed.
 import type { Json, SerializedTask } from "@updraft/sdk";
 import type { TaskAssignment } from "@updraft/worker";
-import type { Executor } from "@updraft/executor";
+import type { Executor, ExecutorStats } from "@updraft/executor";
 import type { GroupCommitWriter } from "./group-commit.ts";
 import type { TaskLogWriter } from "./task-logs.ts";
 import { taskLogPath } from "./task-logs.ts";
@@ -38,7 +40,10 @@ export interface DispatcherOptions {
   logs: TaskLogWriter;
   xcoms: XcomCache;
   home: string;
-  /** Tries handed out beyond the executor's capacity, so its threads never wait for the scheduler. */
+  /**
+   * Tries handed out beyond the executor's capacity, so its threads never wait for the scheduler:
+   * in all, capacity + max(prefetch, capacity); per task queue when the executor reports queues.
+   */
   prefetch: number;
   hooks: DispatchHooks;
 }
@@ -53,7 +58,11 @@ export class Dispatcher {
   private readySeq = 0;
   private readonly inflight = new Map<string, InFlight>();
   private readonly activeTasksByDag = new Map<string, number>();
+  /** Tries in flight that wait on children they submitted (ctx.submit): their slots are free meanwhile. */
+  private readonly seceded = new Set<string>();
   private readonly pools = new Map<string, { slots: number; occupied: number }>();
+  /** Tries queued per task queue whose hand-over (after their commit) has not happened yet. */
+  private readonly notHandedOver = new Map<string, number>();
 
   constructor(opts: DispatcherOptions) {
     this.opts = opts;
@@ -76,7 +85,7 @@ export class Dispatcher {
   }
 
   enqueue(run: RunModel, group: TaskGroup, ti: TaskInstanceModel): void {
-    const k = `${group.spec.pool}\u0000${run.dagId}`;
+    const k = `${group.spec.pool}\u0000${run.dagId}\u0000${group.spec.queue}`;
     let queue = this.ready.get(k);
     if (!queue) this.ready.set(k, (queue = new ReadyQueue<ReadyEntry>()));
     queue.push({ run, group, ti, priority: group.spec.priorityWeight, logicalDate: run.logicalDate, seq: this.readySeq++ });
@@ -91,20 +100,45 @@ export class Dispatcher {
   /** Frees the slots of the instance's try in flight, if any. */
   release({ run, group, ti }: InFlight): void {
     if (!ti.key || !this.inflight.delete(ti.key)) return;
+    if (this.seceded.delete(ti.key)) return; // its slots were freed when it seceded
     this.activeTasksByDag.set(run.dagId, (this.activeTasksByDag.get(run.dagId) ?? 1) - 1);
     const pool = this.pools.get(group.spec.pool);
     if (pool) pool.occupied -= group.spec.poolSlots;
   }
 
   /**
+   * Dask's secede, for the scheduler's limits: the try `key` waits on children it submitted, so
+   * its pool slots and its place under maxActiveTasks are free until it `rejoin`s (else parents
+   * holding every slot would wait forever on children that cannot start).
+   */
+  secede(key: string): void {
+    const f = this.inflight.get(key);
+    if (!f || this.seceded.has(key)) return;
+    this.release(f);
+    this.inflight.set(key, f);
+    this.seceded.add(key);
+  }
+
+  /** The try `key` stopped waiting: it takes its slots back, over the limits if need be. */
+  rejoin(key: string): void {
+    const f = this.inflight.get(key);
+    if (!f || !this.seceded.delete(key)) return;
+    this.activeTasksByDag.set(f.run.dagId, (this.activeTasksByDag.get(f.run.dagId) ?? 0) + 1);
+    const pool = this.pools.get(f.group.spec.pool);
+    if (pool) pool.occupied += f.group.spec.poolSlots;
+  }
+
+  /**
    * Hands ready instances to the executor, highest priority first across the queues whose pool
-   * has a free slot and whose DAG is below maxActiveTasks and not paused.
+   * has a free slot, whose DAG is below maxActiveTasks and not paused, and, when the executor
+   * reports task queues, whose task queue has room there.
    */
   dispatch(): void {
     if (this.opts.hooks.stopped()) return;
     const stats = this.opts.executor.stats();
+    const queueRoom = stats.queues ? this.queueRoom(stats.queues) : null;
     const limit = stats.capacity + Math.max(this.opts.prefetch, stats.capacity);
-    while (this.inflight.size < limit) {
+    while (queueRoom || this.inflight.size < limit) {
       let best: ReadyQueue<ReadyEntry> | null = null;
       let bestItem: ReadyEntry | null = null;
       for (const [k, queue] of this.ready) {
@@ -113,6 +147,7 @@ export class Dispatcher {
           this.ready.delete(k);
           continue;
         }
+        if (queueRoom && !queueRoom.has(head.group.spec.queue)) continue;
         if (this.hasRoom(head) && (!bestItem || before(head, bestItem))) {
           best = queue;
           bestItem = head;
@@ -124,8 +159,30 @@ export class Dispatcher {
       if (!pool) this.opts.hooks.poolMissing(bestItem, `uses pool "${bestItem.group.spec.pool}", which does not exist`);
       else if (pool.slots >= 0 && bestItem.group.spec.poolSlots > pool.slots) {
         this.opts.hooks.poolMissing(bestItem, `needs ${bestItem.group.spec.poolSlots} slots of pool "${bestItem.group.spec.pool}", which has ${pool.slots}`);
-      } else this.queueTry(bestItem);
+      } else {
+        queueRoom?.take(bestItem.group.spec.queue);
+        this.queueTry(bestItem);
+      }
     }
+  }
+
+  /**
+   * Room per task queue in this pass: what the members serving it run at once, plus as many
+   * again (or the prefetch), less the executor's tries of that queue and those not handed over.
+   */
+  private queueRoom(queues: NonNullable<ExecutorStats["queues"]>): { has(queue: string): boolean; take(queue: string): void } {
+    const room = new Map<string, number>();
+    const left = (queue: string): number => {
+      let n = room.get(queue);
+      if (n === undefined) {
+        const q = queues[queue];
+        const capacity = q?.capacity ?? 0;
+        n = capacity + Math.max(this.opts.prefetch, capacity) - (q?.inFlight ?? 0) - (this.notHandedOver.get(queue) ?? 0);
+        room.set(queue, n);
+      }
+      return n;
+    };
+    return { has: (queue) => left(queue) > 0, take: (queue) => void room.set(queue, left(queue) - 1) };
   }
 
   /** The queue's first entry still waiting to run, dropping entries that went stale. */
@@ -162,7 +219,10 @@ export class Dispatcher {
     this.opts.logs.register(key, taskLogPath(this.opts.home, { dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber }));
     this.opts.hooks.setQueued(f);
     const assignment = this.assignment(f, key);
+    const queue = group.spec.queue;
+    this.notHandedOver.set(queue, (this.notHandedOver.get(queue) ?? 0) + 1);
     this.opts.writer.afterCommit(() => {
+      this.notHandedOver.set(queue, (this.notHandedOver.get(queue) ?? 1) - 1);
       if (ti.key !== key) return;
       if (this.opts.hooks.stopped()) {
         this.release(f);
@@ -176,7 +236,8 @@ export class Dispatcher {
 
   private assignment({ run, group, ti }: InFlight, key: string): TaskAssignment {
     const spec = group.spec;
-    const args = spec.args.map((a) => this.resolveArg(run, a) ?? null) as Json[];
+    // A child started with ctx.submit takes the arguments of its call.
+    const args = ti.submit ? [...ti.submit.args] : (spec.args.map((a) => this.resolveArg(run, a) ?? null) as Json[]);
     if (spec.expand && ti.mapIndex >= 0) args[spec.expand.argIndex] = group.mapSource![ti.mapIndex]!;
     return {
       v: 1, key, dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber,

@@ -54,6 +54,7 @@ export function finishTry(c: OutcomeContext, run: RunModel, group: TaskGroup, ti
       c.writer.write(clearXcomRows(run, ti.taskId, ti.mapIndex));
       c.xcoms.clear(run.dagId, run.runId, ti.taskId, ti.mapIndex);
       const next: TaskState = retry ? "up_for_retry" : "failed";
+      if (ti.submit) ti.submit.error = outcome.error; // what its parent's await rejects with
       ti.sensorStartedAt = null; // a sensor's next try measures its timeout afresh
       if (retry) ti.nextRetryAt = now + retryDelayMs(group.spec, ti.tryNumber);
       c.setState(run, group, ti, next);

@@ -17,7 +17,7 @@ export type RowOp =
 const TI_COLUMNS = [
   "dag_id", "run_id", "task_id", "map_index", "state", "try_number", "max_tries", "start_date", "end_date", "duration",
   "hostname", "queue", "pool", "pool_slots", "priority_weight", "operator", "queued_dttm", "next_retry_at", "next_poke_at",
-  "sensor_started_at", "executor", "updated_at",
+  "sensor_started_at", "executor", "parent_task_id", "parent_map_index", "submit_seq", "submit_args", "rendered_map_index", "updated_at",
 ] as const;
 const HISTORY_COLUMNS = ["dag_id", "run_id", "task_id", "map_index", "try_number", "state", "start_date", "end_date", "duration", "hostname", "queue", "error"] as const;
 const XCOM_COLUMNS = ["dag_id", "run_id", "task_id", "map_index", "key", "value", "timestamp"] as const;
@@ -25,16 +25,24 @@ const TI_KEY = ["dag_id", "run_id", "task_id", "map_index"] as const;
 
 const tiKeyOf = (dagId: string, runId: string, taskId: string, mapIndex: number) => `${dagId}\u0000${runId}\u0000${taskId}\u0000${mapIndex}`;
 
+/** How a submitted child is labelled where Airflow shows a mapped instance's rendered index: its parent and call. */
+export function childLabel(submit: NonNullable<TaskInstanceModel["submit"]>): string {
+  const parent = submit.parentMapIndex >= 0 ? `${submit.parentTaskId}[${submit.parentMapIndex}]` : submit.parentTaskId;
+  return submit.seq === null ? `from ${parent}` : `from ${parent} #${submit.seq}`;
+}
+
 export function tiRow(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, executor: string | null): RowOp {
   const s = group.spec;
   const duration = ti.startDate != null && ti.endDate != null ? (ti.endDate - ti.startDate) / 1000 : null;
+  const c = ti.submit;
   return {
     kind: "ti",
     key: tiKeyOf(run.dagId, run.runId, ti.taskId, ti.mapIndex),
     values: [
       run.dagId, run.runId, ti.taskId, ti.mapIndex, ti.state === "none" ? null : ti.state, ti.tryNumber, ti.maxTries,
       ti.startDate, ti.endDate, duration, ti.hostname, s.queue, s.pool, s.poolSlots, s.priorityWeight, s.kind,
-      ti.queuedAt, ti.nextRetryAt, ti.nextPokeAt, ti.sensorStartedAt, executor, Date.now(),
+      ti.queuedAt, ti.nextRetryAt, ti.nextPokeAt, ti.sensorStartedAt, executor,
+      c?.parentTaskId ?? null, c?.parentMapIndex ?? null, c?.seq ?? null, c?.argsJson ?? null, c ? childLabel(c) : null, Date.now(),
     ],
   };
 }

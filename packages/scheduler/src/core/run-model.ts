@@ -1,6 +1,6 @@
 // The scheduler's in-memory picture of an active run: its task instances grouped by task, with
 // per-task state counts so a trigger rule over 10,000 mapped upstream instances costs O(1).
-import { FINISHED_TASK_STATES, type Json, type RunState, type RunType, type SerializedDag, type SerializedTask, type TaskState } from "@updraft/sdk";
+import { FINISHED_TASK_STATES, type ErrorData, type Json, type RunState, type RunType, type SerializedDag, type SerializedTask, type TaskState } from "@updraft/sdk";
 import type { UpstreamSummary } from "../timing/trigger-rules.ts";
 
 export interface TaskInstanceModel {
@@ -20,6 +20,23 @@ export interface TaskInstanceModel {
   key: string | null;
   /** Back from up_for_reschedule: the next poke continues the same try (Airflow counts no new try). */
   continuesTry: boolean;
+  /** Set for a child started with `ctx.submit`. */
+  submit: SubmitInfo | null;
+}
+
+/** What makes a task instance a submitted child: its parent, the call that made it, its arguments. */
+export interface SubmitInfo {
+  parentTaskId: string;
+  parentMapIndex: number;
+  /** The parent's call number; null once a later try of the parent asked for something else under it. */
+  seq: number | null;
+  args: Json[];
+  /** `args` as stored (and as compared with a repeated call's). */
+  argsJson: string;
+  /** The highest try of the parent that asked for it (in memory only; 0 after a restart). */
+  parentTry: number;
+  /** The error of its last failed try, for the parent's rejection (in memory only). */
+  error: ErrorData | null;
 }
 
 export interface TaskGroup {
@@ -29,7 +46,17 @@ export interface TaskGroup {
   counts: Map<TaskState, number>;
   /** For a mapped task once expanded: the list it maps over. */
   mapSource: Json[] | null;
+  /**
+   * For a mapped task once expanded: instances not created yet. They are made in map-index
+   * order, a chunk at a time (mapping.ts), and count as unfinished instances of the task meanwhile.
+   */
+  pending: number;
   downstream: string[];
+  /**
+   * The children of one definition started with `ctx.submit`: no edges, one instance per call
+   * (map index 0, 1, … in the order they were made). Not a leaf for the run's state: the parents decide.
+   */
+  submitted: boolean;
 }
 
 export interface DagVersionRef {
@@ -56,9 +83,22 @@ export interface RunModel {
   params: Record<string, Json>;
   version: DagVersionRef;
   tasks: Map<string, TaskGroup>;
-  /** Task instances not in a finished state. */
+  /** Task instances not in a finished state, including mapped instances not created yet. */
   unfinished: number;
+  /** Submitted children by parent call and by parent; created with the run's first child. */
+  children?: ChildIndex;
 }
+
+/** A run's submitted children, found by the call that made them and by their parent instance. */
+export interface ChildIndex {
+  /** By `childIdentity(parentTaskId, parentMapIndex, seq)`. */
+  byCall: Map<string, TaskInstanceModel>;
+  /** By `instanceKey(parentTaskId, parentMapIndex)`. */
+  byParent: Map<string, Set<TaskInstanceModel>>;
+}
+
+export const instanceKey = (taskId: string, mapIndex: number): string => `${taskId}\u0000${mapIndex}`;
+export const childIdentity = (parentTaskId: string, parentMapIndex: number, seq: number): string => `${parentTaskId}\u0000${parentMapIndex}\u0000${seq}`;
 
 export const isFinished = (s: TaskState): boolean => FINISHED_TASK_STATES.has(s);
 
@@ -66,13 +106,13 @@ export function newTaskInstance(spec: SerializedTask, mapIndex: number): TaskIns
   return {
     taskId: spec.id, mapIndex, state: "none", tryNumber: 0, maxTries: spec.retries,
     startDate: null, endDate: null, queuedAt: null, hostname: null, nextRetryAt: null, nextPokeAt: null, sensorStartedAt: null, key: null,
-    continuesTry: false,
+    continuesTry: false, submit: null,
   };
 }
 
 export function buildTaskGroups(dag: SerializedDag): Map<string, TaskGroup> {
   const groups = new Map<string, TaskGroup>();
-  for (const spec of dag.tasks) groups.set(spec.id, { spec, tis: new Map(), counts: new Map(), mapSource: null, downstream: [] });
+  for (const spec of dag.tasks) groups.set(spec.id, { spec, tis: new Map(), counts: new Map(), mapSource: null, pending: 0, downstream: [], submitted: false });
   for (const spec of dag.tasks) for (const up of spec.upstream) groups.get(up)!.downstream.push(spec.id);
   return groups;
 }
@@ -108,7 +148,7 @@ export function upstreamSummary(run: RunModel, task: SerializedTask): UpstreamSu
   const s: UpstreamSummary = { total: 0, success: 0, skipped: 0, failed: 0, upstreamFailed: 0, removed: 0, done: 0 };
   for (const id of task.upstream) {
     const g = run.tasks.get(id)!;
-    s.total += g.tis.size;
+    s.total += g.tis.size + g.pending;
     s.success += count(g, "success");
     s.skipped += count(g, "skipped");
     s.failed += count(g, "failed");
@@ -121,12 +161,14 @@ export function upstreamSummary(run: RunModel, task: SerializedTask): UpstreamSu
 
 /**
  * The state a finished run ends in: success when every leaf is success or skipped, failed when
- * any leaf failed or is upstream_failed. Null while any task instance is unfinished.
+ * any leaf failed or is upstream_failed. Null while any task instance (submitted children
+ * included) is unfinished. Children are not leaves: a parent that caught its child's failure
+ * decides for it.
  */
 export function finalRunState(run: RunModel): RunState | null {
   if (run.unfinished > 0) return null;
   for (const g of run.tasks.values()) {
-    if (g.downstream.length > 0) continue;
+    if (g.downstream.length > 0 || g.submitted) continue;
     if (count(g, "failed") + count(g, "upstream_failed") > 0) return "failed";
   }
   return "success";

@@ -11,6 +11,7 @@ import { buildTaskGroups, newTaskInstance, track, type RunModel, type TaskInstan
 import type { DagEntry, DagRegistry } from "./dag-registry.ts";
 import { compileOps, historyRow, tiRow, type RowOp } from "./persist.ts";
 import type { XcomCache } from "./task-host.ts";
+import { childGroup, indexChild, submittableSpec } from "./submitted.ts";
 
 export interface TriggerOptions {
   runId?: string;
@@ -173,13 +174,20 @@ export class RunRepository {
       const tis = await this.store.db.select().from(taskInstance).where(and(eq(taskInstance.dagId, row.dagId), eq(taskInstance.runId, row.runId)));
       const repairs: RowOp[] = [];
       for (const t of tis) {
-        const group = run.tasks.get(t.taskId);
+        // A child started with ctx.submit: its group is made with the run's first child of its definition.
+        const childSpec = t.parentTaskId == null ? undefined : submittableSpec(dag, t.taskId);
+        const group = childSpec ? childGroup(run, childSpec) : run.tasks.get(t.taskId);
         if (!group) continue;
+        const args = t.submitArgs ?? [];
         const ti: TaskInstanceModel = {
           taskId: t.taskId, mapIndex: t.mapIndex, state: (t.state ?? "none") as TaskState, tryNumber: t.tryNumber, maxTries: t.maxTries,
           startDate: t.startDate?.getTime() ?? null, endDate: t.endDate?.getTime() ?? null, queuedAt: t.queuedDttm?.getTime() ?? null,
           hostname: t.hostname, nextRetryAt: t.nextRetryAt?.getTime() ?? null, nextPokeAt: t.nextPokeAt?.getTime() ?? null,
           sensorStartedAt: t.sensorStartedAt?.getTime() ?? null, key: null, continuesTry: false,
+          submit: childSpec ? {
+            parentTaskId: t.parentTaskId!, parentMapIndex: t.parentMapIndex ?? -1, seq: t.submitSeq, args, argsJson: JSON.stringify(args),
+            parentTry: 0, error: null,
+          } : null,
         };
         if (recover && ti.state === "scheduled" && ti.mapIndex === -1) {
           // Decided before the crash from state that may not all have been committed: decide again.
@@ -208,9 +216,10 @@ export class RunRepository {
           repairs.push(tiRow(run, group, ti, null));
         }
         track(run, group, ti);
+        if (ti.submit) indexChild(run, ti);
       }
       for (const group of run.tasks.values()) {
-        if (group.tis.size === 0) {
+        if (group.tis.size === 0 && !group.submitted) {
           const ti = newTaskInstance(group.spec, -1);
           track(run, group, ti);
           repairs.push(tiRow(run, group, ti, null));
@@ -224,6 +233,9 @@ export class RunRepository {
           group.mapSource = src.kind === "literal"
             ? (src.value as Json[])
             : (this.xcoms.get(run.dagId, run.runId, src.taskId, src.key, run.tasks.get(src.taskId)!.spec.expand !== null) as Json[]);
+          // Instances are made in map-index order, a chunk at a time: those not made before the stop are made on resume.
+          group.pending = Math.max(0, (group.mapSource?.length ?? 0) - group.tis.size);
+          run.unfinished += group.pending;
         }
       }
       runs.push(run);

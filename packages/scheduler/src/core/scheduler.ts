@@ -12,14 +12,12 @@ import { Dispatcher } from "./dispatcher.ts";
 import { PastChecks } from "./past-checks.ts";
 import { RunCommands } from "./run-commands.ts";
 import { finishTry, interrupted, type OutcomeContext } from "./outcomes.ts";
-import { expandMapped, type MappingContext } from "./mapping.ts";
+import { expandMapped, materializeMapped, unexpandMapped, type MappingContext } from "./mapping.ts";
+import { SubmittedChildren } from "./submitted.ts";
 import type { TaskLogWriter } from "./task-logs.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
-import { clearXcomRows, deleteTiRow, historyRow, runRow, tiRow } from "./persist.ts";
-import {
-  isFinished, moveState, newTaskInstance, track, untrack, upstreamSummary, finalRunState,
-  type RunModel, type TaskGroup, type TaskInstanceModel,
-} from "./run-model.ts";
+import { clearXcomRows, historyRow, runRow, tiRow } from "./persist.ts";
+import { isFinished, moveState, upstreamSummary, finalRunState, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
 import type { SchedulerEvent } from "./scheduler-events.ts";
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
 import { DagRegistry } from "./dag-registry.ts";
@@ -65,6 +63,7 @@ export class Scheduler {
   private readonly past: PastChecks;
   private readonly outcomes: OutcomeContext;
   private readonly mapping: MappingContext;
+  private readonly children: SubmittedChildren;
   /** Changes people make to runs: mark a run, clear or mark task instances. */
   readonly commands: RunCommands;
   private readonly runs = new Map<number, RunModel>();
@@ -104,32 +103,28 @@ export class Scheduler {
       ...this.outcomes,
       resolveArg: (run, arg) => this.dispatcher.resolveArg(run, arg),
       makeReady: (run, group, ti) => this.makeReady(run, group, ti),
+      guard: (fn) => this.guard(fn), live: (run) => !this.stopped && run.state === "running" && this.runs.has(run.id),
     };
+    this.children = new SubmittedChildren({
+      ...this.mapping, inFlight: (key) => this.dispatcher.inFlight(key), isActive: (run) => run.state === "running" && this.runs.has(run.id),
+      stopTry: (run, group, ti, reason) => this.stopTry(run, group, ti, reason),
+      secede: (key) => {
+        this.dispatcher.secede(key);
+        this.dispatchSoon(); // its slots are free for others
+      },
+      rejoin: (key) => this.dispatcher.rejoin(key),
+    });
+    opts.host.attachSubmitter((req) => this.children.submit(req));
     this.commands = new RunCommands(opts.store, {
       activeRun: (dagId, runId) => [...this.runs.values()].find((r) => r.dagId === dagId && r.runId === runId),
-      stopTry: (run, group, ti, reason) => {
-        if (!ti.key) return;
-        const key = ti.key;
-        this.dispatcher.release({ run, group, ti });
-        ti.key = null;
-        this.opts.executor.cancel(key, reason);
-      },
+      stopTry: (run, group, ti, reason) => this.stopTry(run, group, ti, reason),
       setState: (run, group, ti, state) => this.setState(run, group, ti, state),
       clearXcoms: (run, ti) => {
         this.writer.write(clearXcomRows(run, ti.taskId, ti.mapIndex));
         this.host.xcoms.clear(run.dagId, run.runId, ti.taskId, ti.mapIndex);
       },
       reschedule: (run, group, ti) => this.makeReady(run, group, ti),
-      unexpand: (run, group) => {
-        for (const ti of [...group.tis.values()]) {
-          untrack(run, group, ti);
-          this.writer.write(deleteTiRow(run, group.spec.id, ti.mapIndex));
-        }
-        group.mapSource = null;
-        const placeholder = newTaskInstance(group.spec, -1);
-        track(run, group, placeholder);
-        this.writer.write(tiRow(run, group, placeholder, null));
-      },
+      unexpand: (run, group) => unexpandMapped(this.outcomes, run, group),
       reevaluate: (run) => {
         for (const group of run.tasks.values()) this.evaluate(run, group);
         this.completeIfDone(run);
@@ -339,11 +334,7 @@ export class Scheduler {
     for (const group of run.tasks.values()) {
       for (const ti of group.tis.values()) {
         if (isFinished(ti.state)) continue;
-        if (ti.key) {
-          this.dispatcher.release({ run, group, ti });
-          this.opts.executor.cancel(ti.key, error.message);
-          ti.key = null;
-        }
+        this.stopTry(run, group, ti, error.message);
         ti.endDate = now;
         this.setState(run, group, ti, "failed");
         if (ti.tryNumber > 0) this.writer.write(historyRow(run, group, ti, error));
@@ -357,12 +348,25 @@ export class Scheduler {
   private setState(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: TaskState, at = Date.now()): void {
     moveState(run, group, ti, state);
     this.writer.write(tiRow(run, group, ti, this.opts.executor.name));
+    this.children.stateChanged(run, ti, state);
+    if (state === "queued" && group.pending > 0) materializeMapped(this.mapping, run, group); // room for more of its instances
     this.emit({ type: "task", dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, state, tryNumber: ti.tryNumber, at, hostname: ti.hostname });
+  }
+
+  /** Cancels the instance's try in flight, if any, and frees its slots. */
+  private stopTry(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, reason: string): void {
+    if (!ti.key) return;
+    const key = ti.key;
+    this.dispatcher.release({ run, group, ti });
+    ti.key = null;
+    this.opts.executor.cancel(key, reason);
   }
 
   /** Applies the trigger rule of a task whose instances have not started, and acts on it. */
   private evaluate(run: RunModel, group: TaskGroup): void {
     if (run.state !== "running") return;
+    if (group.submitted) return this.children.evaluate(run, group);
+    if (group.pending > 0) return materializeMapped(this.mapping, run, group); // expanded before a restart
     const spec = group.spec;
     const placeholder = group.tis.get(-1);
     if (!placeholder || placeholder.state !== "none" || group.mapSource) return;
@@ -433,6 +437,7 @@ export class Scheduler {
   // ---- executor events --------------------------------------------------------------------
 
   private onExecutorEvent(e: ExecutorEvent): void {
+    if (e.type === "finished") this.children.tryEnded(e.key);
     const f = this.dispatcher.inFlight(e.key);
     if (!f) return; // a late report of a try that was timed out or cancelled
     const { run, group, ti } = f;

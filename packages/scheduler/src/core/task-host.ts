@@ -1,10 +1,10 @@
 // The scheduler's side of TaskHost: what a running task may ask for (XComs, variables,
-// connections) and where its log lines go. XComs of active runs are cached in memory, so
+// connections, children started with ctx.submit) and where its log lines go. XComs of active runs are cached in memory, so
 // resolving a reducer's 10,000 inputs costs no query.
 import { and, asc, eq } from "drizzle-orm";
 import type { Json } from "@updraft/sdk";
 import { xcom, getVariable, setVariable, getConnection, type Store } from "@updraft/store";
-import type { ConnectionData, LogLine, TaskHost } from "@updraft/worker";
+import type { ConnectionData, LogLine, SubmitRequest, SubmitResult, TaskHost } from "@updraft/worker";
 import type { TaskLogWriter } from "./task-logs.ts";
 
 type RunXcoms = Map<string, Map<number, Json>>;
@@ -43,6 +43,11 @@ export class XcomCache {
     return [...byIndex.entries()].filter(([i]) => i >= 0).sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   }
 
+  /** The value one instance pushed under `key`. */
+  getOne(dagId: string, runId: string, taskId: string, mapIndex: number, key: string): Json | undefined {
+    return this.runs.get(runKey(dagId, runId))?.get(taskKey(taskId, key))?.get(mapIndex);
+  }
+
   has(dagId: string, runId: string): boolean {
     return this.runs.has(runKey(dagId, runId));
   }
@@ -57,10 +62,23 @@ export class SchedulerTaskHost implements TaskHost {
   readonly xcoms = new XcomCache();
   private readonly store: Store;
   private readonly logs: TaskLogWriter;
+  private submitter: ((req: SubmitRequest) => Promise<SubmitResult>) | null = null;
 
   constructor(store: Store, logs: TaskLogWriter) {
     this.store = store;
     this.logs = logs;
+  }
+
+  /** The scheduler that owns the runs answers `submit`; it attaches itself here when it is built. */
+  attachSubmitter(submitter: (req: SubmitRequest) => Promise<SubmitResult>): void {
+    this.submitter = submitter;
+  }
+
+  async submit(req: SubmitRequest): Promise<SubmitResult> {
+    if (!this.submitter) {
+      return { ok: false, error: { name: "SubmitError", message: `ctx.submit from ${req.key}: no scheduler in this process runs it` } };
+    }
+    return this.submitter(req);
   }
 
   async xcomPull(q: { dagId: string; runId: string; taskId: string; key: string; mapIndex: number | null }): Promise<Json | undefined> {

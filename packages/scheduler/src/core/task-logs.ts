@@ -6,7 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import { createHash } from "node:crypto";
 import type { LogLine } from "@updraft/worker";
 
-const IDLE_CLOSE_MS = 2_000;
+/** A try silent this long has its file closed until its next line. */
+export const IDLE_CLOSE_MS = 2_000;
 
 /** Where the log of one try is written, in Airflow's layout under `<home>/logs`. */
 export function taskLogPath(home: string, t: { dagId: string; runId: string; taskId: string; mapIndex: number; tryNumber: number }): string {
@@ -88,10 +89,11 @@ export class TaskLogWriter {
 
   /** The try ended: close its file once written, and forget it. */
   release(key: string): void {
-    if (this.open.has(key)) this.close(key);
-    else this.paths.delete(key);
+    this.paths.delete(key);
+    this.close(key);
   }
 
+  /** Closes the file (after an idle spell, or at release); a later line of the try opens it again. */
   private close(key: string): void {
     const log = this.open.get(key);
     if (!log) return;
@@ -103,7 +105,6 @@ export class TaskLogWriter {
     }
     if (log.timer) clearTimeout(log.timer);
     this.open.delete(key);
-    this.paths.delete(key);
     log.stream.end();
   }
 

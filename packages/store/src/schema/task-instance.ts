@@ -42,6 +42,13 @@ export const taskInstance = sqliteTable(
     /** Set for instances started with `ctx.submit` from inside another running task. */
     parentTaskId: text("parent_task_id"),
     parentMapIndex: integer("parent_map_index"),
+    /**
+     * A submitted child's position among its parent instance's `ctx.submit` calls (0, 1, …): with
+     * the parent it names the child, so a later try of the parent that submits again finds it.
+     */
+    submitSeq: integer("submit_seq"),
+    /** A submitted child's arguments (JSON), kept so that it runs again with them after a restart. */
+    submitArgs: text("submit_args", { mode: "json" }).$type<Json[]>(),
     renderedMapIndex: text("rendered_map_index"),
     note: text("note"),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })

@@ -1,0 +1,111 @@
+// The remote workers' WebSocket endpoint (DESIGN.md, Contract 5), on the Node HTTP server's
+// `upgrade` event: the handshake is authenticated (`Authorization: Bearer <token>` with the
+// `worker` scope) before the socket is opened, so a bad token gets an HTTP 401 (403 for a token
+// of another scope) and never a socket; then every frame goes to the process's worker gateway
+// (the remote executor), which validates and answers it. A process without a scheduler (`updraft
+// api`) answers 503: workers connect to the one that runs it.
+import { STATUS_CODES, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, WebSocket, type RawData } from "ws";
+import type { PeerInfo, WorkerEvent, WorkerInfo, WorkerLink, WorkerSession } from "@updraft/executor";
+import type { Store } from "@updraft/store";
+import { WORKER_SOCKET_PATH } from "@updraft/worker";
+import { allows, credentialsChecker, unauthenticated } from "./auth.ts";
+import type { Problem } from "./problem.ts";
+
+/** What the API needs of the process's remote executor: connections in, the monitoring view out. */
+export interface WorkerGateway {
+  connect(link: WorkerLink, peer?: PeerInfo): WorkerSession;
+  workers(): WorkerInfo[];
+  onWorkerEvent(listener: (event: WorkerEvent) => void): () => void;
+}
+
+export interface WorkerSocketOptions {
+  store: Store;
+  /** The remote executor; absent in a process without a scheduler (then 503). */
+  workers?: WorkerGateway | null;
+  /** Largest frame accepted (a result with its XComs). Default 64 MiB. */
+  maxPayload?: number;
+}
+
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** A Node HTTP server, as far as upgrades go (what `@hono/node-server`'s `serve` returns). */
+export interface UpgradingServer {
+  on(event: "upgrade", listener: UpgradeListener): unknown;
+  off(event: "upgrade", listener: UpgradeListener): unknown;
+}
+
+export const NO_SCHEDULER = "workers connect to the process that runs the scheduler (updraft standalone)";
+
+/** How long a closing socket may take to finish the close handshake before it is cut. */
+const CLOSE_GRACE_MS = 5_000;
+
+function refuse(socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
+  const body: Problem = { type: "about:blank", title: STATUS_CODES[status] ?? "Error", status, detail, instance: WORKER_SOCKET_PATH };
+  const text = JSON.stringify(body);
+  const head = { "Content-Type": "application/problem+json", "Content-Length": String(Buffer.byteLength(text)), Connection: "close", ...headers };
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${Object.entries(head).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${text}`);
+}
+
+const asText = (data: RawData): string => (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString("utf8");
+
+/** A close reason is at most 123 bytes. */
+const clip = (reason: string) => (Buffer.byteLength(reason) <= 123 ? reason : Buffer.from(reason).subarray(0, 123).toString("utf8").replace(/\uFFFD+$/, ""));
+
+function linkOf(ws: WebSocket): WorkerLink {
+  return {
+    send(message) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    },
+    close(code, reason) {
+      if (ws.readyState !== WebSocket.OPEN && ws.readyState !== WebSocket.CONNECTING) return;
+      ws.close(code, clip(reason));
+      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+    },
+  };
+}
+
+/**
+ * Serves the worker socket on a Node HTTP server (the one `@hono/node-server`'s `serve` returns).
+ * @example
+ * const server = serve({ fetch: app.fetch, port: 8080 });
+ * const socket = attachWorkerSocket(server, { store, workers: remoteExecutor });
+ * // later: socket.close();
+ */
+export function attachWorkerSocket(server: UpgradingServer, opts: WorkerSocketOptions): { close(): void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 64 * 1024 * 1024, perMessageDeflate: false });
+  const check = credentialsChecker(opts.store);
+
+  const open = (gateway: WorkerGateway, req: IncomingMessage, ws: WebSocket) => {
+    const session = gateway.connect(linkOf(ws), { address: req.socket.remoteAddress });
+    ws.on("message", (data) => session.receive(asText(data)));
+    ws.on("close", (code) => session.closed(code));
+    ws.on("error", () => undefined); // a close follows
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== WORKER_SOCKET_PATH) return;
+    socket.on("error", () => socket.destroy());
+    const header = req.headers.authorization ?? "";
+    check(header).then((principal) => {
+      if (!principal) return refuse(socket, 401, unauthenticated(header), { "WWW-Authenticate": "Bearer" });
+      if (!allows(principal.scope, "worker")) return refuse(socket, 403, `a worker needs a token with the "worker" scope; this one has "${principal.scope}" (see \`updraft tokens create --scope worker\`)`);
+      const gateway = opts.workers;
+      if (!gateway) return refuse(socket, 503, NO_SCHEDULER);
+      wss.handleUpgrade(req, socket, head, (ws) => open(gateway, req, ws));
+    }, (err: unknown) => {
+      console.error(`api: worker socket handshake: ${(err as Error).stack ?? String(err)}`);
+      refuse(socket, 500, "internal error; the server log has the details");
+    });
+  };
+
+  server.on("upgrade", onUpgrade);
+  return {
+    close() {
+      server.off("upgrade", onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}

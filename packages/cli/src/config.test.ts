@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+
+describe("loadConfig: remote workers", () => {
+  it.each([
+    ["threads serve the default queue unless told otherwise", {}, {}, { localQueues: ["default"], workerTimeoutMs: 30_000, workerHeartbeatMs: 5_000 }],
+    ["an empty UPDRAFT_LOCAL_QUEUES: the threads serve no queue", {}, { UPDRAFT_LOCAL_QUEUES: "" }, { localQueues: [] }],
+    ["a comma list, spaces trimmed", {}, { UPDRAFT_LOCAL_QUEUES: "default, etl ,," }, { localQueues: ["default", "etl"] }],
+    ["the flag wins over the environment", { "local-queues": "gpu" }, { UPDRAFT_LOCAL_QUEUES: "default" }, { localQueues: ["gpu"] }],
+    ["a time-out in ms; the heartbeat follows it (a fifth)", {}, { UPDRAFT_WORKER_TIMEOUT: "6000" }, { workerTimeoutMs: 6_000, workerHeartbeatMs: 1_200 }],
+    ["durations, and an explicit heartbeat", { "worker-timeout": "2m" }, { UPDRAFT_WORKER_HEARTBEAT: "10s" }, { workerTimeoutMs: 120_000, workerHeartbeatMs: 10_000 }],
+  ] as const)("%s", (_name, flags, env, expected) => {
+    expect(loadConfig(flags, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ UPDRAFT_WORKER_TIMEOUT: "soon" }, /UPDRAFT_WORKER_TIMEOUT: "soon" is not a duration/],
+    [{ UPDRAFT_WORKER_TIMEOUT: "10s", UPDRAFT_WORKER_HEARTBEAT: "10s" }, /must be at least 1ms and shorter than --worker-timeout/],
+  ])("refuses %j", (env, message) => {
+    expect(() => loadConfig({}, env)).toThrow(message);
+  });
+});
+
+describe("loadConfig: the thread pool", () => {
+  it.each([
+    ["defaults: the pool sizes itself; a thread past 1 GiB of heap is recycled", {}, { threads: { min: undefined, max: undefined, memoryLimitMb: 1024 } }],
+    ["bounds and a memory ceiling from the environment", { UPDRAFT_MIN_THREADS: "2", UPDRAFT_MAX_THREADS: "8", UPDRAFT_THREAD_MEMORY_LIMIT_MB: "256" }, { threads: { min: 2, max: 8, memoryLimitMb: 256 } }],
+  ] as const)("%s", (_name, env, expected) => {
+    expect(loadConfig({}, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ UPDRAFT_MAX_THREADS: "0" }, /UPDRAFT_MAX_THREADS: expected a whole number of at least 1, got "0"/],
+    [{ UPDRAFT_THREAD_MEMORY_LIMIT_MB: "lots" }, /UPDRAFT_THREAD_MEMORY_LIMIT_MB: expected a whole number/],
+    [{ UPDRAFT_MIN_THREADS: "4", UPDRAFT_MAX_THREADS: "2" }, /UPDRAFT_MIN_THREADS \(4\) is more than UPDRAFT_MAX_THREADS \(2\)/],
+  ])("refuses %j", (env, message) => {
+    expect(() => loadConfig({}, env)).toThrow(message);
+  });
+});
