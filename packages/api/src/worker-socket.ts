@@ -77,8 +77,8 @@ export function attachWorkerSocket(server: UpgradingServer, opts: WorkerSocketOp
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 64 * 1024 * 1024, perMessageDeflate: false });
   const check = credentialsChecker(opts.store);
 
-  const open = (gateway: WorkerGateway, req: IncomingMessage, ws: WebSocket) => {
-    const session = gateway.connect(linkOf(ws), { address: req.socket.remoteAddress });
+  const open = (gateway: WorkerGateway, req: IncomingMessage, ws: WebSocket, principal: string) => {
+    const session = gateway.connect(linkOf(ws), { address: req.socket.remoteAddress, principal });
     ws.on("message", (data) => session.receive(asText(data)));
     ws.on("close", (code) => session.closed(code));
     ws.on("error", () => undefined); // a close follows
@@ -93,7 +93,7 @@ export function attachWorkerSocket(server: UpgradingServer, opts: WorkerSocketOp
       if (!allows(principal.scope, "worker")) return refuse(socket, 403, `a worker needs a token with the "worker" scope; this one has "${principal.scope}" (see \`updraft tokens create --scope worker\`)`);
       const gateway = opts.workers;
       if (!gateway) return refuse(socket, 503, NO_SCHEDULER);
-      wss.handleUpgrade(req, socket, head, (ws) => open(gateway, req, ws));
+      wss.handleUpgrade(req, socket, head, (ws) => open(gateway, req, ws, principal.name));
     }, (err: unknown) => {
       console.error(`api: worker socket handshake: ${(err as Error).stack ?? String(err)}`);
       refuse(socket, 500, "internal error; the server log has the details");

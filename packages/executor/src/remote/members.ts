@@ -43,6 +43,8 @@ export class RemoteWorker {
   /** When its connection closed: a worker away for less than the time-out keeps its tries. */
   disconnectedAt: number | null = null;
   lostAt: number | null = null;
+  /** Who authenticated its connection; only the same principal may resume it. */
+  readonly principal: string | null;
   readonly tries = new Map<string, TrySlot>();
   done = 0;
   failed = 0;
@@ -55,6 +57,7 @@ export class RemoteWorker {
     this.pid = hello.pid;
     this.version = hello.version;
     this.address = peer.address ?? null;
+    this.principal = peer.principal ?? null;
     this.queues = [...hello.queues];
     this.capacity = hello.capacity;
     this.link = link;
@@ -145,8 +148,9 @@ export class LocalMember {
 
   view(): MemberView {
     const capacity = this.capacity;
-    let held = 0;
-    for (const slot of this.tries.values()) if (slot.awaiting === 0) held++;
+    // The threads executor's capacity already grows by the tries waiting on children, so every
+    // slot counts here: leaving the waiting ones out too would free two places per waiting parent.
+    const held = this.tries.size;
     return { id: this.id, queues: this.queues, capacity, prefetch: this.#prefetch ?? capacity, held, accepting: this.accepting() };
   }
 }

@@ -3,7 +3,7 @@
 // A try goes to a member serving its queue with the most free capacity; tries nobody has room for
 // wait here, per queue; an idle member takes waiting tries from a loaded one (work stealing); a
 // worker silent past its time-out is lost and its tries fail, retryable (Airflow's zombies).
-import { CloseCode, PROTOCOL_VERSION, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
+import { CloseCode, PROTOCOL_VERSION, type HostCall, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
 import { DuplicateTryError, ExecutorNotRunningError, errorData } from "../errors.ts";
 import { cancelled, stopped } from "../outcomes.ts";
@@ -14,7 +14,7 @@ import { roomOf } from "./placement.ts";
 import { TryPlacer } from "./try-placer.ts";
 import { openSession, type Hello, type SessionMessage } from "./worker-session.ts";
 import { WorkerState, type PeerInfo, type WorkerEvent, type WorkerEventType, type WorkerInfo, type WorkerLink, type WorkerSession } from "./types.ts";
-import { WorkerRegistry } from "./worker-registry.ts";
+import { WorkerIdTakenError, WorkerRegistry } from "./worker-registry.ts";
 
 export interface RemoteExecutorOptions {
   /** What running tries may ask of the scheduler: XComs, variables, connections, submit, logs. */
@@ -216,7 +216,17 @@ export class RemoteExecutor implements Executor {
       link.close(CloseCode.shutdown, this.#state === Lifecycle.idle ? "the server is starting" : "the server is stopping");
       return null;
     }
-    const { worker, resumed, replaced } = this.#registry.admit(hello, link, peer, Date.now());
+    let admitted: ReturnType<WorkerRegistry["admit"]>;
+    try {
+      admitted = this.#registry.admit(hello, link, peer, Date.now());
+    } catch (err) {
+      if (!(err instanceof WorkerIdTakenError)) throw err;
+      this.#warn(`a connection from ${peer.address ?? "?"} (${peer.principal ?? "?"}) refused: ${err.message}`);
+      link.send({ v: PROTOCOL_VERSION, type: "protocol_error", message: err.message });
+      link.close(CloseCode.protocol, "worker id taken by another principal");
+      return null;
+    }
+    const { worker, resumed, replaced } = admitted;
     replaced?.close(CloseCode.replaced, "another connection took over this worker id");
     const drop: string[] = [];
     const reported = new Set(hello.running);
@@ -290,6 +300,11 @@ export class RemoteExecutor implements Executor {
   #request(worker: RemoteWorker, { id, request }: Extract<SessionMessage, { type: "request" }>): void {
     const link = worker.link;
     const generation = worker.generation;
+    const refused = this.#outOfScope(worker, request);
+    if (refused) {
+      link?.send({ v: PROTOCOL_VERSION, type: "response", id, result: { ok: false, error: { name: "NotAssignedError", message: refused } } });
+      return;
+    }
     let slot: TrySlot | undefined;
     if (request.call === "submit") {
       slot = worker.tries.get(request.args.key);
@@ -308,6 +323,23 @@ export class RemoteExecutor implements Executor {
       if (slot) slot.awaiting = Math.max(0, slot.awaiting - 1);
       if (worker.link === link && worker.generation === generation) link?.send({ v: PROTOCOL_VERSION, type: "response", id, result });
     }, (err: unknown) => this.#warn(`answering request ${id} of worker "${worker.name}": ${(err as Error).message}`));
+  }
+
+  /**
+   * Host calls come from tasks a worker runs: a worker that runs none may make none (a worker
+   * token alone does not read connections or variables), and it reads XComs only of the runs
+   * whose tries it runs. Returns why a call is refused, or null.
+   */
+  #outOfScope(worker: RemoteWorker, request: HostCall): string | null {
+    const running = [...worker.tries.values()].filter((slot) => slot.started);
+    if (running.length === 0) return `worker "${worker.name}" runs no try: host call "${request.call}" refused`;
+    if (request.call === "xcomPull") {
+      const { dagId, runId } = request.args;
+      if (!running.some((slot) => slot.assignment.dagId === dagId && slot.assignment.runId === runId)) {
+        return `worker "${worker.name}" runs no try of dag "${dagId}" run "${runId}": its XComs are not readable from it`;
+      }
+    }
+    return null;
   }
 
   #released(worker: RemoteWorker, keys: string[]): void {
@@ -360,6 +392,12 @@ export class RemoteExecutor implements Executor {
     const held = [...worker.tries.values()];
     this.#warn(`worker "${worker.name}" (${worker.id}) is lost: ${why}; ${held.length} tries it held fail and are retried`);
     for (const slot of held) {
+      // A try it had not started never ran: place it again, with no try charged (Airflow resets
+      // queued tasks of a dead executor; only running ones are zombies).
+      if (!slot.started && slot.cancelled === null) {
+        this.#placer.replace(slot);
+        continue;
+      }
       worker.failed++;
       const outcome = slot.cancelled !== null ? cancelled(slot.assignment, slot.cancelled) : workerLost(slot.assignment, worker.name, why, slot.started);
       this.#placer.finish(slot, outcome, now);

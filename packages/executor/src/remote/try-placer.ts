@@ -104,7 +104,11 @@ export class TryPlacer {
 
   setStealFor(slot: TrySlot, thief: string | null): void {
     if (slot.stealFor === thief) return;
-    if (slot.stealFor !== null) this.#incoming.set(slot.stealFor, (this.#incoming.get(slot.stealFor) ?? 1) - 1);
+    if (slot.stealFor !== null) {
+      const left = (this.#incoming.get(slot.stealFor) ?? 1) - 1;
+      if (left > 0) this.#incoming.set(slot.stealFor, left);
+      else this.#incoming.delete(slot.stealFor); // worker ids are per process: never keep zeros
+    }
     if (thief !== null) this.#incoming.set(thief, (this.#incoming.get(thief) ?? 0) + 1);
     slot.stealFor = thief;
   }

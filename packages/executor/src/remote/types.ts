@@ -27,6 +27,11 @@ export interface WorkerSession {
 /** Where a connection comes from, for the monitoring view. */
 export interface PeerInfo {
   address?: string;
+  /**
+   * Who authenticated the connection (e.g. `token:12`). A worker id can be resumed only by the
+   * same principal: another token's holder cannot take over a worker's tries by its id.
+   */
+  principal?: string;
 }
 
 export const WorkerState = {

@@ -38,6 +38,9 @@ export class WorkerRegistry {
    */
   admit(hello: Hello, link: WorkerLink, peer: PeerInfo, now: number): { worker: RemoteWorker; resumed: boolean; replaced: WorkerLink | null } {
     const known = this.#workers.get(hello.workerId);
+    if (known && known.state !== WorkerState.lost && known.principal !== (peer.principal ?? null)) {
+      throw new WorkerIdTakenError(`worker id "${hello.workerId}" belongs to a connection authenticated as another principal; a worker resumes only with the token it joined with`);
+    }
     if (known && known.state !== WorkerState.lost) {
       const replaced = known.link !== null && known.link !== link ? known.link : null;
       known.reconnect(hello, link, peer, now);
@@ -68,4 +71,9 @@ export class WorkerRegistry {
       if (i >= this.#opts.keepLost || now - (w.lostAt ?? now) > this.#opts.keepLostMs) this.#workers.delete(w.id);
     });
   }
+}
+
+/** A hello that names a live worker id under another principal's credentials. */
+export class WorkerIdTakenError extends Error {
+  override name = "WorkerIdTakenError";
 }

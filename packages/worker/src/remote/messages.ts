@@ -44,15 +44,15 @@ export const workerMessageSchema = z.discriminatedUnion("type", [
   z.object({
     v, type: z.literal("hello"),
     /** Stable for the life of the worker process: a reconnect with the same id resumes the session. */
-    workerId: z.string().min(1),
-    name: z.string().min(1),
+    workerId: z.string().min(1).max(200),
+    name: z.string().min(1).max(200),
     hostname: z.string(),
     pid: z.number().int(),
     /** Updraft's version on the worker. */
     version: z.string(),
-    queues: z.array(z.string().min(1)).min(1),
+    queues: z.array(z.string().min(1).max(200)).min(1).max(100),
     /** Tries it runs at once. */
-    capacity: z.number().int().positive(),
+    capacity: z.number().int().positive().max(4096),
     /** Keys of tries it still runs, or finished without an ack yet, from an earlier connection. */
     running: z.array(z.string()),
     draining: z.boolean(),

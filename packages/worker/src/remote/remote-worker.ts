@@ -51,6 +51,8 @@ export class RemoteWorker {
   /** Keys given back while the socket was down: `released` after the reconnect. */
   #toRelease: string[] = [];
   #draining = false;
+  /** When each running try started, to announce it again after a reconnect. */
+  readonly #startedAt = new Map<string, number>();
   #finished = false;
   #exit: (code: WorkerExitCode) => void = () => {};
   #counts = { assigned: 0, succeeded: 0, failed: 0, other: 0 };
@@ -240,6 +242,10 @@ export class RemoteWorker {
     // What the server missed while the socket was down, in the order it happened.
     if (this.#toRelease.length > 0) this.#send({ v: PROTOCOL_VERSION, type: "released", keys: this.#toRelease.splice(0) });
     if (this.#draining) this.#send({ v: PROTOCOL_VERSION, type: "draining" });
+    // Every running try is announced again, not only those whose `started` could not be sent: a
+    // frame sent just before a cut may never have arrived, and the server answers host calls only
+    // for tries it knows have started. A repeated `started` is a no-op there.
+    for (const [key, at] of this.#startedAt) if (this.#book.running.has(key)) this.#startedOutbox.set(key, at);
     for (const [key, at] of this.#startedOutbox) this.#send({ v: PROTOCOL_VERSION, type: "started", key, at });
     this.#startedOutbox.clear();
     this.#flushLogs();
@@ -279,6 +285,7 @@ export class RemoteWorker {
   #drop(key: string): void {
     const place = this.#book.drop(key);
     this.#startedOutbox.delete(key);
+    this.#startedAt.delete(key);
     this.#logs.discard(key);
     if (place === "running") this.#runner.cancel(key, "the server gave this try to another worker");
   }
@@ -318,9 +325,11 @@ export class RemoteWorker {
   #onRunnerEvent(e: RunnerEvent): void {
     if (e.type === "started") {
       if (!this.#book.live(e.key)) return;
+      this.#startedAt.set(e.key, e.at);
       if (!this.#send({ v: PROTOCOL_VERSION, type: "started", key: e.key, at: e.at })) this.#startedOutbox.set(e.key, e.at);
       return;
     }
+    this.#startedAt.delete(e.key);
     if (!this.#book.finish(e.key, e.outcome, e.at)) {
       this.#startedOutbox.delete(e.key);
       this.#logs.discard(e.key);
