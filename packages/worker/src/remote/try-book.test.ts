@@ -94,6 +94,20 @@ describe("TryBook", () => {
     expect(b.empty()).toBe(true);
   });
 
+  it("holds a new assignment of a dropped, still running key until that run ends, then runs it", () => {
+    const b = book(1, "a");
+    b.next();
+    b.run("a");
+    b.drop("a"); // the server gave it away (a restarted scheduler hands out the same try again)
+    expect(b.assign(a("a"))).toBe(true);
+    expect(b.held()).toEqual(["a"]);
+    expect(b.next()).toBeUndefined(); // the old run still holds the slot
+    expect(b.finish("a", ok, 1)).toBe(false); // the old run's result is thrown away
+    expect(b.next()?.key).toBe("a");
+    b.run("a");
+    expect(b.finish("a", ok, 2)).toBe(true); // the new run's result counts
+  });
+
   it("settles a pending try that never ran (cancelled) as a result", () => {
     const b = book(1, "a");
     expect(b.finish("a", ok, 1)).toBe(true);

@@ -31,6 +31,11 @@ export class TryBook {
   readonly results = new Map<string, HeldResult>();
   /** Running tries the server dropped: their results are thrown away when they end. */
   readonly #discard = new Set<string>();
+  /**
+   * Assignments of a key whose earlier run the server dropped and that still runs (a scheduler
+   * that restarted hands out the same try again): they wait here until that run ends.
+   */
+  readonly #deferred = new Map<string, TaskAssignment>();
   /** Submitted children each running try is waiting on. */
   readonly #seceded = new Map<string, number>();
 
@@ -39,11 +44,15 @@ export class TryBook {
   }
 
   has(key: string): boolean {
-    return this.pending.has(key) || this.starting.has(key) || this.running.has(key) || this.results.has(key);
+    return this.pending.has(key) || this.#deferred.has(key) || this.starting.has(key) || this.running.has(key) || this.results.has(key);
   }
 
   /** Takes an assignment; false when it holds that key already (an assign sent twice). */
   assign(a: TaskAssignment): boolean {
+    if (this.#discard.has(a.key) && !this.#deferred.has(a.key)) {
+      this.#deferred.set(a.key, a);
+      return true;
+    }
     if (this.has(a.key)) return false;
     this.pending.set(a.key, a);
     return true;
@@ -86,7 +95,16 @@ export class TryBook {
   finish(key: string, outcome: TaskOutcome, at: number): boolean {
     const ours = this.running.delete(key) || this.starting.delete(key) || this.pending.delete(key);
     this.#seceded.delete(key);
-    if (this.#discard.delete(key) || !ours) return false;
+    if (this.#discard.delete(key)) {
+      // The dropped run is over: a new assignment of the same key may start now.
+      const next = this.#deferred.get(key);
+      if (next) {
+        this.#deferred.delete(key);
+        this.pending.set(key, next);
+      }
+      return false;
+    }
+    if (!ours) return false;
     this.results.set(key, { outcome, at });
     return true;
   }
@@ -104,13 +122,13 @@ export class TryBook {
   /** Removes the given not-started tries; returns the keys it actually removed. */
   steal(keys: Iterable<string>): string[] {
     const taken: string[] = [];
-    for (const key of keys) if (this.pending.delete(key)) taken.push(key);
+    for (const key of keys) if (this.pending.delete(key) || this.#deferred.delete(key)) taken.push(key);
     return taken;
   }
 
   /** Removes every not-started try (drain). */
   releaseAll(): string[] {
-    return this.steal([...this.pending.keys()]);
+    return this.steal([...this.pending.keys(), ...this.#deferred.keys()]);
   }
 
   /**
@@ -118,7 +136,7 @@ export class TryBook {
    * runner reports it finished, but its result will be discarded.
    */
   drop(key: string): Place | null {
-    if (this.pending.delete(key)) return "pending";
+    if (this.pending.delete(key) || this.#deferred.delete(key)) return "pending";
     if (this.starting.delete(key)) return "starting";
     if (this.results.delete(key)) return "result";
     if (this.running.has(key)) {
@@ -136,11 +154,11 @@ export class TryBook {
   /** Every key held: pending, starting, running or awaiting an ack (hello.running, heartbeats). */
   held(): string[] {
     const discarded = (k: string) => this.#discard.has(k);
-    return [...this.pending.keys(), ...this.starting.keys(), ...[...this.running.keys()].filter((k) => !discarded(k)), ...this.results.keys()];
+    return [...this.pending.keys(), ...this.#deferred.keys(), ...this.starting.keys(), ...[...this.running.keys()].filter((k) => !discarded(k)), ...this.results.keys()];
   }
 
   /** Nothing held at all (a draining worker may exit). Dropped tries still running count. */
   empty(): boolean {
-    return this.pending.size + this.starting.size + this.running.size + this.results.size === 0;
+    return this.pending.size + this.#deferred.size + this.starting.size + this.running.size + this.results.size === 0;
   }
 }
