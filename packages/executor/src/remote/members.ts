@@ -18,6 +18,8 @@ export interface TrySlot {
   stealFor: string | null;
   /** The scheduler cancelled it, with this reason; the member reports how it ended. */
   cancelled: string | null;
+  /** When it was last sent to its member (server clock), to tell a missing try from one in flight. */
+  assignedAt: number;
 }
 
 type Hello = Extract<WorkerMessage, { type: "hello" }>;

@@ -157,6 +157,23 @@ describe("RemoteExecutor: lost workers", () => {
     expect(executor.workers()[0]!.state).toBe("online");
   });
 
+  it("a try a worker's heartbeats stop listing is placed again when not started, and fails as lost when started", async () => {
+    const { executor, finished, warnings, until } = await open({ timeoutMs: 2_000, heartbeatMs: 50 });
+    const w = new ScriptedWorker("forgetful").connect(executor, { capacity: 2 });
+    const [a, b] = [assignment("nap", [10]), assignment("nap", [10])];
+    executor.submit(a);
+    executor.submit(b);
+    w.started(a.key);
+    w.heartbeat([a.key, b.key]); // in time: both listed
+    await new Promise((r) => setTimeout(r, 150));
+    w.heartbeat([]); // it lost both (an assign that never arrived, a try that vanished)
+    await until(() => finished(a.key).length === 1);
+    expect(finished(a.key)[0]!.outcome).toMatchObject({ status: "failed", retryable: true, error: { name: "WorkerLostError" } });
+    expect(finished(b.key)).toEqual([]);
+    expect(w.assigned().filter((k) => k === b.key)).toHaveLength(2); // sent again
+    expect(warnings.some((x) => x.includes(b.key) && x.includes("placed again"))).toBe(true);
+  });
+
   it("a worker that reconnects within the time-out keeps its tries; one it no longer reports is placed again", async () => {
     const { executor, finished, workerEvents } = await open({ timeoutMs: 2_000 });
     const w = new ScriptedWorker("flaky").connect(executor, { capacity: 2 });

@@ -279,7 +279,7 @@ export class RemoteExecutor implements Executor {
         return;
       }
       case "heartbeat":
-        return;
+        return this.#reconcile(worker, m.running);
       case "request":
         return this.#request(worker, m);
       case "released":
@@ -323,6 +323,24 @@ export class RemoteExecutor implements Executor {
       if (slot) slot.awaiting = Math.max(0, slot.awaiting - 1);
       if (worker.link === link && worker.generation === generation) link?.send({ v: PROTOCOL_VERSION, type: "response", id, result });
     }, (err: unknown) => this.#warn(`answering request ${id} of worker "${worker.name}": ${(err as Error).message}`));
+  }
+
+  /**
+   * A heartbeat lists every try the worker holds. One it was sent a while ago (two heartbeats)
+   * and does not list never arrived or was lost there: a try not started is placed again; a
+   * started one ends as lost with the worker's other tries' rules, so the scheduler retries it.
+   */
+  #reconcile(worker: RemoteWorker, running: string[]): void {
+    const held = new Set(running);
+    const before = Date.now() - 2 * this.#heartbeatMs;
+    for (const slot of [...worker.tries.values()]) {
+      if (held.has(slot.assignment.key) || slot.assignedAt > before) continue;
+      this.#warn(`worker "${worker.name}" does not hold try "${slot.assignment.key}" it was given: ${slot.started ? "failed as lost" : "placed again"}`);
+      if (slot.cancelled !== null) this.#placer.finish(slot, cancelled(slot.assignment, slot.cancelled), Date.now());
+      else if (!slot.started) this.#placer.replace(slot);
+      else this.#placer.finish(slot, workerLost(slot.assignment, worker.name, "the worker no longer holds it", true), Date.now());
+    }
+    this.#placer.pump();
   }
 
   /**

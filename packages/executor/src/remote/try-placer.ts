@@ -45,7 +45,7 @@ export class TryPlacer {
 
   /** A new try: pending, then placed where there is room. */
   add(assignment: TaskAssignment): void {
-    const slot: TrySlot = { assignment, member: null, started: false, awaiting: 0, stealFor: null, cancelled: null };
+    const slot: TrySlot = { assignment, member: null, started: false, awaiting: 0, stealFor: null, cancelled: null, assignedAt: 0 };
     this.tries.set(assignment.key, slot);
     this.#enqueue(slot);
     this.pump();
@@ -87,6 +87,7 @@ export class TryPlacer {
     this.#pending.get(slot.assignment.queue)?.delete(slot.assignment.key);
     slot.member = member;
     slot.started = false;
+    slot.assignedAt = Date.now();
     member.tries.set(slot.assignment.key, slot);
     if (member.kind === "remote") {
       member.link?.send({ v: PROTOCOL_VERSION, type: "assign", assignment: slot.assignment });
