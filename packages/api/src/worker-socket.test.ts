@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LOST_CLOSE_CODE, RemoteExecutor, type ExecutorEvent, type RemoteExecutorOptions } from "@updraft/executor";
-import { createToken, migrateStore, openStore, type Store, type TokenScope } from "@updraft/store";
+import { createToken, migrateStore, openStore, revokeToken, type Store, type TokenScope } from "@updraft/store";
 import { CloseCode } from "@updraft/worker";
 import { createApiApp } from "./app.ts";
 import { attachWorkerSocket } from "./worker-socket.ts";
@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 /** An HTTP server on 127.0.0.1 with the API and the worker socket; `gateway: false` is a process without a scheduler. */
-async function server(opts: Partial<RemoteExecutorOptions> & { gateway?: boolean } = {}) {
+async function server(opts: Partial<RemoteExecutorOptions> & { gateway?: boolean; recheckMs?: number } = {}) {
   const warnings: string[] = [];
   const executor = new RemoteExecutor({ host: mapHost({ greeting: "hi" }), prefetch: 0, onWarning: (w) => warnings.push(w), ...opts });
   const events: ExecutorEvent[] = [];
@@ -48,7 +48,7 @@ async function server(opts: Partial<RemoteExecutorOptions> & { gateway?: boolean
   const app = createApiApp({ store, home: dir, version: "test", trigger: () => Promise.reject(new Error("no triggers here")), workers });
   const http = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => (http.listening ? resolve() : http.once("listening", () => resolve())));
-  const socket = attachWorkerSocket(http, { store, workers });
+  const socket = attachWorkerSocket(http, { store, workers, ...(opts.recheckMs ? { recheckMs: opts.recheckMs } : {}) });
   const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   cleanups.push(async () => {
     await executor.stop({ graceful: false });
@@ -64,7 +64,7 @@ async function server(opts: Partial<RemoteExecutorOptions> & { gateway?: boolean
       await new Promise((r) => setTimeout(r, 10));
     }
   };
-  return { executor, events, finished, warnings, baseUrl, worker, until };
+  return { executor, events, finished, warnings, baseUrl, worker, until, socketWorker: (token: string, name: string) => new SocketWorker(baseUrl, token, name) };
 }
 
 describe("the worker socket's handshake", () => {
@@ -80,6 +80,17 @@ describe("the worker socket's handshake", () => {
     expect(await handshake(baseUrl, `Bearer ${tokens.worker}`)).toBe("open");
     expect(await handshake(baseUrl, `Bearer ${tokens.admin}`)).toBe("open");
     expect(executor.workers()).toEqual([]);
+  });
+
+  it("closes an open socket with 4401 once its token is revoked", async () => {
+    const { socketWorker, executor } = await server({ recheckMs: 50 });
+    const { token, id } = await createToken(store, { name: "soon-revoked", scope: "worker" });
+    const w = socketWorker(token, "revocable");
+    await w.connect();
+    expect(executor.workers().map((x) => x.name)).toEqual(["revocable"]);
+    await revokeToken(store, id);
+    await w.until(() => w.closed);
+    expect(w.closed).toMatchObject({ code: CloseCode.unauthorized, reason: expect.stringContaining("revoked") });
   });
 
   it("answers 503 in a process without a scheduler, after checking the token", async () => {

@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
 import type { PeerInfo, WorkerEvent, WorkerInfo, WorkerLink, WorkerSession } from "@updraft/executor";
 import type { Store } from "@updraft/store";
-import { WORKER_SOCKET_PATH } from "@updraft/worker";
+import { CloseCode, WORKER_SOCKET_PATH } from "@updraft/worker";
 import { allows, credentialsChecker, unauthenticated } from "./auth.ts";
 import type { Problem } from "./problem.ts";
 
@@ -26,6 +26,8 @@ export interface WorkerSocketOptions {
   workers?: WorkerGateway | null;
   /** Largest frame accepted (a result with its XComs). Default 64 MiB. */
   maxPayload?: number;
+  /** How often an open socket's token is checked again (revoked or expired: closed, 4401). Default 30s. */
+  recheckMs?: number;
 }
 
 type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -77,10 +79,20 @@ export function attachWorkerSocket(server: UpgradingServer, opts: WorkerSocketOp
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 64 * 1024 * 1024, perMessageDeflate: false });
   const check = credentialsChecker(opts.store);
 
-  const open = (gateway: WorkerGateway, req: IncomingMessage, ws: WebSocket, principal: string) => {
+  const open = (gateway: WorkerGateway, req: IncomingMessage, ws: WebSocket, principal: string, header: string) => {
     const session = gateway.connect(linkOf(ws), { address: req.socket.remoteAddress, principal });
+    // A token revoked or expired while its socket is open stops working there too.
+    const recheck = setInterval(() => {
+      check(header).then((p) => {
+        if (!p || !allows(p.scope, "worker")) linkOf(ws).close(CloseCode.unauthorized, "the worker's token was revoked or has expired");
+      }, () => undefined);
+    }, opts.recheckMs ?? 30_000);
+    recheck.unref();
     ws.on("message", (data) => session.receive(asText(data)));
-    ws.on("close", (code) => session.closed(code));
+    ws.on("close", (code) => {
+      clearInterval(recheck);
+      session.closed(code);
+    });
     ws.on("error", () => undefined); // a close follows
   };
 
@@ -93,7 +105,7 @@ export function attachWorkerSocket(server: UpgradingServer, opts: WorkerSocketOp
       if (!allows(principal.scope, "worker")) return refuse(socket, 403, `a worker needs a token with the "worker" scope; this one has "${principal.scope}" (see \`updraft tokens create --scope worker\`)`);
       const gateway = opts.workers;
       if (!gateway) return refuse(socket, 503, NO_SCHEDULER);
-      wss.handleUpgrade(req, socket, head, (ws) => open(gateway, req, ws, principal.name));
+      wss.handleUpgrade(req, socket, head, (ws) => open(gateway, req, ws, principal.name, header));
     }, (err: unknown) => {
       console.error(`api: worker socket handshake: ${(err as Error).stack ?? String(err)}`);
       refuse(socket, 500, "internal error; the server log has the details");

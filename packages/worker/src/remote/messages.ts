@@ -98,6 +98,8 @@ export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export const CloseCode = {
   /** The hello was malformed or spoke another protocol version: reconnecting will not help. */
   protocol: 4400,
+  /** The token the worker connected with was revoked or expired: reconnecting with it will not help. */
+  unauthorized: 4401,
   /** The worker was silent past the time-out and is lost: its tries run elsewhere; it may connect anew. */
   lost: 4408,
   /** Another connection took over this worker id. */

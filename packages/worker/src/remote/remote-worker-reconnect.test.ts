@@ -124,7 +124,16 @@ describe("RemoteWorker: reconnecting", () => {
     await peer.waitFor("hello");
     peer.current?.close(CloseCode.protocol, "protocol version 1 is not supported");
     expect(await exit).toBe(2);
-    expect(lines.join("\n")).toContain("does not accept this worker's protocol");
+    expect(lines.join("\n")).toContain("the server refused this worker (4400: protocol version 1 is not supported); upgrade the worker");
+    expect(peer.connections).toBe(1);
+  });
+
+  it("exits with code 2 when the server closes because its token was revoked", async () => {
+    const { exit, lines } = start();
+    await peer.waitFor("hello");
+    peer.current?.close(CloseCode.unauthorized, "the worker's token was revoked or has expired");
+    expect(await exit).toBe(2);
+    expect(lines.join("\n")).toContain("the token was revoked or has expired");
     expect(peer.connections).toBe(1);
   });
 });

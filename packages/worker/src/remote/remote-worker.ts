@@ -139,7 +139,12 @@ export class RemoteWorker {
         const closed = await this.#session(r.socket);
         if (this.#finished) return;
         if (closed.code === CloseCode.protocol) {
-          this.#print(`the server closed the connection (${closed.code}${closed.reason ? `: ${closed.reason}` : ""}): it does not accept this worker's protocol; upgrade the worker to the server's version`, "err");
+          const hint = /version|protocol|hello/i.test(closed.reason) || !closed.reason ? "; upgrade the worker to the server's version" : "";
+          this.#print(`the server refused this worker (${closed.code}${closed.reason ? `: ${closed.reason}` : ""})${hint}`, "err");
+          return this.#finish(WorkerExitCode.refused);
+        }
+        if (closed.code === CloseCode.unauthorized) {
+          this.#print(`the server closed the connection (${closed.code}): the token was revoked or has expired; start the worker with a valid token of scope worker`, "err");
           return this.#finish(WorkerExitCode.refused);
         }
         if (closed.welcomed) failures = 0;
