@@ -1,7 +1,8 @@
 // The host side of running tries: a remote worker's `request` frames served by the scheduler's
 // TaskHost, and the host given to the local member's threads, which tells the executor while a
 // try awaits its submitted children (so that it does not count against the threads' capacity).
-import type { HostCall, SubmitRequest, SubmitResult, TaskHost } from "@updraft/worker";
+import type { HostCall, TaskHost } from "@updraft/worker";
+import { secedingHost } from "../seceding-host.ts";
 
 /**
  * Performs one host call of a running try.
@@ -27,22 +28,11 @@ export async function callHost(host: TaskHost, request: HostCall): Promise<unkno
 /**
  * A TaskHost that reports each `submit` of a try while it is outstanding: `awaiting(key, +1)`
  * when it is made, `awaiting(key, -1)` once its answer is back.
- * @example const local = new ThreadsExecutor({ host: secedingHost(host, (key, d) => count(key, d)) });
+ * @example const local = new ThreadsExecutor({ host: awaitingHost(host, (key, d) => count(key, d)) });
  */
-export function secedingHost(inner: TaskHost, awaiting: (key: string, delta: 1 | -1) => void): TaskHost {
-  return {
-    xcomPull: (q) => inner.xcomPull(q),
-    variableGet: (key) => inner.variableGet(key),
-    variableSet: (key, value) => inner.variableSet(key, value),
-    connectionGet: (connId) => inner.connectionGet(connId),
-    log: (key, lines) => inner.log(key, lines),
-    async submit(req: SubmitRequest): Promise<SubmitResult> {
-      awaiting(req.key, 1);
-      try {
-        return await inner.submit(req);
-      } finally {
-        awaiting(req.key, -1);
-      }
-    },
-  };
+export function awaitingHost(inner: TaskHost, awaiting: (key: string, delta: 1 | -1) => void): TaskHost {
+  return secedingHost(inner, (key) => {
+    awaiting(key, 1);
+    return () => awaiting(key, -1);
+  });
 }

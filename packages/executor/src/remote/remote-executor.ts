@@ -7,7 +7,7 @@ import { CloseCode, PROTOCOL_VERSION, type HostCall, type TaskAssignment, type T
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
 import { DuplicateTryError, ExecutorNotRunningError, errorData } from "../errors.ts";
 import { cancelled, stopped } from "../outcomes.ts";
-import { callHost, secedingHost } from "./host-calls.ts";
+import { awaitingHost, callHost } from "./host-calls.ts";
 import { LocalMember, type RemoteWorker, type TrySlot } from "./members.ts";
 import { workerLost } from "./outcomes.ts";
 import { roomOf } from "./placement.ts";
@@ -78,7 +78,7 @@ export class RemoteExecutor implements Executor {
     });
     const local = options.local;
     if (local) {
-      const executor = typeof local.executor === "function" ? local.executor(secedingHost(options.host, (key, d) => this.#awaiting(key, d))) : local.executor;
+      const executor = typeof local.executor === "function" ? local.executor(awaitingHost(options.host, (key, d) => this.#awaiting(key, d))) : local.executor;
       this.#local = new LocalMember(executor, [...local.queues], options.prefetch);
       executor.onEvent((e) => this.#onLocalEvent(e));
     } else this.#local = null;

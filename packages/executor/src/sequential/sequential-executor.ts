@@ -5,10 +5,11 @@
 // that awaits a child it submitted (ctx.submit) secedes: the next try starts meanwhile (its
 // child, among others), and the parent carries on when the child has ended.
 import { hostname } from "node:os";
-import { runTask, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
+import { runTask, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
 import { DuplicateTryError, ExecutorNotRunningError } from "../errors.ts";
 import { cancelled, stopped, timedOut } from "../outcomes.ts";
+import { secedingHost } from "../seceding-host.ts";
 
 /** The signature of the worker runtime's `runTask`. */
 export type RunTask = (assignment: TaskAssignment, host: TaskHost, signal: AbortSignal) => Promise<TaskOutcome>;
@@ -57,7 +58,15 @@ export class SequentialExecutor implements Executor {
   #state: "not started" | "running" | "stopping" | "stopped" = "not started";
 
   constructor(options: SequentialExecutorOptions) {
-    this.#host = this.#secedingHost(options.host);
+    // The host tries see: `submit` secedes the try while its child runs.
+    this.#host = secedingHost(options.host, (key) => {
+      const current = this.#running.get(key);
+      if (current) current.waits++;
+      this.#next();
+      return () => {
+        if (current) current.waits--;
+      };
+    });
     this.#graceMs = options.timeoutGraceMs ?? 2_000;
     this.#run = options.run ?? runTask;
   }
@@ -121,27 +130,6 @@ export class SequentialExecutor implements Executor {
     const done = this.#runOne(this.#queue.shift()!);
     this.#done.add(done);
     void done.finally(() => this.#done.delete(done));
-  }
-
-  /** The host tries see: `submit` secedes the try while its child runs. */
-  #secedingHost(host: TaskHost): TaskHost {
-    return {
-      xcomPull: (q) => host.xcomPull(q),
-      variableGet: (key) => host.variableGet(key),
-      variableSet: (key, value) => host.variableSet(key, value),
-      connectionGet: (connId) => host.connectionGet(connId),
-      log: (key, lines) => host.log(key, lines),
-      submit: async (req): Promise<SubmitResult> => {
-        const current = this.#running.get(req.key);
-        if (current) current.waits++;
-        this.#next();
-        try {
-          return await host.submit(req);
-        } finally {
-          if (current) current.waits--;
-        }
-      },
-    };
   }
 
   async #runOne(a: TaskAssignment): Promise<void> {

@@ -3,6 +3,7 @@
 // waiting on a child it submitted gives up its slot meanwhile.
 import type { Remote } from "comlink";
 import type { LogLine, TaskHost } from "@updraft/worker";
+import { secedingHost } from "../seceding-host.ts";
 
 /**
  * Adapts the comlink proxy of the scheduler's TaskHost for runTask.
@@ -47,19 +48,5 @@ export function threadHost(remote: Remote<TaskHost>): { host: TaskHost; settled:
  * @example const outcome = await runTask(assignment, seceding(host, ctx.secede), signal);
  */
 export function seceding(host: TaskHost, secede: () => () => void): TaskHost {
-  return {
-    xcomPull: (q) => host.xcomPull(q),
-    variableGet: (key) => host.variableGet(key),
-    variableSet: (key, value) => host.variableSet(key, value),
-    connectionGet: (connId) => host.connectionGet(connId),
-    log: (key, lines) => host.log(key, lines),
-    async submit(req) {
-      const rejoin = secede();
-      try {
-        return await host.submit(req);
-      } finally {
-        rejoin();
-      }
-    },
-  };
+  return secedingHost(host, () => secede());
 }

@@ -2,10 +2,11 @@
 // ThreadPool, each thread running `runTask` (thread-main.ts). Time-outs abort the try's signal
 // and terminate its thread if it does not stop; threads that crash are replaced.
 import { availableParallelism, hostname } from "node:os";
-import { taskOutcomeSchema, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
+import { taskOutcomeSchema, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
 import { DuplicateTryError, ExecutorNotRunningError, JobCancelledError } from "../errors.ts";
 import { fromPoolError, stopped } from "../outcomes.ts";
+import { secedingHost } from "../seceding-host.ts";
 
 import { ThreadPool } from "./thread-pool.ts";
 
@@ -63,7 +64,13 @@ export class ThreadsExecutor implements Executor {
   constructor(options: ThreadsExecutorOptions) {
     this.#pool = new ThreadPool<TaskAssignment, TaskOutcome>({
       entry: options.entry ?? new URL("./thread-main.ts", import.meta.url),
-      host: this.#secedingHost(options.host),
+      // The host the threads reach: the scheduler's, with `submit` wrapped in the pool's secede
+      // and rejoin, so the parent's job frees its slot before the child is even created (the
+      // thread side secedes on its own, see thread-host.ts).
+      host: secedingHost(options.host, (key) => {
+        this.#pool.secede(key);
+        return () => this.#pool.rejoin(key);
+      }),
       minThreads: options.minThreads ?? 1,
       maxThreads: options.maxThreads ?? Math.max(2, availableParallelism() * 2),
       graceMs: options.timeoutGraceMs ?? 2_000,
@@ -131,29 +138,6 @@ export class ThreadsExecutor implements Executor {
     this.#state = State.stopping;
     await this.#pool.close({ graceful: opts.graceful ?? true });
     this.#state = State.stopped;
-  }
-
-  /**
-   * The host the threads reach: the scheduler's, with `submit` wrapped in the pool's secede and
-   * rejoin, so the parent's job frees its slot before the child is even created (the thread side
-   * secedes on its own, see thread-host.ts).
-   */
-  #secedingHost(host: TaskHost): TaskHost {
-    return {
-      xcomPull: (q) => host.xcomPull(q),
-      variableGet: (key) => host.variableGet(key),
-      variableSet: (key, value) => host.variableSet(key, value),
-      connectionGet: (connId) => host.connectionGet(connId),
-      log: (key, lines) => host.log(key, lines),
-      submit: async (req): Promise<SubmitResult> => {
-        this.#pool.secede(req.key);
-        try {
-          return await host.submit(req);
-        } finally {
-          this.#pool.rejoin(req.key);
-        }
-      },
-    };
   }
 
   #failure(a: TaskAssignment, err: unknown): TaskOutcome {
