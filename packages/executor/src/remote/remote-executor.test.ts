@@ -242,6 +242,16 @@ describe("RemoteExecutor: lost workers", () => {
 });
 
 describe("RemoteExecutor: protocol", () => {
+  it("closes a connection that sends no hello in time", async () => {
+    const { executor } = await open({ helloTimeoutMs: 50 });
+    const sent: unknown[] = [];
+    let closed: number | null = null;
+    executor.connect({ send: (m) => sent.push(m), close: (code) => (closed = code) });
+    await new Promise((r) => setTimeout(r, 120));
+    expect(closed).toBe(CloseCode.protocol);
+    expect(sent).toEqual([{ v: 1, type: "protocol_error", message: "no hello within 50ms" }]);
+  });
+
   it("refuses a connection whose first frame is not a valid hello (protocol_error, close 4400)", async () => {
     const { executor } = await open();
     for (const frame of ['{"v":1,"type":"heartbeat","at":1,"running":[]}', "not json", '{"v":2,"type":"hello"}']) {

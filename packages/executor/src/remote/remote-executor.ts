@@ -19,6 +19,8 @@ import { WorkerIdTakenError, WorkerRegistry } from "./worker-registry.ts";
 export interface RemoteExecutorOptions {
   /** What running tries may ask of the scheduler: XComs, variables, connections, submit, logs. */
   host: TaskHost;
+  /** How long a new connection has to send its hello before it is closed (4400). Default 10s. */
+  helloTimeoutMs?: number;
   /**
    * The scheduler's own executor as a member serving `queues` (none: remote workers only). Given
    * as a factory, it gets a host that tells this executor while a try awaits submitted children,
@@ -60,6 +62,7 @@ export class RemoteExecutor implements Executor {
   readonly #registry: WorkerRegistry;
   readonly #heartbeatMs: number;
   readonly #timeoutMs: number;
+  readonly #helloTimeoutMs: number | undefined;
   readonly #warn: (message: string) => void;
   readonly #events = new EventHub<ExecutorEvent>();
   readonly #placer: TryPlacer;
@@ -71,6 +74,7 @@ export class RemoteExecutor implements Executor {
   constructor(options: RemoteExecutorOptions) {
     this.#host = options.host;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#helloTimeoutMs = options.helloTimeoutMs;
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.min(5_000, Math.floor(this.#timeoutMs / 5)));
     this.#warn = options.onWarning ?? (() => undefined);
     this.#registry = new WorkerRegistry({
@@ -171,7 +175,7 @@ export class RemoteExecutor implements Executor {
       hello: (hello, l, p) => this.#hello(hello, l, p),
       message: (worker, message) => this.#message(worker, message),
       closed: (worker, code) => this.#closed(worker, code),
-    }, link, peer);
+    }, link, peer, this.#helloTimeoutMs);
   }
 
   /** The workers known now: connected, draining, disconnected, and recently lost ones. */

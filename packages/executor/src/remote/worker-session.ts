@@ -20,6 +20,9 @@ export interface SessionHandler {
   closed(worker: RemoteWorker, code: number | undefined): void;
 }
 
+/** How long a new connection has to send its hello. */
+export const HELLO_TIMEOUT_MS = 10_000;
+
 /** A close reason is at most 123 bytes. */
 const reason = (text: string) => (Buffer.byteLength(text) <= 123 ? text : `${Buffer.from(text).subarray(0, 120).toString("utf8").replace(/\uFFFD+$/, "")}...`);
 
@@ -29,10 +32,15 @@ const reason = (text: string) => (Buffer.byteLength(text) <= 123 ? text : `${Buf
  * ws.on("message", (d) => session.receive(String(d)));
  * ws.on("close", (code) => session.closed(code));
  */
-export function openSession(handler: SessionHandler, link: WorkerLink, peer: PeerInfo): WorkerSession {
+export function openSession(handler: SessionHandler, link: WorkerLink, peer: PeerInfo, helloTimeoutMs = HELLO_TIMEOUT_MS): WorkerSession {
   let worker: RemoteWorker | null = null;
   let generation = -1;
   let ended = false;
+  // A connection that never says hello holds a socket for nothing: it is closed.
+  const helloTimer = setTimeout(() => {
+    if (!worker && !ended) refuse(`no hello within ${helloTimeoutMs}ms`);
+  }, helloTimeoutMs);
+  helloTimer.unref();
   const current = () => worker !== null && worker.generation === generation && worker.link === link;
   const refuse = (message: string) => {
     link.send({ v: PROTOCOL_VERSION, type: "protocol_error", message });
@@ -45,6 +53,7 @@ export function openSession(handler: SessionHandler, link: WorkerLink, peer: Pee
       if (ended) return;
       const parsed = parseFrame(workerMessageSchema, text);
       if (!worker) {
+        clearTimeout(helloTimer);
         if (!parsed.ok) return refuse(`the first message must be a valid hello: ${parsed.error}`);
         if (parsed.message.type !== "hello") return refuse(`the first message must be hello, got "${parsed.message.type}"`);
         worker = handler.hello(parsed.message, link, peer);
@@ -64,6 +73,7 @@ export function openSession(handler: SessionHandler, link: WorkerLink, peer: Pee
       handler.message(worker, parsed.message);
     },
     closed(code?: number): void {
+      clearTimeout(helloTimer);
       const wasCurrent = current();
       ended = true;
       if (worker && wasCurrent) handler.closed(worker, code);
