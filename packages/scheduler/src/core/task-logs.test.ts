@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,17 @@ afterEach(async () => {
 });
 
 describe("TaskLogWriter", () => {
+  it("has a line on disk as soon as it is appended, so a try's log is complete before its end is committed", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "updraft-logs-"));
+    dirs.push(dir);
+    const path = join(dir, "dag_id=d", "attempt=1.log");
+    const logs = new TaskLogWriter();
+    logs.register("k", path);
+    logs.append("k", [{ at: 0, level: "error", message: "boom on purpose" }]);
+    expect(readFileSync(path, "utf8")).toBe("[1970-01-01T00:00:00.000Z] ERROR - boom on purpose\n");
+    logs.release("k");
+  });
+
   it("keeps writing a try's log after the file was closed for being idle", async () => {
     const dir = await mkdtemp(join(tmpdir(), "updraft-logs-"));
     dirs.push(dir);

@@ -1,7 +1,10 @@
 // Task logs on disk, one file per try in Airflow's layout:
 // <home>/logs/dag_id=D/run_id=R/task_id=T[/map_index=M]/attempt=N.log
-import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
+// Lines are written synchronously as they arrive: they reach the scheduler before the try's
+// outcome does, so a try's log is complete on disk before its end is committed, and a client that
+// sees the state change (a CI job fetching the failed task's log) reads every line. A write is one
+// syscall on a file kept open while the try logs; lines come batched from the runtime.
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createHash } from "node:crypto";
 import type { LogLine } from "@updraft/worker";
@@ -28,9 +31,8 @@ export function formatLogLine(line: LogLine): string {
 }
 
 interface OpenLog {
-  stream: WriteStream | null;
-  buffer: string[];
-  timer: ReturnType<typeof setTimeout> | null;
+  fd: number;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -41,6 +43,7 @@ interface OpenLog {
 export class TaskLogWriter {
   private readonly paths = new Map<string, string>();
   private readonly open = new Map<string, OpenLog>();
+  private readonly warned = new Set<string>();
 
   /** Says where the log of the try `key` goes; called when the try is handed to an executor. */
   register(key: string, path: string): void {
@@ -51,35 +54,23 @@ export class TaskLogWriter {
     const path = this.paths.get(key);
     if (!path || lines.length === 0) return;
     let log = this.open.get(key);
-    if (!log) {
-      const created: OpenLog = { stream: null, buffer: [], timer: null };
-      log = created;
-      this.open.set(key, created);
-      mkdir(dirname(path), { recursive: true }).then(
-        () => {
-          created.stream = createWriteStream(path, { flags: "a" });
-          created.stream.on("error", (err) => this.lost(path, err));
-          if (created.buffer.length) created.stream.write(created.buffer.splice(0).join(""));
-        },
-        (err: unknown) => {
-          // A log that cannot be written must not take the scheduler down: say so once, drop it.
-          this.lost(path, err);
-          created.buffer = [];
-          created.stream = null;
-          this.open.delete(key);
-          this.paths.delete(key);
-        },
-      );
+    try {
+      if (!log) {
+        mkdirSync(dirname(path), { recursive: true });
+        log = { fd: openSync(path, "a"), timer: setTimeout(() => this.close(key), IDLE_CLOSE_MS) };
+        this.open.set(key, log);
+      } else {
+        log.timer.refresh();
+      }
+      log.timer.unref();
+      writeSync(log.fd, lines.map(formatLogLine).join(""));
+    } catch (err) {
+      // A log that cannot be written must not take the scheduler down: say so once, drop it.
+      this.lost(path, err);
+      this.close(key);
+      this.paths.delete(key);
     }
-    const text = lines.map(formatLogLine).join("");
-    if (log.stream) log.stream.write(text);
-    else log.buffer.push(text);
-    if (log.timer) clearTimeout(log.timer);
-    log.timer = setTimeout(() => this.close(key), IDLE_CLOSE_MS);
-    log.timer.unref();
   }
-
-  private readonly warned = new Set<string>();
 
   private lost(path: string, err: unknown): void {
     if (this.warned.has(path)) return;
@@ -87,7 +78,7 @@ export class TaskLogWriter {
     console.error(`updraft: task log ${path} cannot be written: ${(err as Error).message}`);
   }
 
-  /** The try ended: close its file once written, and forget it. */
+  /** The try ended: close its file and forget it; later lines of that try are dropped. */
   release(key: string): void {
     this.paths.delete(key);
     this.close(key);
@@ -97,23 +88,18 @@ export class TaskLogWriter {
   private close(key: string): void {
     const log = this.open.get(key);
     if (!log) return;
-    if (!log.stream) {
-      // Still opening: try again shortly.
-      log.timer = setTimeout(() => this.close(key), 100);
-      log.timer.unref();
-      return;
-    }
-    if (log.timer) clearTimeout(log.timer);
+    clearTimeout(log.timer);
     this.open.delete(key);
-    log.stream.end();
+    try {
+      closeSync(log.fd);
+    } catch {
+      // already closed or gone: nothing left to flush
+    }
   }
 
-  async closeAll(): Promise<void> {
-    const ends = [...this.open.values()].map((log) => {
-      if (log.timer) clearTimeout(log.timer);
-      return new Promise<void>((resolve) => (log.stream ? log.stream.end(resolve) : resolve()));
-    });
-    this.open.clear();
-    await Promise.all(ends);
+  /** Closes every open file (the scheduler stops). */
+  closeAll(): Promise<void> {
+    for (const key of [...this.open.keys()]) this.close(key);
+    return Promise.resolve();
   }
 }
