@@ -32,6 +32,48 @@ const totalOf = async (store: Store) =>
   (await store.db.select({ value: xcom.value }).from(xcom).where(and(eq(xcom.dagId, "wide"), eq(xcom.taskId, "total"), eq(xcom.key, "return_value"))))[0]?.value;
 const sumTo = (n: number) => (n * (n + 1)) / 2;
 
+describe("what a mapped task maps over (Airflow's rules)", { timeout: 60_000 }, () => {
+  const rows = async (store: Store, dagId: string) =>
+    Object.fromEntries((await store.db.select().from(taskInstance).where(eq(taskInstance.dagId, dagId))).map((r) => [r.taskId, [r.state, r.tryNumber]]));
+
+  it("fails the upstream that pushed a non-list (its retries apply), and the mapped task is upstream_failed", async () => {
+    const e = await engines.open();
+    await e.writeDag("bad_source.ts", dagFile(`
+export default dag({ id: "bad_source" }, () => {
+  const make = task({ id: "make", retries: 1, retryDelay: "10ms" }, () => 42);
+  const inc = task("inc", (_ctx, x: number) => x + 1);
+  inc.expand(make());
+});`));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("bad_source");
+    expect(await e.waitForRun("bad_source", runId)).toBe("failed");
+    await e.scheduler.flushed();
+    expect(await rows(e.store, "bad_source")).toEqual({ make: ["failed", 2], inc: ["upstream_failed", 0] });
+    const history = await e.store.client.execute("SELECT error FROM task_instance_history WHERE task_id = 'make'");
+    expect(JSON.parse(String(history.rows[0]!.error))).toMatchObject({
+      name: "UnmappableXComTypePushed",
+      message: 'task "make" pushed a number (42) as XCom "return_value", but task "inc" maps over it with expand(): it must be a list',
+    });
+  });
+
+  it("makes the mapped task upstream_failed when its upstream pushed nothing", async () => {
+    const e = await engines.open();
+    await e.writeDag("no_source.ts", dagFile(`
+export default dag({ id: "no_source" }, () => {
+  const make = task("make", () => undefined as unknown as number[]);
+  const inc = task("inc", (_ctx, x: number) => x + 1);
+  inc.expand(make());
+});`));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("no_source");
+    expect(await e.waitForRun("no_source", runId)).toBe("failed");
+    await e.scheduler.flushed();
+    expect(await rows(e.store, "no_source")).toEqual({ make: ["success", 1], inc: ["upstream_failed", 0] });
+  });
+});
+
 describe("mapping in chunks", { timeout: 120_000 }, () => {
   it("maps over several chunks' worth of elements, never holding much more than a chunk waiting, and the reducer starts only after the last instance", async () => {
     const n = 4 * MAP_CHUNK + 7;

@@ -1,6 +1,8 @@
 // Runtime mapping: when a mapped task may run, its one placeholder instance becomes one instance
-// per element of the list it maps over; an empty list skips it, and a missing, non-list or
-// oversized source fails it with a message naming the task and the source. Instances are made a
+// per element of the list it maps over; an empty list skips it, a source never pushed makes it
+// upstream_failed (Airflow's rule; a pushed non-list already failed the upstream, outcomes.ts),
+// and a non-list literal or an oversized source fails it with a message naming the task and the
+// source. Instances are made a
 // chunk at a time, in map-index order, as those made before get to run: a map over 100,000
 // elements never builds nor writes all its instances at once, and holds at most about a chunk of
 // them waiting to run. The rest count as unfinished meanwhile, so nothing downstream starts
@@ -40,6 +42,10 @@ function failMapping(c: MappingContext, run: RunModel, group: TaskGroup, placeho
 export function expandMapped(c: MappingContext, run: RunModel, group: TaskGroup, placeholder: TaskInstanceModel): void {
   const spec = group.spec.expand!;
   const source = c.resolveArg(run, spec.source);
+  if (source === undefined) {
+    c.finishWithout(run, group, placeholder, "upstream_failed");
+    return;
+  }
   if (!Array.isArray(source)) {
     failMapping(c, run, group, placeholder, `task "${group.spec.id}" maps over ${describeArg(spec.source)}, which is ${source === undefined ? "missing" : `not a list (got ${typeof source})`}`);
     return;

@@ -26,8 +26,39 @@ export interface OutcomeContext {
   wakeAt(at: number, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, from: TaskState): void;
 }
 
+function describeValue(value: Json): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
+}
+
+/**
+ * Airflow's UnmappableXComTypePushed: a value that a downstream task maps over with `expand()`
+ * must be a list, and the task that pushes anything else fails (its retries apply), rather than
+ * the mapped task failing later for a fault that is not its own. A value not pushed at all is
+ * left to the mapped task, which then ends upstream_failed (mapping.ts).
+ */
+function unmappablePush(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, outcome: Extract<TaskOutcome, { status: "success" }>): ErrorData | null {
+  if (ti.mapIndex >= 0) return null; // a mapped task's values reach the mapper as the list of them
+  for (const id of group.downstream) {
+    const source = run.tasks.get(id)?.spec.expand?.source;
+    if (source?.kind !== "xcom" || source.taskId !== group.spec.id) continue;
+    const value = source.key === "return_value" ? outcome.value : outcome.pushed[source.key];
+    if (value === undefined || Array.isArray(value)) continue;
+    return {
+      name: "UnmappableXComTypePushed",
+      message: `task "${group.spec.id}" pushed ${describeValue(value)} as XCom "${source.key}", but task "${id}" maps over it with expand(): it must be a list`,
+    };
+  }
+  return null;
+}
+
 /** Applies how a try ended. */
 export function finishTry(c: OutcomeContext, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, outcome: TaskOutcome, key: string): void {
+  if (outcome.status === "success") {
+    const error = unmappablePush(run, group, ti, outcome);
+    if (error) return finishTry(c, run, group, ti, { status: "failed", retryable: true, error }, key);
+  }
   const now = Date.now();
   ti.startDate ??= now;
   ti.endDate = now;
