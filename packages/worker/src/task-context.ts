@@ -24,7 +24,15 @@ function submitError(data: ErrorData): Error {
  * from 0 (the numbers, with the parent instance, name the children across tries), and turns the
  * host's answer into the child's value or a ChildTaskFailed.
  */
-function submitter(a: TaskAssignment, dag: Dag, host: TaskHost, closed: () => boolean): TaskContext["submit"] {
+/** Rejects with the signal's reason once it aborts (never resolves). */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    else signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+  });
+}
+
+function submitter(a: TaskAssignment, dag: Dag, host: TaskHost, closed: () => boolean, signal: AbortSignal): TaskContext["submit"] {
   let seq = 0;
   const submit = async (def: unknown, ...args: unknown[]): Promise<unknown> => {
     const record = definitionOf(def);
@@ -41,7 +49,9 @@ function submitter(a: TaskAssignment, dag: Dag, host: TaskHost, closed: () => bo
       throw new SubmitError(`${where}: dag "${a.dagId}" knows another definition with the id "${record.id}"; give each definition its own id`);
     }
     const json = checkSubmitArgs(where, args);
-    const result: SubmitResult = await host.submit({ key: a.key, seq: seq++, taskId: record.id, args: json });
+    // A try that times out or is cancelled stops waiting at once, so its thread is not terminated
+    // (with the other tries on it) for a wait it cannot end itself.
+    const result: SubmitResult = await Promise.race([host.submit({ key: a.key, seq: seq++, taskId: record.id, args: json }), aborted(signal)]);
     // A call the task never awaited, answered after its try ended: nothing may reject now (an
     // unhandled rejection would take the thread, and the other tries on it, down).
     if (closed()) return new Promise<never>(() => {});
@@ -94,7 +104,7 @@ export function buildContext(a: TaskAssignment, dag: Dag, host: TaskHost, log: T
         return conn;
       },
     },
-    submit: submitter(a, dag, host, () => closed),
+    submit: submitter(a, dag, host, () => closed, signal),
   };
   return { ctx, pushed, close: () => void (closed = true) };
 }

@@ -106,7 +106,7 @@ export class Scheduler {
       guard: (fn) => this.guard(fn), live: (run) => !this.stopped && run.state === "running" && this.runs.has(run.id),
     };
     this.children = new SubmittedChildren({
-      ...this.mapping, inFlight: (key) => this.dispatcher.inFlight(key), isActive: (run) => run.state === "running" && this.runs.has(run.id),
+      ...this.mapping, inFlight: (key) => this.dispatcher.inFlight(key), isActive: (run) => !this.stopped && run.state === "running" && this.runs.has(run.id),
       stopTry: (run, group, ti, reason) => this.stopTry(run, group, ti, reason),
       secede: (key) => {
         this.dispatcher.secede(key);
@@ -192,19 +192,18 @@ export class Scheduler {
    * Stops: no new runs or tries; then stops the executor (graceful: running tries may finish;
    * otherwise they are aborted) while still recording what it reports, so every try ends
    * committed. Tries the executor never started go back to `scheduled`, costing no retry; tries
-   * aborted mid-run are scheduled again next time, like a crashed scheduler's.
+   * aborted mid-run, and parents waiting on children, run again next time, as after a crash.
    */
   stop(opts: { graceful?: boolean } = {}): Promise<void> {
-    this.stopping ??= this.shutDown(opts.graceful ?? false);
-    return this.stopping;
+    return (this.stopping ??= this.shutDown(opts.graceful ?? false));
   }
-
   private stopping: Promise<void> | null = null;
 
   private async shutDown(graceful: boolean): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.timers.stop();
+    this.children.interruptWaiting();
     await this.opts.executor.stop({ graceful });
     this.offExecutor?.();
     await this.writer.idle();
@@ -353,11 +352,12 @@ export class Scheduler {
     this.emit({ type: "task", dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, state, tryNumber: ti.tryNumber, at, hostname: ti.hostname });
   }
 
-  /** Cancels the instance's try in flight, if any, and frees its slots. */
+  /** Cancels the instance's try in flight, if any, frees its slots and ends its waits on children. */
   private stopTry(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, reason: string): void {
-    if (!ti.key) return;
     const key = ti.key;
+    if (!key) return;
     this.dispatcher.release({ run, group, ti });
+    this.children.tryEnded(key);
     ti.key = null;
     this.opts.executor.cancel(key, reason);
   }

@@ -149,6 +149,47 @@ export default dag({ id: "one_thread" }, () => {
     expect(e.executor.threads()).toHaveLength(1);
   });
 
+  it("a parent that times out while waiting on a child stops waiting at once: its thread, shared with other tries, is not terminated", async () => {
+    const e = await engineWithDag(dagFile(`
+const slow = task("slow", async (ctx, ms: number) => {
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    ctx.signal.addEventListener("abort", () => { clearTimeout(t); reject(ctx.signal.reason); });
+  });
+  return ms;
+});
+export default dag({ id: "impatient" }, () => {
+  task({ id: "parent", executionTimeout: "300ms" }, async (ctx) => ctx.submit(slow, 5_000))();
+  task("bystander", async (ctx) => ctx.submit(slow, 1_500))();
+});`), { executor: { minThreads: 1, maxThreads: 1 } });
+    const { state } = await runToEnd(e, "impatient");
+    expect(state).toBe("failed");
+    const history = await e.store.db.select().from(taskInstanceHistory).where(eq(taskInstanceHistory.dagId, "impatient"));
+    const parent = history.find((h) => h.taskId === "parent")!;
+    expect(parent.error).toMatchObject({ name: "TaskTimeoutError" });
+    expect(parent.error!.message).not.toContain("terminated");
+    expect(history.filter((h) => h.error?.name === "ThreadTerminatedError")).toEqual([]);
+    expect(await returnValue(e.store, "impatient", "bystander")).toBe(1_500);
+  });
+
+  it("a graceful stop does not wait for a parent whose child cannot start: it runs again at the next start, finding its child", async () => {
+    const e = await engineWithDag(dagFile(`
+const starved = task({ id: "starved", pool: "one_slot" }, () => 1);
+export default dag({ id: "stoppable" }, () => {
+  task({ id: "blocker", pool: "one_slot" }, async () => { await new Promise((r) => setTimeout(r, 1_500)); return 0; })();
+  task("parent", async (ctx) => ctx.submit(starved))();
+});`), { scheduler: { exclusive: true } });
+    await setPool(e.store, { pool: "one_slot", slots: 1 });
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("stoppable");
+    await e.waitForEvent((x) => isTaskEvent(x) && x.taskId === "starved" && x.state === "scheduled", "the child to wait for the blocker's slot");
+    const started = Date.now();
+    await e.scheduler.stop({ graceful: true });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const [parent] = await e.store.db.select().from(taskInstance).where(and(eq(taskInstance.dagId, "stoppable"), eq(taskInstance.runId, runId), eq(taskInstance.taskId, "parent")));
+    expect(parent).toMatchObject({ state: "running", tryNumber: 1 }); // left for the next start, as after a crash
+  });
+
   it("frees a waiting parent's pool slot and maxActiveTasks place, so parents filling both do not starve their children", async () => {
     const e = await engineWithDag(dagFile(`
 const half = task({ id: "half", pool: "narrow" }, (_ctx, n: number) => n / 2);

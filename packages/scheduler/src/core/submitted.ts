@@ -140,8 +140,22 @@ export class SubmittedChildren {
     if (!mine) return;
     this.waitersByTry.delete(key);
     for (const w of mine) {
-      this.waiters.get(w.child)?.delete(w);
+      const others = this.waiters.get(w.child);
+      others?.delete(w);
+      if (others?.size === 0) this.waiters.delete(w.child);
       w.resolve(refused(`try ${key} ended before its child ${describe(w.child)} did`));
+    }
+  }
+
+  /**
+   * The scheduler stops: parents waiting on children cannot finish once nothing is dispatched, so
+   * their tries are cancelled and left running in the store. The next start retries them as
+   * interrupted (no try charged), and their resubmits find the children again.
+   */
+  interruptWaiting(): void {
+    for (const key of [...this.waitersByTry.keys()]) {
+      const f = this.hooks.inFlight(key);
+      if (f) this.hooks.stopTry(f.run, f.group, f.ti, "the scheduler is stopping; the try runs again at the next start");
     }
   }
 
