@@ -176,7 +176,8 @@ export class RunCommands {
     const chosen = (await this.storedTis(dagId, runId)).filter(select);
     if (dryRun || chosen.length === 0) return chosen;
     const [version] = row.dagVersionId == null ? [] : await this.store.db.select({ s: dagVersion.serialized }).from(dagVersion).where(eq(dagVersion.id, row.dagVersionId));
-    const retries = new Map((version?.s.tasks ?? []).map((t) => [t.id, t.retries]));
+    // Submitted children keep the retries of their definition (the DAG's `submittable` list).
+    const retries = new Map([...(version?.s.tasks ?? []), ...(version?.s.submittable ?? [])].map((t) => [t.id, t.retries]));
     const mappedTasks = new Set((version?.s.tasks ?? []).filter((t) => t.expand).map((t) => t.id));
     const clearedTasks = new Set(chosen.map((t) => t.taskId));
     const upstreamCleared = (taskId: string) => (version?.s.tasks.find((t) => t.id === taskId)?.upstream ?? []).some((u) => clearedTasks.has(u));

@@ -190,6 +190,18 @@ export default dag({ id: "stoppable" }, () => {
     expect(parent).toMatchObject({ state: "running", tryNumber: 1 }); // left for the next start, as after a crash
   });
 
+  it("a cleared run's children keep the retries of their definition", async () => {
+    const e = await engineWithDag(dagFile(`
+const child = task({ id: "child", retries: 2 }, (_ctx, n: number) => n);
+export default dag({ id: "cleared", defaultArgs: { retries: 0 } }, () => {
+  task("parent", async (ctx) => ctx.submit(child, 1))();
+});`));
+    const { runId } = await runToEnd(e, "cleared");
+    await e.scheduler.commands.clear("cleared", runId, () => true, false);
+    const rows = await tiRows(e.store, "cleared");
+    expect(rows.map((r) => [r.taskId, r.tryNumber, r.maxTries])).toEqual([["child", 1, 3], ["parent", 1, 1]]);
+  });
+
   it("frees a waiting parent's pool slot and maxActiveTasks place, so parents filling both do not starve their children", async () => {
     const e = await engineWithDag(dagFile(`
 const half = task({ id: "half", pool: "narrow" }, (_ctx, n: number) => n / 2);
