@@ -25,6 +25,8 @@ import { registerMetrics, type RuntimeMetrics } from "./routes/metrics.ts";
 import { registerWorkers } from "./routes/workers.ts";
 import { registerBundles } from "./routes/bundles.ts";
 import type { WorkerGateway } from "./worker-socket.ts";
+import { registerUiStatic, type UiFile } from "./routes/ui/static.ts";
+import { registerUiRoutes } from "./routes/ui/index.ts";
 import type { WorkerEventType, WorkerInfo } from "@updraft/executor";
 
 export interface TriggerRequest {
@@ -55,6 +57,8 @@ export interface ApiDeps {
    * events, and (through `attachWorkerSocket`) their connections. Absent: those answer 503.
    */
   workers?: WorkerGateway;
+  /** The UI's built files; by default @updraft/ui builds them in memory on the first request. */
+  uiAssets?: () => Promise<Map<string, UiFile>>;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;
@@ -151,6 +155,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerMetrics(app, deps);
   registerWorkers(app, deps);
   registerBundles(app, deps);
+  registerUiRoutes(app, deps);
+  registerUiStatic(app, deps);
 
   app.doc("/openapi.json", {
     openapi: "3.0.3",

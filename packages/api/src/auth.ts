@@ -10,6 +10,11 @@ export interface Principal {
   /** `token:<id>` or `user:<name>`: who made the call, for the event log. */
   name: string;
   scope: TokenScope;
+  /**
+   * DAG id patterns (`sales_*`, `finance_daily`) the credentials are restricted to, or null for
+   * every DAG. A portal token sees only these: lists are filtered, other DAGs answer 404.
+   */
+  dags: string[] | null;
 }
 
 export type ApiEnv = { Variables: { principal: Principal } };
@@ -36,7 +41,7 @@ export function credentialsChecker(store: Store): (header: string) => Promise<Pr
     const [kind, value] = [header.slice(0, header.indexOf(" ")).toLowerCase(), header.slice(header.indexOf(" ") + 1).trim()];
     if (kind === "bearer" && value) {
       const t = await verifyToken(store, value);
-      return t ? { name: `token:${t.id}`, scope: t.scope } : null;
+      return t ? { name: `token:${t.id}`, scope: t.scope, dags: null } : null;
     }
     if (kind !== "basic" || !value) return null;
     const key = createHash("sha256").update(value).digest("hex");
@@ -46,7 +51,7 @@ export function credentialsChecker(store: Store): (header: string) => Promise<Pr
     const colon = decoded.indexOf(":");
     const user = colon > 0 ? await verifyUser(store, decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
     if (!user) return null;
-    const principal: Principal = { name: `user:${user.username}`, scope: user.role };
+    const principal: Principal = { name: `user:${user.username}`, scope: user.role, dags: null };
     basicCache.set(key, { principal, until: Date.now() + BASIC_CACHE_MS });
     return principal;
   };
@@ -78,4 +83,20 @@ export function requireScope(need: TokenScope): MiddlewareHandler<ApiEnv> {
     if (!allows(p.scope, need)) throw new ApiError(403, `this call needs the "${need}" scope; the credentials have "${p.scope}"`);
     await next();
   };
+}
+
+/** Whether the credentials may see this DAG (their `dags` patterns, `*` matching any run of characters). */
+export function canSeeDag(p: Principal, dagId: string): boolean {
+  if (p.dags === null) return true;
+  return p.dags.some((pattern) => globToRegExp(pattern).test(dagId));
+}
+
+const globCache = new Map<string, RegExp>();
+function globToRegExp(pattern: string): RegExp {
+  let re = globCache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    globCache.set(pattern, re);
+  }
+  return re;
 }

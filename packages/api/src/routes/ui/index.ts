@@ -1,0 +1,11 @@
+// Updraft's compact read endpoints for the UI, under /api/updraft/ui/…: one request per view where
+// Airflow's API would need many (Airflow 3 has its own grid endpoints for the same reason).
+// Each is described in /openapi.json and filtered by the credentials' DAG restriction.
+import type { ApiApp, ApiDeps } from "../../app.ts";
+import { requireScope } from "../../auth.ts";
+import { registerRunStatus } from "./run-status.ts";
+
+export function registerUiRoutes(app: ApiApp, deps: ApiDeps): void {
+  app.use("/api/updraft/ui/*", requireScope("read"));
+  registerRunStatus(app, deps);
+}

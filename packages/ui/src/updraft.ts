@@ -1,0 +1,7 @@
+// @updraft/ui: every Updraft element in one module (`/ui/updraft.js`). Importing it defines them
+// all; `/ui/elements/<name>.js` defines one. Heavy parts (graph layout, highlighting, charts) are
+// loaded by the elements that need them, when they first render.
+export { UpdraftElement } from "./shared/updraft-element.ts";
+export { ApiClient, ApiProblem, clientFor } from "./shared/api-client.ts";
+export { EventStream, streamFor, type LiveEvent } from "./shared/event-stream.ts";
+export { UpdraftRunStatus } from "./elements/run-status/run-status.ts";
