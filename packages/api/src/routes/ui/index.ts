@@ -3,9 +3,11 @@
 // Each is described in /openapi.json and filtered by the credentials' DAG restriction.
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { requireScope } from "../../auth.ts";
+import { registerMe } from "./me.ts";
 import { registerRunStatus } from "./run-status.ts";
 
 export function registerUiRoutes(app: ApiApp, deps: ApiDeps): void {
   app.use("/api/updraft/ui/*", requireScope("read"));
+  registerMe(app);
   registerRunStatus(app, deps);
 }
