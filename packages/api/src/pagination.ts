@@ -16,7 +16,8 @@ export const pageQuery = {
 export function orderBy(orderBy: string | undefined, columns: Record<string, AnyColumn>, fallback: string): SQL[] {
   const text = orderBy ?? fallback;
   const field = text.replace(/^-/, "");
-  const column = columns[field];
+  // Object.hasOwn: `constructor`, `__proto__` or `toString` must not find the prototype's members.
+  const column = Object.hasOwn(columns, field) ? columns[field] : undefined;
   if (!column) throw badRequest(`order_by: "${field}" is not a field to order by; use one of ${Object.keys(columns).join(", ")}`);
   return [text.startsWith("-") ? desc(column) : asc(column)];
 }
