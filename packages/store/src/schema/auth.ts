@@ -1,6 +1,7 @@
-// Who may call the API: bearer tokens (stored as sha256 hashes, with a scope) and users for
-// HTTP Basic (stored as salted scrypt hashes).
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+// Who may call the API: bearer tokens (stored as sha256 hashes, with a scope and optionally DAG id
+// patterns), users for HTTP Basic (stored as salted scrypt hashes), and the UI's login sessions
+// (stored as the sha256 of the cookie's random id).
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * What a token or user may do, from least to most: read, trigger runs, edit resources,
@@ -21,6 +22,8 @@ export const apiToken = sqliteTable("api_token", {
   name: text("name").notNull(),
   tokenHash: text("token_hash").notNull().unique("api_token_token_hash_key"),
   scope: text("scope").$type<TokenScope>().notNull(),
+  /** DAG id patterns (`sales_*`) the token is restricted to; null for every DAG. */
+  dags: text("dags", { mode: "json" }).$type<string[]>(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
   revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
@@ -39,3 +42,27 @@ export const abUser = sqliteTable("ab_user", {
 });
 export type AbUser = typeof abUser.$inferSelect;
 export type NewAbUser = typeof abUser.$inferInsert;
+
+/**
+ * A login session of the web UI. The cookie holds a random id; only its sha256 is stored, with
+ * the principal it stands for (copied from the user or token that logged in), the sha256 of its
+ * CSRF token, and a sliding expiry. A session opened with a token ends with that token.
+ */
+export const uiSession = sqliteTable(
+  "ui_session",
+  {
+    idHash: text("id_hash").primaryKey(),
+    principal: text("principal").notNull(),
+    scope: text("scope").$type<TokenScope>().notNull(),
+    dags: text("dags", { mode: "json" }).$type<string[]>(),
+    /** The token it was opened with, so that revoking the token ends it; null for a user's login. */
+    tokenId: integer("token_id"),
+    csrfHash: text("csrf_hash").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("idx_ui_session_expires_at").on(t.expiresAt)],
+);
+export type UiSession = typeof uiSession.$inferSelect;
+export type NewUiSession = typeof uiSession.$inferInsert;
