@@ -1,7 +1,7 @@
 // Tests of API tokens: only hashes at rest, verification honouring revocation and expiry,
 // last-use tracking, and listings without hashes.
 import { afterEach, describe, expect, it } from "vitest";
-import { createToken, hashToken, listTokens, revokeToken, verifyToken } from "./api-tokens.ts";
+import { createToken, hashToken, listTokens, normalizeDagPatterns, revokeToken, verifyToken } from "./api-tokens.ts";
 import { InvalidValueError } from "./errors.ts";
 import type { TokenScope } from "./schema/auth.ts";
 import { testStores } from "./test-support.ts";
@@ -26,7 +26,7 @@ describe("api tokens", () => {
   it("verifies a valid token and reports its scope", async () => {
     const store = await t.memory();
     const { token, id } = await createToken(store, { name: "worker-1", scope: "worker" });
-    expect(await verifyToken(store, token)).toEqual({ id, scope: "worker" });
+    expect(await verifyToken(store, token)).toEqual({ id, scope: "worker", dags: null, expiresAt: null });
   });
 
   it("rejects unknown, malformed and altered tokens", async () => {
@@ -84,5 +84,20 @@ describe("api tokens", () => {
     const store = await t.memory();
     await expect(createToken(store, { name: "x", scope: "root" as TokenScope })).rejects.toThrow(InvalidValueError);
     await expect(createToken(store, { name: "x", scope: "toString" as TokenScope })).rejects.toThrow(/scope must be one of/);
+  });
+
+  it("stores a token's DAG id patterns, normalised, and returns them when it is verified and listed", async () => {
+    const store = await t.memory();
+    const { token, id } = await createToken(store, { name: "portal", scope: "read", dags: [" sales_*", "finance_daily", "sales_*"] });
+    expect(await verifyToken(store, token)).toEqual({ id, scope: "read", dags: ["sales_*", "finance_daily"], expiresAt: null });
+    expect((await listTokens(store))[0]?.dags).toEqual(["sales_*", "finance_daily"]);
+  });
+
+  it("refuses DAG patterns that are empty or not made of DAG id characters, and a DAG-restricted worker token", async () => {
+    expect(() => normalizeDagPatterns([], "--dags")).toThrow(/--dags: give at least one/);
+    expect(() => normalizeDagPatterns(["sales_*", "a b"], "--dags")).toThrow(/--dags: "a b" is not a DAG id pattern/);
+    expect(() => normalizeDagPatterns(["%"])).toThrow(InvalidValueError);
+    const store = await t.memory();
+    await expect(createToken(store, { name: "w", scope: "worker", dags: ["x"] })).rejects.toThrow(/worker token cannot be restricted/);
   });
 });

@@ -1,5 +1,6 @@
 // API tokens for `Authorization: Bearer …`. A token is shown once, when it is created; the store
-// keeps only its sha256, so a leaked database does not leak working tokens.
+// keeps only its sha256, so a leaked database does not leak working tokens. A token may be
+// restricted to DAG id patterns (a portal's read token that sees only `sales_*`).
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
 import { InvalidValueError } from "./errors.ts";
@@ -22,6 +23,38 @@ export interface CreateTokenInput {
   name: string;
   scope: TokenScope;
   expiresAt?: Date | null;
+  /** DAG id patterns (`*` matches any run of characters) the token is restricted to; null or absent for every DAG. */
+  dags?: string[] | null;
+}
+
+/** What a valid token stands for. */
+export interface VerifiedToken {
+  id: number;
+  scope: TokenScope;
+  /** DAG id patterns the token is restricted to, or null for every DAG. */
+  dags: string[] | null;
+  expiresAt: Date | null;
+}
+
+/** A DAG id pattern: DAG id characters (as Airflow allows: letters, digits, `_`, `.`, `-`) and `*`. */
+const DAG_PATTERN = /^[\p{L}\p{N}_.*-]{1,250}$/u;
+
+/**
+ * Checks and normalises DAG id patterns (trimmed, duplicates dropped); throws
+ * `InvalidValueError` naming the field and the pattern at fault.
+ * @example normalizeDagPatterns(["sales_*", " finance_daily "], "--dags") // ["sales_*", "finance_daily"]
+ */
+export function normalizeDagPatterns(patterns: readonly string[], field = "dags"): string[] {
+  const out: string[] = [];
+  for (const raw of patterns) {
+    const p = raw.trim();
+    if (!DAG_PATTERN.test(p)) {
+      throw new InvalidValueError(`${field}: "${raw}" is not a DAG id pattern (letters, digits, "_", ".", "-" and "*" for any run of characters)`);
+    }
+    if (!out.includes(p)) out.push(p);
+  }
+  if (out.length === 0) throw new InvalidValueError(`${field}: give at least one DAG id pattern, like "sales_*"`);
+  return out;
 }
 
 /**
@@ -35,6 +68,10 @@ export async function createToken(store: Store, input: CreateTokenInput): Promis
     throw new InvalidValueError(`token "${input.name}": scope must be one of ${Object.values(TokenScope).join(", ")} (got "${input.scope}")`);
   }
   if (input.name.trim() === "") throw new InvalidValueError("token: name must not be empty");
+  const dags = input.dags == null ? null : normalizeDagPatterns(input.dags, `token "${input.name}": dags`);
+  if (dags && input.scope === "worker") {
+    throw new InvalidValueError(`token "${input.name}": dags: a worker token cannot be restricted to DAGs (workers run whatever they are assigned)`);
+  }
   const token = TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString("base64url");
   const [row] = await store.write((tx) =>
     tx
@@ -43,6 +80,7 @@ export async function createToken(store: Store, input: CreateTokenInput): Promis
         name: input.name,
         tokenHash: hashToken(token),
         scope: input.scope,
+        dags,
         createdAt: new Date(),
         expiresAt: input.expiresAt ?? null,
       })
@@ -52,15 +90,15 @@ export async function createToken(store: Store, input: CreateTokenInput): Promis
 }
 
 /**
- * Checks a presented token: returns its id and scope when it exists, is not revoked and has not
- * expired, else null. Records when it was last used (to the minute).
+ * Checks a presented token: returns its id, scope, DAG restriction and expiry when it exists, is
+ * not revoked and has not expired, else null. Records when it was last used (to the minute).
  * @example const auth = await verifyToken(store, header.slice("Bearer ".length));
  */
 export async function verifyToken(
   store: Store,
   token: string,
   now: Date = new Date(),
-): Promise<{ id: number; scope: TokenScope } | null> {
+): Promise<VerifiedToken | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const rows = await store.db.select().from(apiToken).where(eq(apiToken.tokenHash, hashToken(token)));
   const row = rows[0];
@@ -76,7 +114,7 @@ export async function verifyToken(
         .where(and(eq(apiToken.id, row.id), or(isNull(apiToken.lastUsedAt), lt(apiToken.lastUsedAt, stale)))),
     );
   }
-  return { id: row.id, scope: row.scope };
+  return { id: row.id, scope: row.scope, dags: row.dags ?? null, expiresAt: row.expiresAt };
 }
 
 /** Revokes token `id`; returns false when there is no such token or it was already revoked. */
@@ -98,6 +136,7 @@ export async function listTokens(store: Store): Promise<TokenInfo[]> {
       id: apiToken.id,
       name: apiToken.name,
       scope: apiToken.scope,
+      dags: apiToken.dags,
       createdAt: apiToken.createdAt,
       expiresAt: apiToken.expiresAt,
       revokedAt: apiToken.revokedAt,

@@ -22,14 +22,16 @@ export type { PoolInput } from "./pools.ts";
 export { replaceImportError, clearImportError, listImportErrors } from "./import-errors.ts";
 export { recordEvent } from "./event-log.ts";
 export type { EventInput } from "./event-log.ts";
-export { TOKEN_PREFIX, createToken, verifyToken, revokeToken, listTokens, hashToken } from "./api-tokens.ts";
-export type { CreateTokenInput, TokenInfo } from "./api-tokens.ts";
+export { TOKEN_PREFIX, createToken, verifyToken, revokeToken, listTokens, hashToken, normalizeDagPatterns } from "./api-tokens.ts";
+export type { CreateTokenInput, TokenInfo, VerifiedToken } from "./api-tokens.ts";
+export { SESSION_IDLE_MS, SESSION_MAX_MS, createSession, verifySession, csrfMatches, deleteSession, purgeSessions } from "./ui-sessions.ts";
+export type { SessionPrincipal, VerifiedSession } from "./ui-sessions.ts";
 export { createUser, verifyUser, hashPassword, checkPassword } from "./users.ts";
 export type { CreateUserInput, UserInfo } from "./users.ts";
 
 export {
   dag, dagVersion, bundle, importError, dagRun, taskInstance, taskInstanceHistory, xcom,
-  variable, connection, slotPool, apiToken, abUser, eventLog, job,
+  variable, connection, slotPool, apiToken, abUser, uiSession, eventLog, job,
 } from "./schema/index.ts";
 export { TokenScope } from "./schema/auth.ts";
 export type {
@@ -42,5 +44,5 @@ export type {
 export type {
   Variable, NewVariable, Connection, NewConnection, SlotPool, NewSlotPool,
 } from "./schema/admin.ts";
-export type { ApiToken, NewApiToken, AbUser, NewAbUser } from "./schema/auth.ts";
+export type { ApiToken, NewApiToken, AbUser, NewAbUser, UiSession, NewUiSession } from "./schema/auth.ts";
 export type { EventLog, NewEventLog, Job, NewJob } from "./schema/monitoring.ts";

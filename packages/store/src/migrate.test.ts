@@ -18,7 +18,7 @@ afterEach(() => t.cleanup());
 
 const TABLES = [
   "ab_user", "api_token", "bundle", "connection", "dag", "dag_run", "dag_version", "import_error", "job", "log",
-  "slot_pool", "task_instance", "task_instance_history", "variable", "xcom",
+  "slot_pool", "task_instance", "task_instance_history", "ui_session", "variable", "xcom",
 ];
 
 /** Runs `openStore` + `migrateStore` in a child Node process and returns what it printed. */
