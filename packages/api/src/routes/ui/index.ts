@@ -4,10 +4,16 @@
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { requireScope } from "../../auth.ts";
 import { registerMe } from "./me.ts";
+import { registerGrid } from "./grid.ts";
+import { registerGraph } from "./graph.ts";
+import { registerGantt } from "./gantt.ts";
 import { registerRunStatus } from "./run-status.ts";
 
 export function registerUiRoutes(app: ApiApp, deps: ApiDeps): void {
   app.use("/api/updraft/ui/*", requireScope("read"));
   registerMe(app);
   registerRunStatus(app, deps);
+  registerGrid(app, deps);
+  registerGraph(app, deps);
+  registerGantt(app, deps);
 }
