@@ -8,11 +8,13 @@ import { registerGrid } from "./grid.ts";
 import { registerGraph } from "./graph.ts";
 import { registerGantt } from "./gantt.ts";
 import { registerRunStatus } from "./run-status.ts";
+import { registerTaskViews } from "./task-views.ts";
 
 export function registerUiRoutes(app: ApiApp, deps: ApiDeps): void {
   app.use("/api/updraft/ui/*", requireScope("read"));
   registerMe(app);
   registerRunStatus(app, deps);
+  registerTaskViews(app, deps);
   registerGrid(app, deps);
   registerGraph(app, deps);
   registerGantt(app, deps);
