@@ -5,3 +5,4 @@ export { UpdraftElement } from "./shared/updraft-element.ts";
 export { ApiClient, ApiProblem, clientFor } from "./shared/api-client.ts";
 export { EventStream, streamFor, type LiveEvent } from "./shared/event-stream.ts";
 export { UpdraftRunStatus } from "./elements/run-status/run-status.ts";
+export { UpdraftTaskInstance } from "./elements/task-instance/task-instance.ts";
