@@ -6,3 +6,4 @@ export { ApiClient, ApiProblem, clientFor } from "./shared/api-client.ts";
 export { EventStream, streamFor, type LiveEvent } from "./shared/event-stream.ts";
 export { UpdraftRunStatus } from "./elements/run-status/run-status.ts";
 export { UpdraftTaskInstance } from "./elements/task-instance/task-instance.ts";
+export { UpdraftCode } from "./elements/code/code.ts";
