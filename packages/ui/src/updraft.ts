@@ -7,3 +7,4 @@ export { EventStream, streamFor, type LiveEvent } from "./shared/event-stream.ts
 export { UpdraftRunStatus } from "./elements/run-status/run-status.ts";
 export { UpdraftTaskInstance } from "./elements/task-instance/task-instance.ts";
 export { UpdraftCode } from "./elements/code/code.ts";
+export { UpdraftCalendar } from "./elements/calendar/calendar.ts";

@@ -29,6 +29,15 @@ describe("the calendar endpoint", () => {
     expect((await getJson(f, `/api/updraft/ui/dags/${DAG}/calendar?year=26`)).status).toBe(400);
   });
 
+  it("shows every day of next year as planned for a daily schedule, and no planned runs for a DAG without one", async () => {
+    const next = new Date().getUTCFullYear() + 1;
+    const daily = await getJson(f, `/api/updraft/ui/dags/${DAG}/calendar?year=${next}`);
+    const leap = new Date(Date.UTC(next, 1, 29)).getUTCMonth() === 1;
+    expect(daily.body.days.filter((d: any) => d.planned === 1)).toHaveLength(leap ? 366 : 365);
+    const manual = await getJson(f, `/api/updraft/ui/dags/${OTHER}/calendar?year=${next}`);
+    expect(manual.body.days).toEqual([]);
+  });
+
   it("answers 404 for a DAG the token may not see", async () => {
     expect((await getJson(f, `/api/updraft/ui/dags/${DAG}/calendar`, f.restricted)).status).toBe(404);
     expect((await getJson(f, `/api/updraft/ui/dags/${OTHER}/calendar?year=2026`, f.restricted)).status).toBe(200);

@@ -3,10 +3,10 @@
 // day) and the latest run of the day (for a link into the grid), plus the runs the schedule will
 // still create that year (Airflow 3.1's calendar shows those as planned).
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, gte, lt, sql } from "drizzle-orm";
-import { dag, dagRun, dagVersion } from "@updraft/store";
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { dag, dagRun, dagVersion, type Store } from "@updraft/store";
 import { nextDataInterval, type DataInterval } from "@updraft/scheduler";
-import type { ScheduleSpec } from "@updraft/sdk";
+import type { ScheduleSpec, SerializedDag } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { errors, jsonOf, requireDag } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";
@@ -41,6 +41,22 @@ export function plannedPerDay(spec: ScheduleSpec, next: Date, from: number, to: 
     interval = nextDataInterval(spec, { ...opts, last: interval });
   }
   return out;
+}
+
+/**
+ * The logical date of the next run the schedule creates, as the scheduler works it out: the
+ * interval after the latest scheduled or backfill run (or the first one from the start date).
+ */
+async function nextRunDate(store: Store, dagId: string, d: SerializedDag): Promise<Date | null> {
+  if (!d.schedule) return null;
+  const [last] = await store.db.select({ start: dagRun.dataIntervalStart, end: dagRun.dataIntervalEnd }).from(dagRun)
+    .where(and(eq(dagRun.dagId, dagId), inArray(dagRun.runType, ["scheduled", "backfill"]))).orderBy(desc(dagRun.logicalDate)).limit(1);
+  const interval = nextDataInterval(d.schedule, {
+    last: last?.start && last.end ? { start: last.start, end: last.end } : null,
+    startDate: d.startDate ? new Date(d.startDate) : null, endDate: d.endDate ? new Date(d.endDate) : null,
+    catchup: d.catchup, now: new Date(), timezone: d.timezone,
+  });
+  return interval?.start ?? null;
 }
 
 export function registerCalendar(app: ApiApp, deps: ApiDeps): void {
@@ -85,11 +101,12 @@ export function registerCalendar(app: ApiApp, deps: ApiDeps): void {
 
       const [d] = await store.db.select({ paused: dag.isPaused, next: dag.nextDagrun, serialized: dagVersion.serialized }).from(dag)
         .leftJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash))).where(eq(dag.dagId, dagId));
-      const spec = d?.serialized?.schedule;
-      if (d && !d.paused && d.next && spec && d.next.getTime() < to) {
-        const endDate = d.serialized?.endDate ? new Date(d.serialized.endDate) : null;
-        for (const [date, n] of plannedPerDay(spec, d.next, from, to, endDate, d.serialized?.timezone ?? "UTC")) {
-          entry(date).planned = n;
+      const serialized = d?.serialized;
+      if (d && !d.paused && serialized?.schedule && to > Date.now()) {
+        const next = d.next ?? await nextRunDate(store, dagId, serialized);
+        if (next && next.getTime() < to) {
+          const endDate = serialized.endDate ? new Date(serialized.endDate) : null;
+          for (const [date, n] of plannedPerDay(serialized.schedule, next, from, to, endDate, serialized.timezone)) entry(date).planned = n;
         }
       }
       const yearOf = (ms: number | null) => (ms == null ? null : new Date(Number(ms)).getUTCFullYear());
