@@ -8,3 +8,4 @@ export { UpdraftRunStatus } from "./elements/run-status/run-status.ts";
 export { UpdraftTaskInstance } from "./elements/task-instance/task-instance.ts";
 export { UpdraftCode } from "./elements/code/code.ts";
 export { UpdraftCalendar } from "./elements/calendar/calendar.ts";
+export { UpdraftGrid } from "./elements/grid/grid.ts";
