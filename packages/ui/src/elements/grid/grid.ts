@@ -20,6 +20,7 @@ import { FINISHED_STATES, type GridPage } from "../../shared/grid-types.ts";
 import { define } from "../../shared/define.ts";
 import { Applied, GridModel, runSeconds } from "./grid-model.ts";
 import { GEOMETRY, gridStyles } from "./grid-styles.ts";
+import { nextPos, type GridPos } from "./grid-keys.ts";
 import { cellLabel, cellTip, mixGradient, orderedCounts, runFacts, runLabel, runTip } from "./grid-parts.ts";
 import "./mapped-instances.ts";
 
@@ -45,7 +46,7 @@ function loadTaskInstanceElement(): void {
   const url = new URL("../elements/task-instance.js", import.meta.url).href;
   import(/* a runtime URL, not bundled */ url).catch(() => undefined);
 }
-interface Pos { r: number; c: number }
+type Pos = GridPos;
 
 /**
  * `<updraft-grid dag-id="daily_sales"></updraft-grid>`
@@ -426,37 +427,23 @@ export class UpdraftGrid extends UpdraftElement {
   };
 
   #onKey = (e: KeyboardEvent): void => {
-    const m = this.#model;
-    const lastR = m.rows.length - 1;
-    const lastC = m.runs.length - 1;
-    const { r, c } = this.#active;
-    const page = Math.max(1, Math.floor(((this.#scroller?.clientHeight ?? 400) - headH) / rowH) - 1);
-    let next: Pos | null = null;
-    switch (e.key) {
-      case "ArrowRight": next = { r, c: Math.min(lastC, c + 1) }; break;
-      case "ArrowLeft": next = { r, c: r === -1 ? Math.max(0, c - 1) : Math.max(-1, c - 1) }; break;
-      case "ArrowDown": next = { r: Math.min(lastR, r + 1), c }; break;
-      case "ArrowUp": next = { r: c === -1 ? Math.max(0, r - 1) : Math.max(-1, r - 1), c }; break;
-      case "PageDown": next = { r: Math.min(lastR, Math.max(0, r) + page), c }; break;
-      case "PageUp": next = { r: Math.max(c === -1 ? 0 : -1, r - page), c }; break;
-      case "Home": next = e.ctrlKey ? { r: 0, c: -1 } : { r, c: r === -1 ? 0 : -1 }; break;
-      case "End": next = e.ctrlKey ? { r: lastR, c: lastC } : { r, c: lastC }; break;
-      case "Enter":
-      case " ":
-        e.preventDefault();
-        this.#activate(this.#active);
-        return;
-      case "Escape":
-        if (this.runId) {
-          e.preventDefault();
-          this.#select(null);
-        }
-        return;
-      default:
-        return;
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      this.#activate(this.#active);
+      return;
     }
+    if (e.key === "Escape") {
+      if (this.runId) {
+        e.preventDefault();
+        this.#select(null);
+      }
+      return;
+    }
+    const m = this.#model;
+    const page = Math.max(1, Math.floor(((this.#scroller?.clientHeight ?? 400) - headH) / rowH) - 1);
+    const next = nextPos(e.key, e.ctrlKey || e.metaKey, this.#active, m.rows.length, m.runs.length, page);
+    if (!next) return;
     e.preventDefault();
-    if (next.r < -1 || (next.r === -1 && lastC < 0)) return;
     this.#active = next;
     this.#scrollIntoView(next);
     this.#focusAfterRender = true;
