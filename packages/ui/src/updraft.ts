@@ -9,3 +9,4 @@ export { UpdraftTaskInstance } from "./elements/task-instance/task-instance.ts";
 export { UpdraftCode } from "./elements/code/code.ts";
 export { UpdraftCalendar } from "./elements/calendar/calendar.ts";
 export { UpdraftGrid } from "./elements/grid/grid.ts";
+export { UpdraftTaskDuration } from "./elements/task-duration/task-duration.ts";
