@@ -3,15 +3,18 @@
 // Cells are one element each, the square itself: its fill and its glyph are its background.
 import { css } from "lit";
 import { stateRules } from "../../shared/state-glyph-css.ts";
+import { panelStyles } from "./panel-styles.ts";
 
 /** Geometry shared by the styles and the element (pixels). */
 export const GEOMETRY = { rowH: 24, colW: 22, cell: 16, headH: 104, barArea: 72 } as const;
 
 export const gridStyles = [
+  panelStyles,
   css`
     :host {
       display: block;
       --grid-max-height: var(--updraft-grid-max-height, 75vh);
+      --panel-max-height: var(--grid-max-height);
     }
     .wrap {
       position: relative;
@@ -271,98 +274,6 @@ export const gridStyles = [
       padding: 32px 16px;
       text-align: center;
       color: var(--updraft-text-muted);
-    }
-    .panel {
-      flex: 0 0 min(560px, 48%);
-      min-width: 320px;
-      max-height: var(--grid-max-height);
-      overflow: auto;
-      border: 1px solid var(--updraft-border);
-      border-radius: var(--updraft-radius);
-      background: var(--updraft-bg);
-      box-shadow: var(--updraft-shadow);
-    }
-    .panel-head {
-      position: sticky;
-      top: 0;
-      z-index: 1;
-      display: flex;
-      align-items: center;
-      gap: 8px;
-      padding: 8px 10px;
-      background: var(--updraft-surface);
-      border-bottom: 1px solid var(--updraft-border);
-    }
-    .panel-head .what {
-      flex: 1;
-      min-width: 0;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-      font-weight: 600;
-    }
-    .panel-head .what .muted {
-      font-weight: 400;
-    }
-    .panel-body {
-      padding: 10px 12px;
-    }
-    .icon-btn {
-      border: none;
-      background: transparent;
-      padding: 2px 6px;
-      font-size: 16px;
-      line-height: 1;
-      color: var(--updraft-text-muted);
-    }
-    .facts {
-      display: grid;
-      grid-template-columns: max-content 1fr;
-      gap: 4px 14px;
-      margin: 0 0 12px;
-      font-size: 13px;
-    }
-    .facts dt {
-      color: var(--updraft-text-muted);
-    }
-    .facts dd {
-      margin: 0;
-      font-variant-numeric: tabular-nums;
-      overflow-wrap: anywhere;
-    }
-    .tip {
-      position: absolute;
-      z-index: 10;
-      pointer-events: none;
-      min-width: 180px;
-      max-width: 320px;
-      padding: 8px 10px;
-      border-radius: var(--updraft-radius);
-      background: var(--updraft-surface);
-      border: 1px solid var(--updraft-border);
-      box-shadow: 0 4px 16px rgb(0 0 0 / 18%);
-      font-size: 12px;
-      line-height: 1.5;
-    }
-    .tip .t {
-      font-weight: 600;
-      margin-bottom: 2px;
-      overflow-wrap: anywhere;
-    }
-    .tip .kv {
-      display: grid;
-      grid-template-columns: max-content 1fr;
-      gap: 0 10px;
-      font-variant-numeric: tabular-nums;
-    }
-    .tip .kv span:nth-child(odd) {
-      color: var(--updraft-text-muted);
-    }
-    .tip .counts {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 4px;
-      margin-top: 4px;
     }
   `,
   stateRules(".cell", "", "background-color: $fill; background-image: $img;"),

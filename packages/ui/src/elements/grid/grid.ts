@@ -10,7 +10,6 @@ import { Task, TaskStatus } from "@lit/task";
 import { UpdraftElement } from "../../shared/updraft-element.ts";
 import { LiveController } from "../../shared/live-controller.ts";
 import { seg } from "../../shared/api-client.ts";
-import { statePill } from "../../shared/state-badge.ts";
 import { stateBadgeStyles } from "../../shared/state-badge-styles.ts";
 import { stateGlyphStyles } from "../../shared/state-glyph-css.ts";
 import { stateLabel, stateVar } from "../../shared/states.ts";
@@ -22,7 +21,7 @@ import { Applied, GridModel, runSeconds } from "./grid-model.ts";
 import { GEOMETRY, gridStyles } from "./grid-styles.ts";
 import { nextPos, type GridPos } from "./grid-keys.ts";
 import { cellLabel, cellTip, mixGradient, orderedCounts, runFacts, runLabel, runTip } from "./grid-parts.ts";
-import "./mapped-instances.ts";
+import { instancePanel } from "./instance-panel.ts";
 
 const { rowH, colW, headH, barArea } = GEOMETRY;
 /**
@@ -36,16 +35,6 @@ const MAX_COLUMN_FETCHES = 4;
 
 interface Window { r0: number; r1: number; c0: number; c1: number }
 
-/**
- * The panel shows `<updraft-task-instance>`: `/ui/updraft.js` defines it; a page that loaded only
- * `/ui/elements/grid.js` gets its module from beside this one (this code sits in `/ui/elements/`
- * or `/ui/chunks/`, so `../elements/` names the same folder from both).
- */
-function loadTaskInstanceElement(): void {
-  if (customElements.get("updraft-task-instance")) return;
-  const url = new URL("../elements/task-instance.js", import.meta.url).href;
-  import(/* a runtime URL, not bundled */ url).catch(() => undefined);
-}
 type Pos = GridPos;
 
 /**
@@ -144,7 +133,6 @@ export class UpdraftGrid extends UpdraftElement {
       const c = this.runId ? this.#model.columnOf(this.runId) : undefined;
       if (r !== undefined && c !== undefined) this.#active = { r, c };
     }
-    if (this.runId && this.taskId) loadTaskInstanceElement();
     if (this.#labelVersion !== this.#model.version) this.#measureLabels();
     this.#win = this.#computeWindow();
   }
@@ -333,25 +321,12 @@ export class UpdraftGrid extends UpdraftElement {
         <div class="panel-body">${run ? runFacts(run, orderedCounts(counts), Date.now()) : html`<p class="muted">This run is not on the page.</p>`}</div>
       </aside>`;
     }
-    const node = m.node(this.taskId);
-    const cell = m.cell(this.runId, this.taskId);
-    const grouped = Boolean(node?.is_mapped || node?.parent_task_id || cell?.counts);
-    const showList = grouped && this.mapIndex === null;
-    const back = grouped && !showList
-      ? html`<button @click=${() => this.#select({ runId: this.runId, taskId: this.taskId, mapIndex: null })}>← All ${cell?.total ?? ""} instances</button>` : nothing;
-    const what = html`${this.taskId}${grouped && !showList ? html` <span class="muted">[${this.mapIndex}]</span>` : nothing}
-      <span class="muted">· ${run ? runLabel(run) : this.runId}</span>`;
-    return html`<aside class="panel" part="panel" aria-label="Task instance ${this.taskId}">
-      <div class="panel-head">${back}<span class="what">${what}</span>${close}</div>
-      <div class="panel-body">
-        ${showList
-          ? html`${cell?.counts ? html`<p class="counts">${orderedCounts(cell.counts).map(([s, n]) => html`${statePill(s)} ${n} `)}</p>` : nothing}
-            <updraft-mapped-instances .apiBase=${this.apiBase} .token=${this.token} .theme=${this.theme} dag-id=${this.dagId} run-id=${this.runId}
-              task-id=${this.taskId} @updraft-select-instance=${(e: CustomEvent<{ mapIndex: number }>) => this.#select({ runId: this.runId, taskId: this.taskId, mapIndex: e.detail.mapIndex })}></updraft-mapped-instances>`
-          : html`<updraft-task-instance .apiBase=${this.apiBase} .token=${this.token} .theme=${this.theme} dag-id=${this.dagId} run-id=${this.runId}
-              task-id=${this.taskId} map-index=${this.mapIndex ?? -1}></updraft-task-instance>`}
-      </div>
-    </aside>`;
+    return instancePanel({
+      apiBase: this.apiBase, token: this.token, theme: this.theme, dagId: this.dagId, runId: this.runId, runLabel: run ? runLabel(run) : this.runId,
+      taskId: this.taskId, mapIndex: this.mapIndex, node: m.node(this.taskId), cell: m.cell(this.runId, this.taskId),
+      select: (mapIndex) => this.#select({ runId: this.runId, taskId: this.taskId, mapIndex }),
+      close: () => this.#select(null),
+    });
   }
 
   /** Sets the selection and tells the host (the app routes it; a portal may listen). */
