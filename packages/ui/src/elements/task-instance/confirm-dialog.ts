@@ -22,7 +22,8 @@ export function confirmDialog(a: PendingAction, d: TaskInstanceDetail, on: Confi
   return html`<dialog class="confirm" aria-labelledby="confirm-title"
       ${ref((el) => {
         const dialog = el as HTMLDialogElement | undefined;
-        if (dialog && !dialog.open) dialog.showModal();
+        // The ref sees the dialog before it is in the document: open it once it is.
+        if (dialog && !dialog.open) requestAnimationFrame(() => dialog.isConnected && !dialog.open && dialog.showModal());
       })}
       @cancel=${(e: Event) => {
         e.preventDefault();

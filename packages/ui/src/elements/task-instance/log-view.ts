@@ -220,7 +220,7 @@ export class UpdraftLogView extends UpdraftElement {
       ${status === "error" ? html`<p class="error" role="alert">The log could not be read: ${this.#tail.error}</p>` : nothing}
       ${lines.length === 0
         ? html`<div class="empty muted" part="lines">${status === "loading" ? "Loading the log…" : this.live ? "Waiting for the first log line…" : "This try wrote no log lines."}</div>`
-        : html`<lit-virtualizer scroller part="lines" class="lines" style="--ln-width:${String(lines.length).length}ch" role="log" aria-label="Log of try ${this.tryNumber}" tabindex="0"
+        : html`<lit-virtualizer scroller part="lines" class="lines" style="--ln-width:${Math.max(3, String(lines.length).length)}ch" role="log" aria-label="Log of try ${this.tryNumber}" tabindex="0"
             @scroll=${this.#onScroll} @wheel=${this.#noteIntent} @touchstart=${this.#noteIntent} @keydown=${this.#noteIntent} @pointerdown=${this.#noteIntent}
             .items=${this.#visible}
             .renderItem=${(i: number) => this.#row(i, i === hitLine)}></lit-virtualizer>`}

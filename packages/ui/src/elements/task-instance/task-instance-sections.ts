@@ -136,14 +136,20 @@ export function xcomSection(d: TaskInstanceDetail): TemplateResult {
   })}</div>`;
 }
 
-/** A list of instances (mapped siblings or submitted children) linking to each. */
+/** A table of instances (mapped siblings or submitted children) linking to each. */
 export function instanceList(title: string, refs: TiRef[], links: SectionLinks, counts?: Record<string, number>, total?: number): TemplateResult {
+  const mapped = refs.some((r) => r.map_index >= 0);
   return html`<section class="instances" aria-label=${title}>
     <h3>${title}${total != null ? html` <span class="muted">(${total})</span>` : nothing}</h3>
     ${counts ? html`<p class="counts">${Object.entries(counts).map(([s, n]) => html`<span class="count-chip">${stateGlyph(s)} ${n} ${stateLabel(s)}</span>`)}</p>` : nothing}
-    <ul class="refs">
-      ${refs.map((r) => html`<li>${links.instance(r, html`${stateGlyph(r.state)}<span>${r.map_index >= 0 ? `[${r.map_index}]` : r.task_id}${r.rendered_map_index ? ` ${r.rendered_map_index}` : ""}${r.map_index >= 0 && refs.some((o) => o.task_id !== r.task_id) ? ` ${r.task_id}` : ""}</span><span class="visually-hidden">${stateLabel(r.state)}</span>`)}</li>`)}
-    </ul>
+    <table class="table refs" aria-label=${title}>
+      <thead><tr><th scope="col">${mapped ? "Map index" : "Task"}</th>${mapped ? html`<th scope="col">Name</th>` : nothing}<th scope="col">State</th></tr></thead>
+      <tbody>${refs.map((r) => html`<tr>
+        <td class="num">${links.instance(r, mapped ? `[${r.map_index}]` : r.task_id)}</td>
+        ${mapped ? html`<td>${r.rendered_map_index ?? html`<span class="muted">–</span>`}</td>` : nothing}
+        <td>${statePill(r.state)}</td>
+      </tr>`)}</tbody>
+    </table>
     ${total != null && total > refs.length ? html`<p class="muted small">The first ${refs.length} of ${total}.</p>` : nothing}
   </section>`;
 }

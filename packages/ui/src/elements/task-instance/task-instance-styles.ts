@@ -260,13 +260,8 @@ export const taskInstanceStyles = css`
     border-radius: 999px;
     font-size: 12px;
   }
-  .refs {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-    display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(160px, 1fr));
-    gap: 4px 12px;
+  .refs tbody tr {
+    cursor: default;
   }
   dialog.confirm {
     border: 1px solid var(--updraft-border);
