@@ -10,3 +10,4 @@ export { UpdraftCode } from "./elements/code/code.ts";
 export { UpdraftCalendar } from "./elements/calendar/calendar.ts";
 export { UpdraftGrid } from "./elements/grid/grid.ts";
 export { UpdraftTaskDuration } from "./elements/task-duration/task-duration.ts";
+export { UpdraftApp } from "./elements/app/app.ts";

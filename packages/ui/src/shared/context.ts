@@ -15,7 +15,11 @@ export interface Navigator {
 export type Route =
   | { view: "home" }
   | { view: "dags" }
+  | { view: "workers" }
   | { view: "dag"; dagId: string; tab?: string; runId?: string; taskId?: string; mapIndex?: number }
   | { view: "admin"; page: "variables" | "connections" | "pools" | "import-errors" | "event-log" | "workers" };
 
 export const navigatorContext = createContext<Navigator | undefined>(Symbol("updraft-navigator"));
+
+/** The app's theme (`light`, `dark`, or `""` for the system's), which elements without a `theme` of their own follow. */
+export const themeContext = createContext<"light" | "dark" | "">(Symbol("updraft-theme"));

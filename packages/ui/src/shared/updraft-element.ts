@@ -5,7 +5,7 @@ import { LitElement } from "lit";
 import { property } from "lit/decorators.js";
 import { ContextConsumer } from "@lit/context";
 import { clientFor, type ApiClient } from "./api-client.ts";
-import { clientContext, navigatorContext, type Route } from "./context.ts";
+import { clientContext, navigatorContext, themeContext, type Route } from "./context.ts";
 import { streamFor, type EventStream } from "./event-stream.ts";
 import { baseStyles } from "./theme.ts";
 
@@ -21,6 +21,18 @@ export class UpdraftElement extends LitElement {
 
   readonly #clientCtx = new ContextConsumer(this, { context: clientContext, subscribe: true });
   readonly #navCtx = new ContextConsumer(this, { context: navigatorContext, subscribe: true });
+  // Tokens are set on each element's own :host, so a nested element does not inherit the app's
+  // theme through CSS: it takes it from context instead, unless the page gave it a theme itself.
+  #themeInherited = false;
+  readonly #themeCtx = new ContextConsumer(this, {
+    context: themeContext,
+    subscribe: true,
+    callback: (theme) => {
+      if (this.theme && !this.#themeInherited) return;
+      this.#themeInherited = true;
+      this.theme = theme;
+    },
+  });
 
   /** The API client: the app's when this element sits inside one and has no credentials of its own. */
   get client(): ApiClient {
