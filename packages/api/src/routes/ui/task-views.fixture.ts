@@ -89,6 +89,7 @@ export async function makeFixture(): Promise<Fixture> {
       ti(RUN2, "double", -1, null, null, null),
       ti(RUN3, "extract", -1, "running", "2026-03-02T12:00:01", null),
       ti(RUN3, "child", -1, "success", "2026-03-02T12:00:02", "2026-03-02T12:00:03", { parentTaskId: "extract", parentMapIndex: -1, submitSeq: 0 }),
+      { ...ti(RUN1, "solo", -1, "success", "2026-03-01T00:00:01", "2026-03-01T00:00:02"), dagId: OTHER },
     ]);
     await tx.insert(taskInstanceHistory).values({
       dagId: DAG, runId: RUN1, taskId: "extract", mapIndex: -1, tryNumber: 1, state: "failed", hostname: "host-b", queue: "default",
