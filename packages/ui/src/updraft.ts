@@ -11,3 +11,4 @@ export { UpdraftCalendar } from "./elements/calendar/calendar.ts";
 export { UpdraftGrid } from "./elements/grid/grid.ts";
 export { UpdraftTaskDuration } from "./elements/task-duration/task-duration.ts";
 export { UpdraftApp } from "./elements/app/app.ts";
+export { UpdraftGraph } from "./elements/graph/graph.ts";

@@ -46,7 +46,7 @@ export function instancePanel(o: InstancePanelOptions): TemplateResult {
     <div class="panel-body">
       ${showList
         ? html`${o.cell?.counts ? html`<p class="counts">${orderedCounts(o.cell.counts).map(([s, n]) => html`${statePill(s)} ${n} `)}</p>` : nothing}
-          <updraft-mapped-instances .apiBase=${o.apiBase} .token=${o.token} .theme=${o.theme} dag-id=${o.dagId} run-id=${o.runId}
+          <updraft-mapped-instances .apiBase=${o.apiBase} .token=${o.token} .theme=${o.theme} .stamp=${JSON.stringify(o.cell?.counts ?? {})} dag-id=${o.dagId} run-id=${o.runId}
             task-id=${o.taskId} @updraft-select-instance=${(e: CustomEvent<{ mapIndex: number }>) => o.select(e.detail.mapIndex)}></updraft-mapped-instances>`
         : html`<updraft-task-instance .apiBase=${o.apiBase} .token=${o.token} .theme=${o.theme} dag-id=${o.dagId} run-id=${o.runId}
             task-id=${o.taskId} map-index=${o.mapIndex ?? -1}></updraft-task-instance>`}

@@ -23,6 +23,11 @@ interface MappedTi {
 
 const PAGE = 100;
 
+interface Page {
+  task_instances: MappedTi[];
+  total_entries: number;
+}
+
 /**
  * `<updraft-mapped-instances dag-id="d" run-id="r" task-id="t"></updraft-mapped-instances>`
  * Events: `updraft-select-instance` `{ mapIndex }`. Parts: `list`, `item`.
@@ -87,12 +92,16 @@ export class UpdraftMappedInstances extends UpdraftElement {
   @property({ attribute: "dag-id" }) dagId = "";
   @property({ attribute: "run-id" }) runId = "";
   @property({ attribute: "task-id" }) taskId = "";
+  /** Changes whenever the instances' counts change (the grid passes them): the list is fetched again, at most once a second. */
+  @property({ attribute: false }) stamp = "";
   @state() private offset = 0;
+  #again: ReturnType<typeof setTimeout> | undefined;
+  #last: Page | null = null;
 
   readonly #task = new Task(this, {
     task: async ([dagId, runId, taskId, offset], { signal }) => {
       if (!dagId || !runId || !taskId) return null;
-      return this.client.get<{ task_instances: MappedTi[]; total_entries: number }>(
+      return this.client.get<Page>(
         `/api/v1/dags/${seg(dagId)}/dagRuns/${seg(runId)}/taskInstances/${seg(taskId)}/listMapped`,
         { limit: PAGE, offset }, signal,
       );
@@ -100,37 +109,52 @@ export class UpdraftMappedInstances extends UpdraftElement {
     args: () => [this.dagId, this.runId, this.taskId, this.offset, this.apiBase, this.token] as const,
   });
 
-  /** Fetches the page again (the grid calls it when the instances changed). */
-  refresh(): void {
-    void this.#task.run();
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has("stamp") && changed.get("stamp") !== undefined && this.#again === undefined) {
+      this.#again = setTimeout(() => {
+        this.#again = undefined;
+        void this.#task.run();
+      }, 1000);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#again);
+    this.#again = undefined;
   }
 
   override render() {
     return this.#task.render({
-      pending: () => html`<p class="muted">Loading instances…</p>`,
+      pending: () => (this.#last ? this.#list(this.#last) : html`<p class="muted">Loading instances…</p>`),
       error: (e) => html`<p class="error" role="alert">${(e as Error).message}</p>`,
       complete: (page) => {
         if (!page) return nothing;
-        if (page.total_entries === 0) return html`<p class="muted">No instances yet.</p>`;
-        const last = Math.min(this.offset + PAGE, page.total_entries);
-        return html`<ul part="list" aria-label="Instances">
-            ${page.task_instances.map((t) => html`<li>
-              <button class="item" part="item" @click=${() => this.#select(t.map_index)}
-                aria-label="instance ${t.map_index}: ${t.state ?? "no status"}">
-                <span class="idx">[${t.map_index}]</span>
-                <span class="label" title=${t.rendered_map_index ?? ""}>${t.rendered_map_index ?? ""}</span>
-                ${statePill(t.state)}
-                <span class="dur">${t.start_date ? formatDuration(secondsBetween(t.start_date, t.end_date)) : "–"}</span>
-              </button>
-            </li>`)}
-          </ul>
-          ${page.total_entries > PAGE ? html`<div class="pager">
-            <button ?disabled=${this.offset === 0} @click=${() => (this.offset = Math.max(0, this.offset - PAGE))}>Previous</button>
-            <span class="muted">${this.offset + 1}–${last} of ${page.total_entries}</span>
-            <button ?disabled=${last >= page.total_entries} @click=${() => (this.offset += PAGE)}>Next</button>
-          </div>` : nothing}`;
+        this.#last = page;
+        return this.#list(page);
       },
     });
+  }
+
+  #list(page: Page) {
+    if (page.total_entries === 0) return html`<p class="muted">No instances yet.</p>`;
+    const last = Math.min(this.offset + PAGE, page.total_entries);
+    return html`<ul part="list" aria-label="Instances">
+        ${page.task_instances.map((t) => html`<li>
+          <button class="item" part="item" @click=${() => this.#select(t.map_index)}
+            aria-label="instance ${t.map_index}: ${t.state ?? "no status"}">
+            <span class="idx">[${t.map_index}]</span>
+            <span class="label" title=${t.rendered_map_index ?? ""}>${t.rendered_map_index ?? ""}</span>
+            ${statePill(t.state)}
+            <span class="dur">${t.start_date ? formatDuration(secondsBetween(t.start_date, t.end_date)) : "–"}</span>
+          </button>
+        </li>`)}
+      </ul>
+      ${page.total_entries > PAGE ? html`<div class="pager">
+        <button ?disabled=${this.offset === 0} @click=${() => (this.offset = Math.max(0, this.offset - PAGE))}>Previous</button>
+        <span class="muted">${this.offset + 1}–${last} of ${page.total_entries}</span>
+        <button ?disabled=${last >= page.total_entries} @click=${() => (this.offset += PAGE)}>Next</button>
+      </div>` : nothing}`;
   }
 
   #select(mapIndex: number): void {
