@@ -1,7 +1,7 @@
 // A daily ETL: extract rows, clean each one in its own mapped task instance, load the cleaned
 // rows in one reducer, then announce it with a shell command. Run it with
 //   updraft dags test daily_sales --conf '{"region": "us"}'
-import { dag, task, shell, chain } from "@updraft/sdk";
+import { dag, task, shell, chain, param } from "@updraft/sdk";
 
 interface Sale {
   id: number;
@@ -24,7 +24,9 @@ export default dag(
     maxActiveRuns: 1,
     dagrunTimeout: "1h",
     defaultArgs: { retries: 2, retryDelay: "30s", retryExponentialBackoff: true },
-    params: { region: "eu" },
+    params: {
+      region: param("eu", { enum: ["eu", "us", "apac"], valuesDisplay: { eu: "Europe", us: "United States", apac: "Asia-Pacific" }, description: "Which region's sales to load." }),
+    },
     tags: ["etl", "example"],
     description: "Extract a day of sales, clean each row, load the totals.",
   },

@@ -5,7 +5,7 @@
 // task; while the parent waits it holds no worker slot, so the children run even on one thread.
 // Run it with
 //   updraft dags test dynamic_fanout --conf '{"shards": 20}'
-import { dag, task } from "@updraft/sdk";
+import { dag, task, param } from "@updraft/sdk";
 
 interface Plan {
   shards: number;
@@ -27,7 +27,10 @@ export default dag(
     id: "dynamic_fanout",
     schedule: "@daily",
     startDate: "2026-01-01",
-    params: { shards: 8, rows_per_shard: 1_000 },
+    params: {
+      shards: param(8, { type: "integer", minimum: 1, maximum: 64, description: "How many child tasks to start." }),
+      rows_per_shard: param(1_000, { type: "integer", minimum: 1, description: "Rows each child scores." }),
+    },
     tags: ["example", "dynamic"],
     description: "A task that starts one child task per shard with ctx.submit and sums their results.",
   },

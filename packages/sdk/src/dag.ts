@@ -5,6 +5,7 @@ import { DagBuilder, buildWith, takeAmbientDefinitions, type DefinitionRecord, t
 import { isOutput } from "./output.ts";
 import { dagOptionsSchema, describeIssues, resolveTaskOptions, type DagOptions, type TaskOptions } from "./options.ts";
 import { parseDuration } from "./duration.ts";
+import { splitParams } from "./param.ts";
 import type { ArgSpec, Json, ScheduleSpec, SerializedDag, SerializedTask } from "./serialized.ts";
 
 const DAG = Symbol.for("updraft.dag");
@@ -56,6 +57,7 @@ export class Dag {
     const startDate = o.startDate === undefined ? null : toUtcIso(o.startDate, `${where}: startDate`);
     const schedule = parseSchedule(o.schedule === undefined ? null : o.schedule, where);
     if (schedule && !startDate) throw new DagDefinitionError(`${where}: a scheduled dag needs a startDate`);
+    const params = splitParams(where, o.params);
     return {
       id: this.id,
       schedule,
@@ -65,7 +67,9 @@ export class Dag {
       maxActiveRuns: o.maxActiveRuns ?? 16,
       maxActiveTasks: o.maxActiveTasks ?? 16,
       dagrunTimeoutMs: o.dagrunTimeout == null ? null : parseDuration(o.dagrunTimeout, `${where}: dagrunTimeout`),
-      params: (o.params ?? {}) as Record<string, Json>,
+      params: params.values,
+      // Only when some param has a spec, so that DAGs without one keep their version hash.
+      ...(Object.keys(params.specs).length ? { paramSpecs: params.specs } : {}),
       tags: o.tags ?? [],
       timezone: o.timezone ?? "UTC",
       description: o.description ?? null,
@@ -191,6 +195,7 @@ export function dag(options: DagOptions, body: () => void): Dag {
       throw new DagDefinitionError(`dag "${opts.id}": timezone "${opts.timezone}" is not an IANA time zone`);
     }
   }
+  splitParams(`dag "${opts.id}"`, opts.params);
   const builder = new DagBuilder(opts.id);
   const ambient = takeAmbientDefinitions();
   buildWith(builder, body);

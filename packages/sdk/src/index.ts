@@ -10,6 +10,8 @@ export type { ShellOptions, SensorOptions, PokeResult } from "./operators.ts";
 export { chain, isOutput } from "./output.ts";
 export type { Output } from "./output.ts";
 export type { DagOptions, TaskOptions } from "./options.ts";
+export { param, isParam, ParamType } from "./param.ts";
+export type { Param, ParamSpec } from "./param.ts";
 export type { TaskContext, TaskLogger, Connection } from "./context.ts";
 export { TaskState, RunState, TriggerRule, RunType, FINISHED_TASK_STATES } from "./states.ts";
 export { DagDefinitionError, SkipTask, FailTask, SubmitError, ChildTaskFailed, toErrorData } from "./errors.ts";

@@ -5,6 +5,7 @@ import { DagDefinitionError } from "./errors.ts";
 import { parseDuration, type Duration } from "./duration.ts";
 import { TriggerRule } from "./states.ts";
 import type { Json, SerializedTask } from "./serialized.ts";
+import { isParam, type Param } from "./param.ts";
 
 export const ID_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
@@ -41,7 +42,8 @@ export const dagOptionsSchema = z.strictObject({
   maxActiveTasks: z.number().int().positive().optional(),
   dagrunTimeout: duration.nullable().optional(),
   defaultArgs: taskOptionsSchema.optional(),
-  params: z.record(z.string(), jsonValue).optional(),
+  /** Plain values, or `param(value, spec)` for a type, a description, an enum… (the trigger form reads them). */
+  params: z.record(z.string(), z.union([z.custom<Param>(isParam), jsonValue])).optional(),
   tags: z.array(z.string()).optional(),
   description: z.string().optional(),
   timezone: z.string().optional(),

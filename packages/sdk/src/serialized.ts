@@ -2,6 +2,7 @@
 // It holds the structure and options only; task functions stay in the DAG's bundle and are found
 // again by id when a task runs.
 import type { TriggerRule } from "./states.ts";
+import type { ParamSpec } from "./param.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -69,7 +70,10 @@ export interface SerializedDag {
   maxActiveRuns: number;
   maxActiveTasks: number;
   dagrunTimeoutMs: number | null;
+  /** The params' defaults: what `ctx.params` holds before the run's conf is applied. */
   params: Record<string, Json>;
+  /** Type, description, enum… of the params declared with `param()`, for the trigger form. */
+  paramSpecs?: Record<string, ParamSpec>;
   tags: string[];
   /** IANA time zone in which cron schedules are evaluated; "UTC" unless the DAG sets one. */
   timezone: string;
