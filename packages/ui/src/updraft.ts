@@ -12,3 +12,4 @@ export { UpdraftGrid } from "./elements/grid/grid.ts";
 export { UpdraftTaskDuration } from "./elements/task-duration/task-duration.ts";
 export { UpdraftApp } from "./elements/app/app.ts";
 export { UpdraftGraph } from "./elements/graph/graph.ts";
+export { UpdraftGantt } from "./elements/gantt/gantt.ts";
