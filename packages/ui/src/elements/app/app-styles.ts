@@ -114,6 +114,44 @@ export const appStyles = css`
       animation: none !important;
     }
   }
+  /* Menu items live in this shadow root (slotted into <updraft-menu>), so they are styled here. */
+  updraft-menu > [role^="menuitem"] {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    width: 100%;
+    padding: 7px 10px;
+    border: 0;
+    border-radius: 4px;
+    background: transparent;
+    color: var(--updraft-text);
+    font: inherit;
+    text-align: left;
+    text-decoration: none;
+    cursor: pointer;
+    white-space: nowrap;
+  }
+  updraft-menu > [role^="menuitem"]:hover,
+  updraft-menu > [role^="menuitem"]:focus {
+    background: var(--updraft-surface-2);
+    text-decoration: none;
+    outline: none;
+  }
+  updraft-menu > [role^="menuitem"]:focus-visible {
+    outline: 2px solid var(--updraft-focus);
+    outline-offset: -2px;
+  }
+  updraft-menu > [role="menuitem"][aria-current="page"] {
+    color: var(--updraft-accent);
+    font-weight: 600;
+  }
+  updraft-menu > [aria-disabled="true"] {
+    cursor: default;
+    color: var(--updraft-text-muted);
+  }
+  updraft-menu > [aria-disabled="true"]:hover {
+    background: transparent;
+  }
   .menu-item-icon {
     display: inline-flex;
     width: 16px;
@@ -268,9 +306,16 @@ export const appStyles = css`
     text-align: center;
   }
   @media (max-width: 900px) {
-    .live .label,
-    .user-name {
+    .live .label {
       display: none;
+    }
+    .user-name {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
     }
     header {
       padding: 0 8px;

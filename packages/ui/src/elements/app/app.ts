@@ -14,7 +14,7 @@ import { forgetWhoAmI, whoAmI, type Me } from "../../shared/principal.ts";
 import { define } from "../../shared/define.ts";
 import { ADMIN_LABELS, ADMIN_PAGES, parseLocation, routeHref, routeTitle, type AppRoute } from "./router.ts";
 import { appStyles } from "./app-styles.ts";
-import { checkIcon, chevronDown, logoMark, logoutIcon, moonIcon, sunIcon, systemIcon } from "./icons.ts";
+import { checkIcon, chevronDown, keyIcon, logoMark, logoutIcon, moonIcon, sunIcon, systemIcon } from "./icons.ts";
 import { loadThemePreference, saveThemePreference, THEME_CHOICES, type ThemePreference } from "./theme-preference.ts";
 import "./menu.ts";
 import "./login.ts";
@@ -214,8 +214,7 @@ export class UpdraftApp extends UpdraftElement {
     if (auth.state === "error") return this.#serverError(auth.message);
     if (auth.state === "out" || this.route.view === "login") return html`<updraft-login notice=${auth.state === "out" ? (auth.notice ?? "") : ""}></updraft-login>`;
     const me = auth.me;
-    return html`<a class="skip" href="#main" @click=${this.#skipToMain}>Skip to content</a>
-      ${this.#header(me)}
+    return html`${this.#header(me)}
       ${this.#breadcrumbs()}
       <main id="main" part="main" tabindex="-1">${this.#view(me)}</main>`;
   }
@@ -234,6 +233,7 @@ export class UpdraftApp extends UpdraftElement {
     const current = (view: string) => (r.view === view || (view === "dags" && r.view === "dag") ? "page" : nothing);
     const adminOpen = r.view === "admin";
     return html`<header part="header">
+      <a class="skip" href="#main" @click=${this.#skipToMain}>Skip to content</a>
       <a class="brand" href="/" aria-label="Updraft home">${logoMark(26)}<span>Updraft</span></a>
       <nav class="main" part="nav" aria-label="Main">
         <a href="/dags" aria-current=${current("dags")}>DAGs</a>
@@ -261,7 +261,7 @@ export class UpdraftApp extends UpdraftElement {
     const shown = this.themePref;
     return html`<updraft-menu label="Theme: ${shown}">
       <span slot="button">${icons[shown]()}</span>
-      <span class="menu-heading" role="presentation">Theme</span>
+      <span class="menu-heading" role="none">Theme</span>
       ${THEME_CHOICES.map((c) => html`<button role="menuitemradio" aria-checked=${c.value === shown ? "true" : "false"} @click=${() => this.#setTheme(c.value)}>
         <span class="menu-item-icon">${icons[c.value]()}</span>${c.label}<span class="check">${checkIcon()}</span></button>`)}
     </updraft-menu>`;
@@ -270,18 +270,18 @@ export class UpdraftApp extends UpdraftElement {
   #userMenu(me: Me): TemplateResult {
     const who = displayName(me);
     const cookieSession = !this.token;
-    return html`<updraft-menu label="Account: ${who}">
-      <span slot="button" class="avatar" aria-hidden="true">${who.slice(0, 1)}</span>
+    return html`<updraft-menu>
+      <span slot="button" class="avatar" aria-hidden="true">${me.name.startsWith("token:") ? keyIcon() : who.slice(0, 1)}</span>
       <span slot="button" class="user-name">${who}</span>
       <span slot="button">${chevronDown()}</span>
-      <div class="who" role="presentation">
+      <div class="who" role="none">
         <strong>${who}</strong>
         <span class="scope">${me.scope}</span>
         ${me.dags ? html`<span class="muted">DAGs: ${me.dags.join(", ")}</span>` : nothing}
       </div>
       ${cookieSession
         ? html`<button role="menuitem" @click=${() => void this.#logout()}><span class="menu-item-icon">${logoutIcon()}</span>Log out</button>`
-        : html`<span class="menu-heading" role="presentation">Signed in with a token</span>`}
+        : html`<span role="menuitem" aria-disabled="true"><span class="menu-item-icon">${keyIcon()}</span>Signed in with a token</span>`}
     </updraft-menu>`;
   }
 

@@ -4,13 +4,12 @@ import { svg, html, type TemplateResult } from "lit";
 const icon = (body: ReturnType<typeof svg>, size = 16): TemplateResult =>
   html`<svg class="icon" viewBox="0 0 16 16" width=${size} height=${size} aria-hidden="true" focusable="false">${body}</svg>`;
 
-/** Updraft's mark: a rising wing in the accent colour. */
+/** Updraft's mark: a rising chevron over a gust of air, in the accent colour. */
 export const logoMark = (size = 24): TemplateResult =>
   html`<svg class="logo-mark" viewBox="0 0 24 24" width=${size} height=${size} aria-hidden="true" focusable="false">
     <rect width="24" height="24" rx="6" fill="var(--updraft-accent)" />
-    <path d="M5 16.5c3.2-.3 5.6-1.8 7.4-4.6L14.6 8.5" fill="none" stroke="var(--updraft-accent-text)" stroke-width="2" stroke-linecap="round" />
-    <path d="M11.5 7.5l3.6.5.5 3.6" fill="none" stroke="var(--updraft-accent-text)" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
-    <path d="M9 19c2.8-.5 5-1.9 6.8-4.3" fill="none" stroke="var(--updraft-accent-text)" stroke-width="1.6" stroke-linecap="round" opacity=".6" />
+    <path d="M7 12.5l5-5 5 5" fill="none" stroke="var(--updraft-accent-text)" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" />
+    <path d="M6 17c2-1.3 4-1.3 6 0s4 1.3 6 0" fill="none" stroke="var(--updraft-accent-text)" stroke-width="1.8" stroke-linecap="round" opacity=".75" />
   </svg>`;
 
 export const chevronDown = (): TemplateResult =>

@@ -49,6 +49,7 @@ export class UpdraftMenu extends UpdraftElement {
         z-index: 50;
         min-width: 200px;
         padding: 4px;
+        text-align: start;
         border: 1px solid var(--updraft-border);
         border-radius: calc(var(--updraft-radius) + 2px);
         background: var(--updraft-bg);
