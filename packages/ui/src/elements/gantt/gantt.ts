@@ -223,7 +223,10 @@ export class UpdraftGantt extends UpdraftElement {
     const last = row.tries.at(-1);
     const aria = `${row.taskId}${row.mapIndex >= 0 ? ` [${row.mapIndex}]` : ""}: ${row.tries.length} ${row.tries.length === 1 ? "try" : "tries"}, ${stateLabel(last?.state)}`;
     return html`<div class="row ${selected ? "selected" : ""}" role="row" aria-rowindex=${r + 1} data-r=${r} style="top:${r * rowH}px"
-        tabindex=${r === this.#active ? 0 : -1} aria-label=${aria} @click=${() => this.#open(r)}>
+        tabindex=${r === this.#active ? 0 : -1} aria-label=${aria} @click=${() => {
+          this.#hover = null;
+          this.#open(r);
+        }}>
       <div class="label" role="rowheader" title=${row.parentTaskId ? `${row.taskId}, submitted by ${row.parentTaskId}` : row.taskId}>
         <span class="name">${row.taskId}</span>
         ${row.mapIndex >= 0 ? html`<span class="idx">[${row.mapIndex}]</span>` : nothing}

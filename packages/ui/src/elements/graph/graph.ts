@@ -293,7 +293,9 @@ export class UpdraftGraph extends UpdraftElement {
   #onClick = (e: MouseEvent): void => {
     if (this.#drag?.moved) return;
     const id = this.#nodeAt(e);
-    if (id) this.#open(id);
+    if (!id) return;
+    this.#hover = null; // the panel opens beside: the card would cover it
+    this.#open(id);
   };
 
   #onDown = (e: PointerEvent): void => {
@@ -335,7 +337,7 @@ export class UpdraftGraph extends UpdraftElement {
       if (this.#hover) this.#onLeave();
       return;
     }
-    if (this.#hover?.id === id) return;
+    if (this.#hover?.id === id || this.taskId === id) return;
     const wrap = this.renderRoot.querySelector(".wrap")!.getBoundingClientRect();
     const r = el.getBoundingClientRect();
     this.#hover = { id, x: Math.max(0, Math.min(r.left - wrap.left, wrap.width - 330)), y: r.bottom - wrap.top + 6 };

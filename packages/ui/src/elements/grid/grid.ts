@@ -373,6 +373,7 @@ export class UpdraftGrid extends UpdraftElement {
     const p = this.#posOf(e);
     if (!p) return;
     this.#active = p;
+    this.#tipAt = null; // the panel opens beside: the card would cover it
     this.#activate(p);
   };
 
@@ -385,7 +386,7 @@ export class UpdraftGrid extends UpdraftElement {
     const el = (e.target as Element).closest?.("[data-r]");
     const p = this.#posOf(e);
     if (!el || !p) return;
-    if (this.#hover?.r === p.r && this.#hover.c === p.c) return;
+    if (this.#hover?.r === p.r && this.#hover.c === p.c && this.#tipAt) return;
     this.#hover = p;
     const wrap = this.renderRoot.querySelector(".wrap")!.getBoundingClientRect();
     const rect = el.getBoundingClientRect();

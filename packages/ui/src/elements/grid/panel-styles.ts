@@ -4,8 +4,9 @@ import { css } from "lit";
 
 export const panelStyles = css`
   .panel {
-    flex: 0 0 min(560px, 48%);
+    flex: 1 0 min(520px, 45%);
     min-width: 320px;
+    max-width: 960px;
     max-height: var(--panel-max-height, 75vh);
     overflow: auto;
     border: 1px solid var(--updraft-border);
