@@ -228,7 +228,8 @@ export class UpdraftGraph extends UpdraftElement {
       at += w;
       return r;
     }) : nothing;
-    const aria = run ? cellLabel(n, run, cell) : `${n.id} (${n.kind})`;
+    // The accessible name starts with the visible text (id, count, kind line), then the state.
+    const aria = `${label}${count} ${kind}: ${run ? cellLabel(n, run, cell).slice(n.id.length + 2) : "no run"}`;
     return svg`<g class="node ${n.parent_task_id ? "child" : ""} ${n.id === this.taskId ? "selected" : ""}" data-id=${n.id} data-task-id=${n.id}
         data-state=${state} role="button" tabindex=${n.id === this.#active ? 0 : -1} aria-label=${aria}
         transform="translate(${b.x},${b.y})" style="--s:${stateVar(state === "absent" ? "none" : state)}">

@@ -249,7 +249,8 @@ export class UpdraftGrid extends UpdraftElement {
         return html`<div class="bar-col ${selected || run.run_id === this.runId ? "selected" : ""} ${this.#hover?.c === c ? "hover" : ""}"
             role="columnheader" aria-colindex=${c + 2} data-r="-1" data-c=${c} data-run-id=${run.run_id}
             tabindex=${a.r === -1 && a.c === c ? 0 : -1} aria-selected=${selected ? "true" : "false"}
-            aria-label="Run ${runLabel(run)}: ${stateLabel(run.state)}" style="left:${labelW + c * colW}px">
+            style="left:${labelW + c * colW}px">
+          <span class="visually-hidden">Run ${runLabel(run)}: ${stateLabel(run.state)}</span>
           <div class="bar" style="height:${h}px;background:${stateVar(run.state)}"></div>
           <span class="sg" data-state=${run.state} style="color:${stateVar(run.state)}"></span>
         </div>`;
