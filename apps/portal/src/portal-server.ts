@@ -99,6 +99,8 @@ export async function startPortal(config: PortalConfig): Promise<Server> {
       res.writeHead(200, pageHeaders(config)).end(req.method === "HEAD" ? undefined : renderPage(template, config, url.searchParams));
     } else if (url.pathname === "/portal.css") {
       res.writeHead(200, { "content-type": "text/css; charset=utf-8", "cache-control": "no-cache" }).end(req.method === "HEAD" ? undefined : css);
+    } else if (url.pathname === "/favicon.ico") {
+      res.writeHead(204).end();
     } else {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");
     }
