@@ -34,7 +34,6 @@ const ROUND_TRIPS: [string, AppRoute][] = [
 /** [path with query, the place it shows] for paths the app reads but writes otherwise. */
 const READ_ONLY: [string, AppRoute][] = [
   ["", { view: "home" }],
-  ["/home", { view: "home" }],
   ["/dags/", { view: "dags" }],
   ["/dags/daily_sales/", { view: "dag", dagId: "daily_sales" }],
   ["/admin", { view: "admin", page: "variables" }],
@@ -55,7 +54,7 @@ const READ_ONLY: [string, AppRoute][] = [
 
 const NOT_FOUND = [
   "/nope",
-  "/home/x",
+  "/home",
   "/dags/daily_sales/grid/extra",
   "/dags/daily_sales/Not_A_Tab",
   "/dags/daily_sales/runs",

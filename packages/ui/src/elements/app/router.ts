@@ -62,8 +62,6 @@ export function parseLocation(pathname: string, search = ""): AppRoute {
   switch (head) {
     case undefined:
       return { view: "home" };
-    case "home":
-      return rest.length === 0 ? { view: "home" } : notFound;
     case "dags": {
       if (rest.length === 0) return { view: "dags" };
       const [dagId, tabOrRuns, ...more] = rest as [string, string | undefined, ...string[]];
