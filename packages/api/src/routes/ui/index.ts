@@ -4,6 +4,9 @@
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { requireScope } from "../../auth.ts";
 import { registerMe } from "./me.ts";
+import { registerHome } from "./home.ts";
+import { registerDagList } from "./dag-list.ts";
+import { registerDagDetails } from "./dag-details.ts";
 import { registerGrid } from "./grid.ts";
 import { registerGraph } from "./graph.ts";
 import { registerGantt } from "./gantt.ts";
@@ -13,6 +16,9 @@ import { registerTaskViews } from "./task-views.ts";
 export function registerUiRoutes(app: ApiApp, deps: ApiDeps): void {
   app.use("/api/updraft/ui/*", requireScope("read"));
   registerMe(app);
+  registerHome(app, deps);
+  registerDagList(app, deps);
+  registerDagDetails(app, deps);
   registerRunStatus(app, deps);
   registerTaskViews(app, deps);
   registerGrid(app, deps);
