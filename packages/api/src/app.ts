@@ -27,6 +27,7 @@ import { registerBundles } from "./routes/bundles.ts";
 import type { WorkerGateway } from "./worker-socket.ts";
 import { registerUiStatic, type UiFile } from "./routes/ui/static.ts";
 import { registerUiRoutes } from "./routes/ui/index.ts";
+import type { LocalPoolView } from "./routes/ui/workers.ts";
 import type { WorkerEventType, WorkerInfo } from "@updraft/executor";
 
 export interface TriggerRequest {
@@ -57,6 +58,8 @@ export interface ApiDeps {
    * events, and (through `attachWorkerSocket`) their connections. Absent: those answer 503.
    */
   workers?: WorkerGateway;
+  /** The scheduler's own thread pool, for the workers view, when the scheduler runs in this process. */
+  localPool?: () => LocalPoolView | null;
   /** The UI's built files; by default @updraft/ui builds them in memory on the first request. */
   uiAssets?: () => Promise<Map<string, UiFile>>;
 }

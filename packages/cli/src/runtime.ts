@@ -23,6 +23,8 @@ export interface Engine {
   executor: Executor;
   /** The executor, when it takes remote workers (their socket and monitoring attach to it); else null. */
   workers: RemoteExecutor | null;
+  /** The executor that runs tries in this process (threads, or sequential), for the workers view; null when none does. */
+  local: Executor | null;
   scheduler: Scheduler;
   close(): Promise<void>;
 }
@@ -47,7 +49,8 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
   const host = new SchedulerTaskHost(store, logs);
   const minThreads = opts.minThreads ?? config.threads.min;
   const maxThreads = opts.maxThreads ?? config.threads.max;
-  const threads = (taskHost: TaskHost) => new ThreadsExecutor({
+  let local: Executor | null = null;
+  const threads = (taskHost: TaskHost) => local = new ThreadsExecutor({
     host: taskHost,
     memoryLimitMb: config.threads.memoryLimitMb,
     ...(minThreads !== undefined ? { minThreads } : {}),
@@ -55,7 +58,7 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
   });
   let workers: RemoteExecutor | null = null;
   let executor: Executor;
-  if (config.executor === "sequential") executor = new SequentialExecutor({ host });
+  if (config.executor === "sequential") executor = local = new SequentialExecutor({ host });
   else if (opts.remoteWorkers) {
     executor = workers = new RemoteExecutor({
       host,
@@ -74,7 +77,7 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
     ...(opts.sweepMs !== undefined ? { sweepMs: opts.sweepMs } : {}),
   });
   return {
-    store, processor, executor, workers, scheduler,
+    store, processor, executor, workers, local, scheduler,
     async close() {
       await scheduler.stop({ graceful: false });
       await executor.stop({ graceful: false }); // a no-op when the scheduler stopped it

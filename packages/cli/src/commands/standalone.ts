@@ -8,6 +8,7 @@ import { displayPath, queueDagRun, RunCommands, storeOnlyHooks } from "@updraft/
 import type { Config } from "../config.ts";
 import { openConfiguredStore, openEngine, type Engine } from "../runtime.ts";
 import { VERSION } from "../version.ts";
+import { localPoolView } from "../local-pool.ts";
 
 /** Task states worth a line in the server log; successes are summed up by their run's line. */
 const NOTEWORTHY = new Set(["failed", "up_for_retry", "upstream_failed"]);
@@ -101,6 +102,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
       metrics: () => ({ ...engine.scheduler.stats(), executor: engine.executor.stats() }),
       runs: engine.scheduler.commands,
       workers,
+      ...(engine.local ? { localPool: localPoolView(engine.local, config.executor === "sequential" ? ["*"] : config.localQueues) } : {}),
     });
     server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
     socket = attachWorkerSocket(server, { store: engine.store, workers });

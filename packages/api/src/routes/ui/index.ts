@@ -12,6 +12,7 @@ import { registerGraph } from "./graph.ts";
 import { registerGantt } from "./gantt.ts";
 import { registerRunStatus } from "./run-status.ts";
 import { registerTaskViews } from "./task-views.ts";
+import { registerUiWorkers } from "./workers.ts";
 
 export function registerUiRoutes(app: ApiApp, deps: ApiDeps): void {
   app.use("/api/updraft/ui/*", requireScope("read"));
@@ -24,4 +25,5 @@ export function registerUiRoutes(app: ApiApp, deps: ApiDeps): void {
   registerGrid(app, deps);
   registerGraph(app, deps);
   registerGantt(app, deps);
+  registerUiWorkers(app, deps);
 }
