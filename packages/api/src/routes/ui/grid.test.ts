@@ -169,7 +169,7 @@ describe("GET /api/updraft/ui/dags/{dag_id}/grid", () => {
     expect((await get("/dags/grid_dag/grid?limit=0")).status).toBe(400);
   });
 
-  it("reads the task instances through the primary key, not a scan", async () => {
+  it("reads runs, task instances and tries through indexes, not scans", async () => {
     const plan = await store.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN
       SELECT run_id, task_id, parent_task_id, map_index >= 0, state, count(*) FROM task_instance
       WHERE dag_id = 'grid_dag' AND run_id IN ('a', 'b') GROUP BY run_id, task_id, parent_task_id, map_index >= 0, state`);
@@ -178,6 +178,9 @@ describe("GET /api/updraft/ui/dags/{dag_id}/grid", () => {
     const runs = await store.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN
       SELECT * FROM dag_run WHERE dag_id = 'grid_dag' AND logical_date < 5 ORDER BY logical_date DESC LIMIT 26`);
     expect(runs.map((p) => p.detail).join("\n")).toMatch(/SEARCH dag_run USING INDEX \S+ \(dag_id=\? AND logical_date<\?\)/);
+    const tries = await store.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN
+      SELECT * FROM task_instance_history WHERE dag_id = 'grid_dag' AND run_id = 'a'`);
+    expect(tries.map((p) => p.detail).join("\n")).toMatch(/SEARCH task_instance_history USING INDEX \S+ \(dag_id=\? AND run_id=\?\)/);
   });
 });
 
