@@ -1,0 +1,1 @@
+CREATE INDEX `tih_end_date` ON `task_instance_history` (`end_date`);
