@@ -98,4 +98,24 @@ describe("shortCircuit", () => {
     expect(r.json?.state).toBe("success");
     expect(r.code).toBe(0);
   }, TEST_TIMEOUT);
+
+  // Airflow's ShortCircuitOperator tests `if condition:`: [] {} 0 "" None are falsy, [0] is not.
+  it("takes [], {}, 0, \"\" and null as falsy by Python's rules and skips their downstream", async () => {
+    const r = await dagsTest("short_circuit_python_falsy", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual(sortTis([
+      ti("gate_empty_list", "success", 1, []),
+      ti("after_empty_list", "skipped", 0),
+      ti("gate_empty_dict", "success", 1, {}),
+      ti("after_empty_dict", "skipped", 0),
+      ti("gate_zero", "success", 1, 0),
+      ti("after_zero", "skipped", 0),
+      ti("gate_empty_string", "success", 1, ""),
+      ti("after_empty_string", "skipped", 0),
+      ti("gate_nothing", "success", 1, null),
+      ti("after_nothing", "skipped", 0),
+      ti("gate_list_of_zero", "success", 1, [0]),
+      ti("after_list_of_zero", "success", 1, "after_list_of_zero ran"),
+    ]));
+    expect(r.json?.state).toBe("success");
+  }, TEST_TIMEOUT);
 });

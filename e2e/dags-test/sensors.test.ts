@@ -95,4 +95,14 @@ describe("sensors", () => {
     expect(r.json?.state).toBe("success");
     expect(r.code).toBe(0);
   }, TEST_TIMEOUT);
+
+  // Airflow's sensor reads a poke's result with `if is_done:`: [] is not done, ["in.csv"] is.
+  it("reads a poke's result by Python's truth test: [] is not done, a non-empty list is", async () => {
+    const r = await dagsTest("sensor_falsy_poke", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual(sortTis([
+      ti("wait", "success", 1),
+      ti("report", "success", 1, "3"),
+    ]));
+    expect(r.json?.state).toBe("success");
+  }, TEST_TIMEOUT);
 });

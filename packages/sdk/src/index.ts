@@ -17,6 +17,7 @@ export { TaskState, RunState, TriggerRule, RunType, FINISHED_TASK_STATES } from 
 export { DagDefinitionError, SkipTask, FailTask, SubmitError, ChildTaskFailed, toErrorData } from "./errors.ts";
 export type { ErrorData } from "./errors.ts";
 export { parseDuration } from "./duration.ts";
+export { isTruthy } from "./truthiness.ts";
 export type { Duration } from "./duration.ts";
 export type {
   Json, ArgSpec, ScheduleSpec, TaskKind, SensorSpec, ShellSpec, SerializedTask, SerializedDag,

@@ -52,8 +52,12 @@ export interface SensorOptions extends TaskOptions {
   exponentialBackoff?: boolean;
 }
 
-/** What a poke returns: done or not, optionally with a value that becomes the XCom. */
-export type PokeResult<T extends Json = Json> = boolean | { done: boolean; value?: T };
+/**
+ * What a poke returns: `{ done, value }` (the value becomes the XCom), or any value whose truth by
+ * Python's rules says whether it is done, as in Airflow (`true`, `[file]` are done; `false`,
+ * `[]`, `{}`, `0`, `""`, `null` are not).
+ */
+export type PokeResult<T extends Json = Json> = boolean | { done: boolean; value?: T } | Json | undefined;
 
 /**
  * A task that calls `poke` until it reports done, or fails (or skips, with `softFail`) at `timeout`.

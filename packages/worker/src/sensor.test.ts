@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SensorSpec } from "@updraft/sdk";
-import { sensorPokeDelayMs } from "./sensor.ts";
+import { readPoke, sensorPokeDelayMs } from "./sensor.ts";
 
 const S = 1_000;
 const H = 3_600_000;
@@ -26,5 +26,25 @@ describe("sensorPokeDelayMs", () => {
 
   it("rejects a poke number below 1", () => {
     expect(() => sensorPokeDelayMs(backoff, 0)).toThrow("pokeNumber must be an integer >= 1");
+  });
+});
+
+describe("readPoke", () => {
+  it.each([
+    ["true is done", true, true, undefined],
+    ["false is not done", false, false, undefined],
+    ["an empty list is not done (Python's rule)", [], false, undefined],
+    ["a non-empty list is done", ["a.csv"], true, undefined],
+    ["an empty object is not done", {}, false, undefined],
+    ["an object with keys other than done is done", { rows: 0 }, true, undefined],
+    ["0 is not done", 0, false, undefined],
+    ["an empty string is not done", "", false, undefined],
+    ["null is not done", null, false, undefined],
+    ["undefined is not done", undefined, false, undefined],
+    ["{ done: true, value } is done with its value", { done: true, value: 7 }, true, 7],
+    ["{ done: false } is not done", { done: false }, false, undefined],
+    ["{ done: [] } is not done (the flag is read by Python's rule too)", { done: [] }, false, undefined],
+  ] as const)("%s", (_name, result, done, value) => {
+    expect(readPoke(result)).toEqual({ done, value });
   });
 });

@@ -1,6 +1,6 @@
 // Sensor pokes: poke mode loops inside the try (holding its slot); reschedule mode pokes once and
 // hands the slot back until the next poke time.
-import type { Json, PokeResult, SensorSpec, TaskContext } from "@updraft/sdk";
+import { isTruthy, type Json, type PokeResult, type SensorSpec, type TaskContext } from "@updraft/sdk";
 import { SensorTimeoutError } from "./errors.ts";
 
 export type SensorResult =
@@ -10,9 +10,17 @@ export type SensorResult =
 
 type Poke = (ctx: TaskContext) => PokeResult | Promise<PokeResult>;
 
-function readPoke(result: PokeResult): { done: boolean; value: Json | undefined } {
-  if (typeof result === "object" && result !== null) return { done: Boolean(result.done), value: result.value };
-  return { done: Boolean(result), value: undefined };
+/**
+ * Reads what a poke returned: `{ done, value }` (Airflow's PokeReturnValue), or a value whose
+ * truth decides, by Python's rules as Airflow's `if is_done:` does (`[]`, `{}`, `0`, `""` are not done).
+ * @example readPoke([]) // { done: false, value: undefined }
+ */
+export function readPoke(result: unknown): { done: boolean; value: Json | undefined } {
+  if (typeof result === "object" && result !== null && !Array.isArray(result) && Object.hasOwn(result, "done")) {
+    const r = result as { done: unknown; value?: Json };
+    return { done: isTruthy(r.done), value: r.value };
+  }
+  return { done: isTruthy(result), value: undefined };
 }
 
 /**

@@ -1,7 +1,7 @@
 // How a finished try changes its task instance: success (XComs, branch and short-circuit
 // skipping), skip, failure with or without a retry, a sensor's reschedule, and a try the
 // executor dropped when it stopped. Apart from the scheduler loop; it calls these.
-import type { ErrorData, Json, TaskState } from "@updraft/sdk";
+import { isTruthy, type ErrorData, type Json, type TaskState } from "@updraft/sdk";
 import type { TaskOutcome } from "@updraft/worker";
 import type { GroupCommitWriter } from "./group-commit.ts";
 import type { TimerQueue } from "./timer-queue.ts";
@@ -73,7 +73,7 @@ export function finishTry(c: OutcomeContext, run: RunModel, group: TaskGroup, ti
       c.setState(run, group, ti, "success", preciseNow());
       c.writer.write(historyRow(run, group, ti, null));
       if (group.spec.kind === "branch") followBranch(c, run, group, outcome.value);
-      if (group.spec.kind === "short_circuit" && !outcome.value) skipDescendants(c, run, group);
+      if (group.spec.kind === "short_circuit" && !isTruthy(outcome.value)) skipDescendants(c, run, group);
       break;
     }
     case "skipped":
