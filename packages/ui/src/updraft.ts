@@ -13,3 +13,4 @@ export { UpdraftTaskDuration } from "./elements/task-duration/task-duration.ts";
 export { UpdraftApp } from "./elements/app/app.ts";
 export { UpdraftGraph } from "./elements/graph/graph.ts";
 export { UpdraftGantt } from "./elements/gantt/gantt.ts";
+export { UpdraftWorkers } from "./elements/workers/workers.ts";
