@@ -50,4 +50,11 @@ describe("retries", () => {
     expect(r.json?.state).toBe("success");
     expect(r.code).toBe(0);
   }, TEST_TIMEOUT);
+
+  // Airflow's test_next_retry_datetime_short_or_zero_intervals: with backoff, never under 1 s.
+  it("waits at least 1 s before retrying with exponential backoff and a retryDelay of 0", async () => {
+    const r = await dagsTest("retry_backoff_floor", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual([ti("quick_retry", "success", 2, "waited at least 1s")]);
+    expect(r.code).toBe(0);
+  }, TEST_TIMEOUT);
 });

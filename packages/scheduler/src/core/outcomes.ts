@@ -87,7 +87,7 @@ export function finishTry(c: OutcomeContext, run: RunModel, group: TaskGroup, ti
       const next: TaskState = retry ? "up_for_retry" : "failed";
       if (ti.submit) ti.submit.error = outcome.error; // what its parent's await rejects with
       ti.sensorStartedAt = null; // a sensor's next try measures its timeout afresh
-      if (retry) ti.nextRetryAt = now + retryDelayMs(group.spec, ti.tryNumber);
+      if (retry) ti.nextRetryAt = now + retryDelayMs(group.spec, ti.tryNumber, { dagId: run.dagId, taskId: ti.taskId, logicalDate: run.logicalDate });
       c.setState(run, group, ti, next);
       // The history row records the try itself as failed, whatever comes next.
       const tried = { ...ti, state: "failed" as const };
