@@ -65,7 +65,7 @@ export async function recentTries(store: Store, since: Date, dags: string[] | nu
 /** Tries finished per host and minute since `since` (minute buckets aligned to the epoch). */
 export async function throughput(store: Store, since: Date, dags: string[] | null): Promise<ThroughputBucket[]> {
   const h = taskInstanceHistory;
-  const minute = sql<number>`(${h.endDate} / ${MINUTE_MS}) * ${MINUTE_MS}`;
+  const minute = sql<number>`cast(${h.endDate} / ${MINUTE_MS} as integer) * ${MINUTE_MS}`;
   const rows = await store.db.select({
     hostname: h.hostname, minute,
     done: sql<number>`count(*)`,
