@@ -105,4 +105,28 @@ describe("sensors", () => {
     ]));
     expect(r.json?.state).toBe("success");
   }, TEST_TIMEOUT);
+
+  it("skips a softFail sensor whose poke throws FailTask, without retrying (test_soft_fail_with_skip_exception)", async () => {
+    const r = await dagsTest("sensor_soft_fail_fail_task", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual(sortTis([
+      ti("wait", "skipped", 1),
+      ti("after", "skipped", 0),
+    ]));
+    expect(r.json?.state).toBe("success");
+  }, TEST_TIMEOUT);
+
+  it("skips a softFail sensor that passes its executionTimeout", async () => {
+    const r = await dagsTest("sensor_soft_fail_execution_timeout", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual(sortTis([
+      ti("wait", "skipped", 1),
+      ti("after", "skipped", 0),
+    ]));
+    expect(r.json?.state).toBe("success");
+  }, TEST_TIMEOUT);
+
+  it("fails and retries a softFail sensor whose poke throws another error (test_soft_fail_with_exception)", async () => {
+    const r = await dagsTest("sensor_soft_fail_error", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual([ti("wait", "failed", 2)]);
+    expect(r.json?.state).toBe("failed");
+  }, TEST_TIMEOUT);
 });

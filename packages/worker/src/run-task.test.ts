@@ -45,6 +45,9 @@ export default dag({ id: "rt", params: { who: "world" } }, () => {
   sensor("poker", { pokeInterval: "10ms", timeout: "5s" }, () => (++pokes >= 3 ? { done: true, value: pokes } : false));
   sensor("never", { pokeInterval: "10ms", timeout: "50ms" }, () => false);
   sensor("never_soft", { pokeInterval: "10ms", timeout: "50ms", softFail: true }, () => false);
+  sensor("gives_up_soft", { pokeInterval: "10ms", timeout: "5s", softFail: true }, () => { throw new FailTask("source is gone"); });
+  sensor("breaks_soft", { pokeInterval: "10ms", timeout: "5s", softFail: true }, () => { throw new Error("network down"); });
+  sensor("gives_up", { pokeInterval: "10ms", timeout: "5s" }, () => { throw new FailTask("source is gone"); });
   sensor("later", { pokeInterval: "1m", timeout: "1h", mode: "reschedule" }, () => false);
   const pick = branch("pick", () => "left");
   const wrong = branch("wrong", () => "nowhere");
@@ -167,6 +170,13 @@ describe("runTask", () => {
     expect(await run("poker")).toEqual({ status: "success", value: 3, pushed: {} });
     expect(await run("never")).toMatchObject({ status: "failed", retryable: false, error: { name: "SensorTimeoutError" } });
     expect(await run("never_soft")).toMatchObject({ status: "skipped" });
+  });
+
+  // Airflow's test_soft_fail_with_skip_exception and test_soft_fail_with_exception.
+  it("skips a softFail sensor whose poke throws FailTask, and fails it (retryable) on any other error", async () => {
+    expect(await run("gives_up_soft")).toMatchObject({ status: "skipped", reason: "FailTask: source is gone (softFail)" });
+    expect(await run("breaks_soft")).toMatchObject({ status: "failed", retryable: true, error: { message: "network down" } });
+    expect(await run("gives_up")).toMatchObject({ status: "failed", retryable: false, error: { name: "FailTask" } });
   });
 
   it("hands a reschedule-mode sensor's slot back with the time of its next poke", async () => {

@@ -82,6 +82,9 @@ async function executeKind(task: RuntimeTask, { ctx, pushed }: BuiltContext, a: 
           return { status: "success", ...(result.value === undefined ? {} : { value: result.value }), pushed };
         case "reschedule":
           return { status: "reschedule", nextPokeAt: result.nextPokeAt, sensorStartedAt: startedAt };
+        case "soft_fail":
+          log.write("info", `Poke raised ${result.reason}; skipping, as softFail is set`);
+          return { status: "skipped", reason: `${result.reason} (softFail)`, pushed: {} };
         case "timeout":
           log.write("error", result.error.message);
           if (spec.softFail) return { status: "skipped", reason: `${result.error.message} (softFail)`, pushed: {} };

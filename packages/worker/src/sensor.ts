@@ -6,7 +6,16 @@ import { SensorTimeoutError } from "./errors.ts";
 export type SensorResult =
   | { kind: "done"; value: Json | undefined }
   | { kind: "timeout"; error: SensorTimeoutError }
-  | { kind: "reschedule"; nextPokeAt: number };
+  | { kind: "reschedule"; nextPokeAt: number }
+  /** A `softFail` sensor whose poke threw FailTask or a time-out: the sensor ends skipped. */
+  | { kind: "soft_fail"; reason: string };
+
+/**
+ * The errors from a poke that a `softFail` sensor turns into a skip, as Airflow's
+ * BaseSensorOperator does for AirflowFailException, AirflowSensorTimeout and AirflowTaskTimeout.
+ * Any other error still fails the try, and retries apply (Airflow's test_soft_fail_with_exception).
+ */
+export const SOFT_FAIL_ERRORS: ReadonlySet<string> = new Set(["FailTask", "SensorTimeoutError", "TaskTimeoutError"]);
 
 type Poke = (ctx: TaskContext) => PokeResult | Promise<PokeResult>;
 
@@ -58,7 +67,15 @@ export async function runSensor(spec: SensorSpec, poke: Poke, ctx: TaskContext, 
   const timeoutError = () =>
     new SensorTimeoutError(`sensor "${ctx.taskId}" did not succeed within its timeout of ${spec.timeoutMs}ms`);
   for (let n = pokeCount + 1; ; n++) {
-    const { done, value } = readPoke(await poke(ctx));
+    let result: unknown;
+    try {
+      result = await poke(ctx);
+    } catch (err) {
+      const name = err instanceof Error ? err.name : "";
+      if (!spec.softFail || !SOFT_FAIL_ERRORS.has(name)) throw err;
+      return { kind: "soft_fail", reason: `${name}: ${(err as Error).message}` };
+    }
+    const { done, value } = readPoke(result);
     if (done) return { kind: "done", value };
     const elapsed = Date.now() - startedAt;
     if (elapsed >= spec.timeoutMs) return { kind: "timeout", error: timeoutError() };

@@ -11,6 +11,7 @@ import { retryDelayMs } from "../timing/retry.ts";
 import { clearXcomRows, historyRow, xcomRow } from "./persist.ts";
 import { isFinished, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
 import { preciseNow } from "./scheduler-events.ts";
+import { softFailOutcome } from "./sensor-soft-fail.ts";
 
 /** What outcome handling needs from the scheduler. */
 export interface OutcomeContext {
@@ -54,7 +55,8 @@ function unmappablePush(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, 
 }
 
 /** Applies how a try ended. */
-export function finishTry(c: OutcomeContext, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, outcome: TaskOutcome, key: string): void {
+export function finishTry(c: OutcomeContext, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, reported: TaskOutcome, key: string): void {
+  const outcome = softFailOutcome(group.spec, reported);
   if (outcome.status === "success") {
     const error = unmappablePush(run, group, ti, outcome);
     if (error) return finishTry(c, run, group, ti, { status: "failed", retryable: true, error }, key);
