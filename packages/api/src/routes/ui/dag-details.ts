@@ -11,6 +11,7 @@ import { iso } from "../../pagination.ts";
 import { notFound } from "../../problem.ts";
 import { errors, jsonOf } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";
+import { plannedNextRuns } from "./next-run.ts";
 
 const DEFAULT_RUNS = 50;
 const MAX_RUNS = 200;
@@ -137,6 +138,7 @@ export function registerDagDetails(app: ApiApp, deps: ApiDeps): void {
       if (!row) throw notFound(`DAG with dag_id: '${dagId}' not found`);
       const { d, v } = row;
       const s = v?.s ?? null;
+      const next = d.nextDagrun ? undefined : (await plannedNextRuns(store, [dagId])).get(dagId);
       return c.json({
         dag_id: d.dagId, description: d.description, tags: d.tags, fileloc: d.fileloc,
         is_paused: d.isPaused, is_active: d.isActive, has_import_errors: d.hasImportErrors, last_parsed_time: iso(d.lastParsedTime),
@@ -145,8 +147,8 @@ export function registerDagDetails(app: ApiApp, deps: ApiDeps): void {
         start_date: s?.startDate ? iso(new Date(s.startDate)) : null, end_date: s?.endDate ? iso(new Date(s.endDate)) : null,
         max_active_runs: d.maxActiveRuns, max_active_tasks: d.maxActiveTasks,
         dagrun_timeout: s?.dagrunTimeoutMs == null ? null : s.dagrunTimeoutMs / 1000,
-        next_dagrun: iso(d.nextDagrun), next_dagrun_create_after: iso(d.nextDagrunCreateAfter),
-        next_dagrun_data_interval_start: iso(d.nextDagrunDataIntervalStart), next_dagrun_data_interval_end: iso(d.nextDagrunDataIntervalEnd),
+        next_dagrun: iso(d.nextDagrun ?? next?.start), next_dagrun_create_after: iso(d.nextDagrunCreateAfter ?? next?.end),
+        next_dagrun_data_interval_start: iso(d.nextDagrunDataIntervalStart ?? next?.start), next_dagrun_data_interval_end: iso(d.nextDagrunDataIntervalEnd ?? next?.end),
         task_count: s?.tasks.length ?? 0,
         version: v ? { id: v.id, version_hash: v.hash, created_at: iso(v.createdAt)! } : null,
         params: paramsOf(s),

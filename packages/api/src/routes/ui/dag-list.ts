@@ -13,6 +13,7 @@ import { iso } from "../../pagination.ts";
 import { badRequest } from "../../problem.ts";
 import { errors, jsonOf } from "../kit.ts";
 import { likeContains } from "./kit.ts";
+import { plannedNextRuns } from "./next-run.ts";
 
 const MAX_LIMIT = 500;
 const MAX_RUNS = 50;
@@ -189,22 +190,25 @@ export function registerDagList(app: ApiApp, deps: ApiDeps): void {
         importErrorCount(store, p),
       ]);
       const ids = rows.map((d) => d.dagId);
-      const [runs, active] = await Promise.all([
+      const [runs, active, planned] = await Promise.all([
         latestRuns(store, ids, Math.max(1, q.runs)),
         ids.length
           ? store.db.select({ dagId: dagRun.dagId, n: count() }).from(dagRun)
             .where(and(inArray(dagRun.dagId, ids), inArray(dagRun.state, ["queued", "running"]))).groupBy(dagRun.dagId)
           : Promise.resolve([]),
+        plannedNextRuns(store, ids),
       ]);
       const activeBy = new Map(active.map((a) => [a.dagId, Number(a.n)]));
       return c.json({
         dags: rows.map((d) => {
           const recent = runs.get(d.dagId) ?? [];
+          // The scheduler's cursor when it wrote one, else the run the schedule will create next.
+          const next = planned.get(d.dagId);
           return {
             dag_id: d.dagId, description: d.description, tags: d.tags, fileloc: d.fileloc, is_paused: d.isPaused, has_import_errors: d.hasImportErrors,
             schedule_interval: d.scheduleInterval, timetable_description: d.timetableDescription,
-            next_dagrun: iso(d.nextDagrun), next_dagrun_create_after: iso(d.nextDagrunCreateAfter),
-            next_dagrun_data_interval_start: iso(d.nextDagrunDataIntervalStart), next_dagrun_data_interval_end: iso(d.nextDagrunDataIntervalEnd),
+            next_dagrun: iso(d.nextDagrun ?? next?.start), next_dagrun_create_after: iso(d.nextDagrunCreateAfter ?? next?.end),
+            next_dagrun_data_interval_start: iso(d.nextDagrunDataIntervalStart ?? next?.start), next_dagrun_data_interval_end: iso(d.nextDagrunDataIntervalEnd ?? next?.end),
             max_active_runs: d.maxActiveRuns, active_runs: activeBy.get(d.dagId) ?? 0,
             last_run: recent[0] ?? null,
             recent_runs: recent.slice(0, q.runs),
