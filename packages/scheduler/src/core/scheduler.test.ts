@@ -403,7 +403,8 @@ export default dag({ id: "past_failed", maxActiveRuns: 2 }, () => { step(); });`
 });
 
 describe("Scheduler: dagrunTimeout", { timeout: 60_000 }, () => {
-  it("fails the run and every unfinished task instance when the run takes too long", async () => {
+  // Airflow's SchedulerJobRunner on dagrun_timeout: run failed, unfinished task instances skipped.
+  it("fails the run and skips every unfinished task instance when the run takes too long", async () => {
     const e = await engineWithDag(dagFile(`${SLEEP}
 const quick = task("quick", () => "done");
 const hang = task("hang", async (ctx, _q: string) => { await sleep(ctx, 30_000); return 1; });
@@ -418,15 +419,15 @@ export default dag({ id: "timed", dagrunTimeout: "2s" }, () => { next(hang(quick
     const [run] = await runRows(e.store, "timed");
     expect(run!.state).toBe("failed");
     expect(run!.endDate).toBeInstanceOf(Date);
-    expect((await tiRows(e.store, "timed", runId)).map((t) => [t.taskId, t.state])).toEqual([["hang", "failed"], ["next", "failed"], ["quick", "success"]]);
+    expect((await tiRows(e.store, "timed", runId)).map((t) => [t.taskId, t.state])).toEqual([["hang", "skipped"], ["next", "skipped"], ["quick", "success"]]);
     const hang = (await historyRows(e.store, "timed", runId)).filter((h) => h.taskId === "hang");
-    expect(hang.map((h) => [h.tryNumber, h.state, h.error?.name])).toEqual([[1, "failed", "DagRunTimeoutError"]]);
+    expect(hang.map((h) => [h.tryNumber, h.state, h.error?.name])).toEqual([[1, "skipped", "DagRunTimeoutError"]]);
 
     // The cancelled try's late report must not bring the instance back to life.
     for (let i = 0; i < 100 && e.executor.stats().running > 0; i++) await sleep(100);
     expect(e.executor.stats().running).toBe(0);
     await e.scheduler.flushed();
-    expect((await tiRows(e.store, "timed", runId)).map((t) => [t.taskId, t.state])).toEqual([["hang", "failed"], ["next", "failed"], ["quick", "success"]]);
+    expect((await tiRows(e.store, "timed", runId)).map((t) => [t.taskId, t.state])).toEqual([["hang", "skipped"], ["next", "skipped"], ["quick", "success"]]);
   });
 });
 

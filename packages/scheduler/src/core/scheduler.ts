@@ -2,7 +2,7 @@
 // Airflow's states and hands ready ones to the executor. Event-driven: a finished try schedules
 // its downstream at once, in memory; every change is queued on the group-commit writer, and
 // whatever acts on a change (submitting a try) waits until that change is committed.
-import type { ErrorData, RunState, TaskState } from "@updraft/sdk";
+import type { RunState, TaskState } from "@updraft/sdk";
 import type { Store } from "@updraft/store";
 import { ExecutorErrorName, type Executor, type ExecutorEvent } from "@updraft/executor";
 import { evaluateTriggerRule } from "../timing/trigger-rules.ts";
@@ -14,10 +14,11 @@ import { RunCommands } from "./run-commands.ts";
 import { finishTry, interrupted, type OutcomeContext } from "./outcomes.ts";
 import { expandMapped, materializeMapped, unexpandMapped, type MappingContext } from "./mapping.ts";
 import { SubmittedChildren } from "./submitted.ts";
+import { timeOutRun } from "./run-timeout.ts";
 import type { TaskLogWriter } from "./task-logs.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
 import { clearXcomRows, historyRow, runRow, tiRow } from "./persist.ts";
-import { isFinished, moveState, upstreamSummary, finalRunState, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
+import { moveState, upstreamSummary, finalRunState, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
 import type { SchedulerEvent } from "./scheduler-events.ts";
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
 import { DagRegistry } from "./dag-registry.ts";
@@ -328,18 +329,10 @@ export class Scheduler {
 
   private timeOutRun(run: RunModel): void {
     if (run.state !== "running" || !this.runs.has(run.id)) return;
-    const now = Date.now();
-    const error: ErrorData = { name: "DagRunTimeoutError", message: `run exceeded dagrunTimeout of ${run.version.serialized.dagrunTimeoutMs}ms` };
-    for (const group of run.tasks.values()) {
-      for (const ti of group.tis.values()) {
-        if (isFinished(ti.state)) continue;
-        this.stopTry(run, group, ti, error.message);
-        ti.endDate = now;
-        this.setState(run, group, ti, "failed");
-        if (ti.tryNumber > 0) this.writer.write(historyRow(run, group, ti, error));
-      }
-    }
-    this.endRun(run, "failed");
+    timeOutRun({
+      writer: this.writer, endRun: (r, state) => this.endRun(r, state),
+      stopTry: (r, g, ti, reason) => this.stopTry(r, g, ti, reason), setState: (r, g, ti, state) => this.setState(r, g, ti, state),
+    }, run);
   }
 
   // ---- task instances -----------------------------------------------------------------------
