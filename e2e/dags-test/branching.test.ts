@@ -46,23 +46,35 @@ describe("branch", () => {
     expect(r.code).toBe(0);
   }, TEST_TIMEOUT);
 
-  it("fails the branch task when it returns a task id that is not a direct downstream task", async () => {
-    // Read of the brief/contract ("its other direct downstream tasks are skipped"): an id that is
-    // in the DAG but not a direct downstream task is an error. (Airflow 2.10 would accept an
-    // existing id and skip every direct downstream task instead.)
+  // Airflow's skip_all_except accepts any task id of the DAG and follows the targets and what
+  // lies below them: "child" and "other" are neither, so both are skipped, and "grandchild"
+  // (all_success) is skipped after its skipped upstream.
+  it("accepts a target below its direct downstream tasks and skips the direct ones not leading there, as Airflow", async () => {
     const r = await dagsTest("branch_not_direct", { folder });
     expect(sortedTis(r.json), show(r)).toEqual(sortTis([
-      ti("pick", "failed", 1),
-      ti("child", "upstream_failed", 0),
-      ti("other", "upstream_failed", 0),
-      ti("grandchild", "upstream_failed", 0),
+      ti("pick", "success", 1, "grandchild"),
+      ti("child", "skipped", 0),
+      ti("other", "skipped", 0),
+      ti("grandchild", "skipped", 0),
     ]));
-    expect(r.json?.state).toBe("failed");
-    expect(r.code).toBe(1);
+    expect(r.json?.state).toBe("success");
+    expect(r.code).toBe(0);
   }, TEST_TIMEOUT);
 
-  it("fails the branch task when it returns an id that is not in the DAG", async () => {
+  it("follows a target two levels down: both legs skipped, the none_failed join runs", async () => {
+    const r = await dagsTest("branch_deep_target", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual(sortTis([
+      ti("pick", "success", 1, "join"),
+      ti("left", "skipped", 0),
+      ti("right", "skipped", 0),
+      ti("join", "success", 1, "joined"),
+    ]));
+    expect(r.json?.state).toBe("success");
+  }, TEST_TIMEOUT);
+
+  it("fails the branch task when it returns an id that is not in the DAG, naming it", async () => {
     const r = await dagsTest("branch_unknown", { folder });
+    expect(r.stderr, show(r)).toContain('returned task ids that are not in dag "branch_unknown": "no_such_task"');
     expect(sortedTis(r.json), show(r)).toEqual(sortTis([
       ti("pick", "failed", 1),
       ti("child", "upstream_failed", 0),

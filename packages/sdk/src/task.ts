@@ -141,8 +141,9 @@ export function task<A extends unknown[], R>(idOrOptions: TaskIdOrOptions, fn: (
 }
 
 /**
- * A task that picks which of its direct downstream tasks run: `fn` returns a task id or a list of
- * them, and every other direct downstream task is skipped.
+ * A task that picks which of its downstream tasks run: `fn` returns a task id or a list of them
+ * (at any depth below the branch), and every direct downstream task that is not one of them, nor
+ * leads from one of them, is skipped. An id that is not a task of the DAG fails the branch, naming it.
  * @example const pick = branch("pick", (ctx) => (ctx.params.full ? "full_load" : "delta_load"));
  */
 export function branch<A extends unknown[]>(idOrOptions: TaskIdOrOptions, fn: (ctx: TaskContext, ...args: A) => string | string[] | null | Promise<string | string[] | null>): TaskDef<A, string | string[] | null> {

@@ -50,7 +50,9 @@ export default dag({ id: "rt", params: { who: "world" } }, () => {
   sensor("gives_up", { pokeInterval: "10ms", timeout: "5s" }, () => { throw new FailTask("source is gone"); });
   sensor("later", { pokeInterval: "1m", timeout: "1h", mode: "reschedule" }, () => false);
   const pick = branch("pick", () => "left");
-  const wrong = branch("wrong", () => "nowhere");
+  const wrong = branch("wrong", () => ["only", "nowhere", "nor_here"]);
+  branch("deep", () => ["only"])();
+  branch("numeric", () => 7)();
   const left = task("left", () => 1);
   const right = task("right", () => 2);
   const p = pick(); left().after(p); right().after(p);
@@ -188,9 +190,12 @@ describe("runTask", () => {
     expect(outcome.sensorStartedAt).toBeGreaterThanOrEqual(before);
   });
 
-  it("lets a branch name only its direct downstream tasks", async () => {
+  // Airflow's skip_all_except: any task id of the DAG, at any depth; others raise, naming them.
+  it("lets a branch name any task of the DAG, and fails it on ids that are not, naming them", async () => {
     expect(await run("pick")).toEqual({ status: "success", value: "left", pushed: {} });
-    expect(await run("wrong")).toMatchObject({ status: "failed", error: { message: expect.stringContaining('branch "wrong" returned "nowhere", which is not one of its direct downstream tasks (only)') } });
+    expect(await run("deep")).toEqual({ status: "success", value: ["only"], pushed: {} });
+    expect(await run("wrong")).toMatchObject({ status: "failed", error: { message: 'branch "wrong" returned task ids that are not in dag "rt": "nowhere", "nor_here" (branch task ids must be valid task ids)' } });
+    expect(await run("numeric")).toMatchObject({ status: "failed", error: { message: 'branch "numeric" must return task ids as strings (or null), got 7' } });
   });
 
   it("says which DAG a bundle lacks", async () => {

@@ -30,13 +30,31 @@ function toJson(value: unknown, taskId: string): Json | undefined {
 async function execute(dag: Dag, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
   const built = buildContext(a, dag, host, log, signal);
   try {
-    return await executeKind(dag.task(a.taskId), built, a, host, log, signal);
+    return await executeKind(dag, dag.task(a.taskId), built, a, host, log, signal);
   } finally {
     built.close();
   }
 }
 
-async function executeKind(task: RuntimeTask, { ctx, pushed }: BuiltContext, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
+/**
+ * The task ids a branch returned, checked as Airflow's skip_all_except does: strings, each the id
+ * of a task of the DAG (at any depth below the branch, or anywhere: the scheduler follows the
+ * direct downstream tasks that lead to them and skips the others).
+ */
+function branchTargets(dag: Dag, taskId: string, chosen: unknown): string[] {
+  const ids = chosen == null ? [] : Array.isArray(chosen) ? chosen : [chosen];
+  const notStrings = ids.filter((id) => typeof id !== "string");
+  if (notStrings.length) {
+    throw new TypeError(`branch "${taskId}" must return task ids as strings (or null), got ${notStrings.map((v) => JSON.stringify(v)).join(", ")}`);
+  }
+  const unknown = (ids as string[]).filter((id) => !dag.tasks.has(id));
+  if (unknown.length) {
+    throw new TypeError(`branch "${taskId}" returned task ids that are not in dag "${dag.id}": ${unknown.map((id) => JSON.stringify(id)).join(", ")} (branch task ids must be valid task ids)`);
+  }
+  return ids as string[];
+}
+
+async function executeKind(dag: Dag, task: RuntimeTask, { ctx, pushed }: BuiltContext, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
   switch (task.kind) {
     case "task":
     case "short_circuit": {
@@ -45,12 +63,7 @@ async function executeKind(task: RuntimeTask, { ctx, pushed }: BuiltContext, a: 
     }
     case "branch": {
       const chosen = await (task.fn as (...args: unknown[]) => unknown)(ctx, ...a.args);
-      const ids = chosen == null ? [] : Array.isArray(chosen) ? chosen : [chosen];
-      for (const id of ids) {
-        if (typeof id !== "string" || !task.downstream.includes(id)) {
-          throw new TypeError(`branch "${a.taskId}" returned ${JSON.stringify(id)}, which is not one of its direct downstream tasks (${task.downstream.join(", ") || "none"})`);
-        }
-      }
+      const ids = branchTargets(dag, a.taskId, chosen);
       log.write("info", `Following branch ${JSON.stringify(ids)}`);
       return { status: "success", value: (chosen ?? null) as Json, pushed };
     }
