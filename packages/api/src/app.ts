@@ -9,6 +9,9 @@ import { and, desc, eq } from "drizzle-orm";
 import { job, recordEvent, type Store } from "@updraft/store";
 import type { Json } from "@updraft/sdk";
 import { authenticate, type ApiEnv } from "./auth.ts";
+import { dagScopedRoutesOnly, hideInvisibleDag } from "./dag-visibility.ts";
+import { registerAuthSession } from "./routes/auth-session.ts";
+import type { LoginLimits } from "./login-limiter.ts";
 import { ApiError, problem } from "./problem.ts";
 import { registerDags } from "./routes/dags.ts";
 import { registerDagRuns } from "./routes/dag-runs.ts";
@@ -62,6 +65,8 @@ export interface ApiDeps {
   localPool?: () => LocalPoolView | null;
   /** The UI's built files; by default @updraft/ui builds them in memory on the first request. */
   uiAssets?: () => Promise<Map<string, UiFile>>;
+  /** Failed logins allowed per user name and address in a window (default 10 in 5 minutes). */
+  loginLimits?: LoginLimits;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;
@@ -94,7 +99,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) return problem(c, err.status, err.message);
+    if (err instanceof ApiError) return problem(c, err.status, err.message, err.headers);
     if (err instanceof HTTPException) return problem(c, err.status as ContentfulStatusCode, err.message || "bad request");
     console.error(`api: ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     return problem(c, 500, "internal error; the server log has the details");
@@ -122,10 +127,14 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     });
   });
 
-  app.use("/api/v1/*", authenticate(deps.store));
-  app.use("/api/updraft/*", authenticate(deps.store));
-  app.use("/metrics", authenticate(deps.store));
-  app.use("/openapi.json", authenticate(deps.store));
+  // Login and logout come before authentication: they answer without it.
+  registerAuthSession(app, deps);
+  const auth = authenticate(deps.store);
+  const scopedOnly = dagScopedRoutesOnly();
+  for (const path of ["/api/v1/*", "/api/updraft/*", "/metrics", "/openapi.json"]) app.use(path, auth, scopedOnly);
+  // A DAG named in the path that DAG-restricted credentials may not see answers 404, as a missing one.
+  const hide = hideInvisibleDag();
+  for (const path of ["/api/v1/dags/:dag_id", "/api/v1/dags/:dag_id/*", "/api/updraft/ui/dags/:dag_id", "/api/updraft/ui/dags/:dag_id/*"]) app.use(path, hide);
   // Every call that changes something is recorded in the event log: who, what, when.
   app.use("/api/v1/*", async (c, next) => {
     await next();

@@ -1,10 +1,16 @@
 // Authentication and authorisation: `Authorization: Bearer <token>` (tokens stored hashed, with
-// a scope) or HTTP Basic with a user (as Airflow's basic_auth backend). 401 when there are no
-// valid credentials, 403 when they do not allow the call, as Airflow answers.
+// a scope and maybe DAG id patterns), HTTP Basic with a user (as Airflow's basic_auth backend),
+// or, without an Authorization header, the web UI's session cookie (changes then need the CSRF
+// header). 401 when there are no valid credentials, 403 when they do not allow the call, as
+// Airflow answers.
 import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import { verifyToken, verifyUser, type Store, type TokenScope } from "@updraft/store";
+import { csrfMatches, verifySession, verifyToken, verifyUser, type Store, type TokenScope } from "@updraft/store";
+import { canSeeDag, dagNotFound, HIDDEN_DAG } from "./dag-visibility.ts";
 import { ApiError } from "./problem.ts";
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, sessionIdOf } from "./session-cookies.ts";
+
+export { canSeeDag };
 
 export interface Principal {
   /** `token:<id>` or `user:<name>`: who made the call, for the event log. */
@@ -17,7 +23,18 @@ export interface Principal {
   dags: string[] | null;
 }
 
-export type ApiEnv = { Variables: { principal: Principal } };
+export type ApiEnv = {
+  Variables: {
+    principal: Principal;
+    /** A DAG in the path that the credentials may not see: `requireScope` answers 404 once the scope allows the call. */
+    [HIDDEN_DAG]?: string;
+  };
+};
+
+/** Methods that change nothing: they need no CSRF token, and the scope of a read. */
+export function isReadMethod(method: string): boolean {
+  return method === "GET" || method === "HEAD" || method === "OPTIONS";
+}
 
 const RANK: Record<TokenScope, number> = { read: 0, trigger: 1, edit: 2, admin: 3, worker: -1 };
 
@@ -41,7 +58,7 @@ export function credentialsChecker(store: Store): (header: string) => Promise<Pr
     const [kind, value] = [header.slice(0, header.indexOf(" ")).toLowerCase(), header.slice(header.indexOf(" ") + 1).trim()];
     if (kind === "bearer" && value) {
       const t = await verifyToken(store, value);
-      return t ? { name: `token:${t.id}`, scope: t.scope, dags: null } : null;
+      return t ? { name: `token:${t.id}`, scope: t.scope, dags: t.dags } : null;
     }
     if (kind !== "basic" || !value) return null;
     const key = createHash("sha256").update(value).digest("hex");
@@ -61,14 +78,30 @@ export function credentialsChecker(store: Store): (header: string) => Promise<Pr
 export function unauthenticated(header: string): string {
   return header
     ? "the credentials are not valid (unknown, revoked or expired token, or wrong user/password)"
-    : "no credentials: send Authorization: Bearer <token> (see `updraft tokens create`) or HTTP Basic";
+    : "no credentials: send Authorization: Bearer <token> (see `updraft tokens create`) or HTTP Basic, or log in (POST /api/updraft/auth/login)";
 }
 
-/** Reads the credentials of a request; every route but health is behind it. */
+/**
+ * Reads the credentials of a request; every route but health, the UI's files and the login is
+ * behind it. An Authorization header wins; without one, the session cookie is read, and a request
+ * that changes something must then carry the session's CSRF token in `x-csrf-token` (a page on
+ * another site can make the browser send the cookie, but cannot read the token).
+ */
 export function authenticate(store: Store): MiddlewareHandler<ApiEnv> {
   const check = credentialsChecker(store);
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
+    const sessionId = header ? undefined : sessionIdOf(c);
+    if (sessionId !== undefined) {
+      const session = await verifySession(store, sessionId);
+      if (!session) throw new ApiError(401, "the session has ended (expired, logged out, or its token was revoked); log in again");
+      if (!isReadMethod(c.req.method) && !csrfMatches(session, c.req.header(CSRF_HEADER))) {
+        throw new ApiError(403, `the ${CSRF_HEADER} header is missing or wrong: a change made with the ${SESSION_COOKIE} cookie must send the ${CSRF_COOKIE} cookie's value in the ${CSRF_HEADER} header`);
+      }
+      c.set("principal", { name: session.principal, scope: session.scope, dags: session.dags });
+      await next();
+      return;
+    }
     const principal = await check(header);
     if (!principal) throw new ApiError(401, unauthenticated(header));
     c.set("principal", principal);
@@ -76,27 +109,17 @@ export function authenticate(store: Store): MiddlewareHandler<ApiEnv> {
   };
 }
 
-/** Refuses the call (403) unless the caller's scope allows `need`. */
+/**
+ * Refuses the call (403) unless the caller's scope allows `need`. Then, for a change to a DAG the
+ * credentials may not see (`hideInvisibleDag`), answers 404 as for a DAG that does not exist.
+ */
 export function requireScope(need: TokenScope): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const p = c.get("principal");
     if (!allows(p.scope, need)) throw new ApiError(403, `this call needs the "${need}" scope; the credentials have "${p.scope}"`);
+    const hidden = c.get(HIDDEN_DAG);
+    // A read check on a change (e.g. taskInstances/* before PATCH's edit check) leaves the answer to the stricter check that follows.
+    if (hidden !== undefined && need !== "read") throw dagNotFound(hidden);
     await next();
   };
-}
-
-/** Whether the credentials may see this DAG (their `dags` patterns, `*` matching any run of characters). */
-export function canSeeDag(p: Principal, dagId: string): boolean {
-  if (p.dags === null) return true;
-  return p.dags.some((pattern) => globToRegExp(pattern).test(dagId));
-}
-
-const globCache = new Map<string, RegExp>();
-function globToRegExp(pattern: string): RegExp {
-  let re = globCache.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    globCache.set(pattern, re);
-  }
-  return re;
 }

@@ -5,16 +5,19 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-  409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 500: "Internal Server Error", 503: "Service Unavailable",
+  409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable",
 };
 
 /** Thrown by handlers: becomes a problem response with this status and detail. */
 export class ApiError extends Error {
   override name = "ApiError";
   readonly status: ContentfulStatusCode;
-  constructor(status: ContentfulStatusCode, detail: string, options?: ErrorOptions) {
+  /** Headers the problem response carries (e.g. `Retry-After` with a 429). */
+  readonly headers: Record<string, string>;
+  constructor(status: ContentfulStatusCode, detail: string, options?: ErrorOptions & { headers?: Record<string, string> }) {
     super(detail, options);
     this.status = status;
+    this.headers = options?.headers ?? {};
   }
 }
 

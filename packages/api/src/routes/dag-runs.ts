@@ -6,7 +6,8 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { dagRun, type Store } from "@updraft/store";
 import type { Json } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
-import { requireScope } from "../auth.ts";
+import { isReadMethod, requireScope } from "../auth.ts";
+import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery, MAX_PAGE_LIMIT } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
@@ -56,11 +57,11 @@ async function page(store: Store, where: SQL[], order: SQL[], limit: number, off
 
 export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
-  app.use("/api/v1/dags/:dag_id/dagRuns", async (c, next) => (c.req.method === "GET" ? requireScope("read")(c, next) : requireScope("trigger")(c, next)));
+  app.use("/api/v1/dags/:dag_id/dagRuns", async (c, next) => (isReadMethod(c.req.method) ? requireScope("read")(c, next) : requireScope("trigger")(c, next)));
   app.use("/api/v1/dags/:dag_id/dagRuns/list", requireScope("read"));
   app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id", async (c, next) =>
     // POST …/dagRuns/list is a read (the batch query), not a change to a run called "list".
-    c.req.method === "GET" || c.req.param("dag_run_id") === "list" ? requireScope("read")(c, next) : requireScope("edit")(c, next));
+    isReadMethod(c.req.method) || c.req.param("dag_run_id") === "list" ? requireScope("read")(c, next) : requireScope("edit")(c, next));
   app.use("/api/v1/dags/:dag_id/dagRuns/:dag_run_id/setNote", requireScope("edit"));
 
   app.openapi(
@@ -77,6 +78,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
       const q = c.req.valid("query");
       if (dag_id !== "~") await requireDag(store, dag_id);
       const where = conditions({ ...q, dagIds: dag_id === "~" ? [] : [dag_id], states: q.state === undefined ? [] : [q.state].flat() });
+      where.push(...visibleDags(c.get("principal"), dagRun.dagId));
       return c.json(await page(store, where, orderBy(q.order_by, COLUMNS, "id"), q.limit, q.offset), 200);
     },
   );
@@ -99,6 +101,7 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const b = c.req.valid("json");
       const where = conditions({ ...b, dagIds: b.dag_ids ?? [], states: b.states ?? [] });
+      where.push(...visibleDags(c.get("principal"), dagRun.dagId));
       return c.json(await page(store, where, orderBy(b.order_by, COLUMNS, "id"), b.page_limit, b.page_offset), 200);
     },
   );

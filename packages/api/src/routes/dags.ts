@@ -5,7 +5,8 @@ import { and, count, eq, inArray, like, sql, type SQL } from "drizzle-orm";
 import { dag, dagRun, dagVersion, type Store } from "@updraft/store";
 import type { SerializedDag, SerializedTask } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
-import { requireScope } from "../auth.ts";
+import { isReadMethod, requireScope } from "../auth.ts";
+import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
 import { dagJson, filelocOf } from "../serialize.ts";
@@ -64,8 +65,8 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
   const columns = { dag_id: dag.dagId, last_parsed_time: dag.lastParsedTime, fileloc: dag.fileloc, is_paused: dag.isPaused, next_dagrun: dag.nextDagrun };
 
-  app.use("/api/v1/dags", async (c, next) => (c.req.method === "GET" ? requireScope("read")(c, next) : requireScope("edit")(c, next)));
-  app.use("/api/v1/dags/:dag_id", async (c, next) => (c.req.method === "GET" ? requireScope("read")(c, next) : requireScope("edit")(c, next)));
+  app.use("/api/v1/dags", async (c, next) => (isReadMethod(c.req.method) ? requireScope("read")(c, next) : requireScope("edit")(c, next)));
+  app.use("/api/v1/dags/:dag_id", async (c, next) => (isReadMethod(c.req.method) ? requireScope("read")(c, next) : requireScope("edit")(c, next)));
   app.use("/api/v1/dags/:dag_id/details", requireScope("read"));
   app.use("/api/v1/dags/:dag_id/tasks", requireScope("read"));
   app.use("/api/v1/dags/:dag_id/tasks/*", requireScope("read"));
@@ -87,7 +88,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const where: SQL[] = [];
+      const where: SQL[] = [...visibleDags(c.get("principal"), dag.dagId)];
       if (q.only_active) where.push(eq(dag.isActive, true));
       if (q.paused !== undefined) where.push(eq(dag.isPaused, q.paused));
       if (q.dag_id_pattern) where.push(like(dag.dagId, `%${q.dag_id_pattern.replace(/[%_]/g, (m) => `\\${m}`)}%`));
@@ -208,7 +209,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
       const fileloc = filelocOf(c.req.valid("param").file_token);
       const [row] = await store.db.select({ source: dagVersion.source }).from(dag)
         .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash)))
-        .where(eq(dag.fileloc, fileloc)).limit(1);
+        .where(and(eq(dag.fileloc, fileloc), ...visibleDags(c.get("principal"), dag.dagId))).limit(1);
       if (!row) throw notFound(`no DAG source for file token ${c.req.param("file_token")}`);
       if ((c.req.header("accept") ?? "").includes("text/plain")) return c.text(row.source, 200);
       return c.json({ content: row.source }, 200);

@@ -5,6 +5,7 @@ import { and, count, eq, gt, inArray, lt, notInArray, type SQL } from "drizzle-o
 import { dagRun, eventLog, type EventLog } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
+import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
 import { errors, integerParam, isoDateTime, jsonOf } from "./kit.ts";
@@ -70,7 +71,7 @@ export function registerEventLogs(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const q = c.req.valid("query");
       const order = orderBy(q.order_by, columns, "event_log_id");
-      const where: SQL[] = [];
+      const where: SQL[] = [...visibleDags(c.get("principal"), eventLog.dagId)];
       if (q.dag_id !== undefined) where.push(eq(eventLog.dagId, q.dag_id));
       if (q.task_id !== undefined) where.push(eq(eventLog.taskId, q.task_id));
       if (q.run_id !== undefined) where.push(eq(eventLog.runId, q.run_id));
@@ -97,7 +98,7 @@ export function registerEventLogs(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const { event_log_id } = c.req.valid("param");
-      const [row] = await withRun().where(eq(eventLog.id, event_log_id));
+      const [row] = await withRun().where(and(eq(eventLog.id, event_log_id), ...visibleDags(c.get("principal"), eventLog.dagId)));
       if (!row) throw notFound(`The Event Log with id: '${event_log_id}' was not found`);
       return c.json(eventLogJson(row.e, row.logicalDate), 200);
     },

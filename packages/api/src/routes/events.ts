@@ -2,14 +2,15 @@
 // filterable by `dag_id` and `run_id`, and, without filters, of remote workers joining, leaving,
 // being lost, reconnecting and draining (when the scheduler and its workers are in this process). With a `run_id` it starts with a snapshot of that run (its
 // state and every task instance), so a client that connects after triggering misses nothing.
-// The UI and `updraft dags trigger --wait` follow it instead of polling lists.
+// The UI and `updraft dags trigger --wait` follow it instead of polling lists. DAG-restricted
+// credentials get the events of their DAGs only, and worker events without other DAGs' tries.
 import { streamSSE } from "hono/streaming";
 import { and, eq } from "drizzle-orm";
 import { dagRun, taskInstance } from "@updraft/store";
 import type { ApiApp, ApiDeps, LiveEvent } from "../app.ts";
-import { requireScope } from "../auth.ts";
+import { canSeeDag, requireScope } from "../auth.ts";
 import { badRequest } from "../problem.ts";
-import { workerJson } from "./workers.ts";
+import { visibleWorker, workerJson } from "./workers.ts";
 
 const KEEPALIVE_MS = 15_000;
 
@@ -19,7 +20,10 @@ export function registerEvents(app: ApiApp, deps: ApiDeps): void {
     if (!source) throw badRequest("this server has no scheduler to stream events from");
     const dagId = c.req.query("dag_id");
     const runId = c.req.query("run_id");
-    const wanted = (e: LiveEvent) => (e.type === "worker" ? !dagId && !runId : (!dagId || e.dagId === dagId) && (!runId || e.runId === runId));
+    const principal = c.get("principal");
+    const wanted = (e: LiveEvent) => (e.type === "worker"
+      ? !dagId && !runId
+      : (!dagId || e.dagId === dagId) && (!runId || e.runId === runId) && canSeeDag(principal, e.dagId));
     return streamSSE(c, async (stream) => {
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
@@ -29,7 +33,7 @@ export function registerEvents(app: ApiApp, deps: ApiDeps): void {
         wake?.();
       };
       const offRuns = source.subscribe(push);
-      const offWorkers = deps.workers?.onWorkerEvent((e) => push({ type: "worker", event: e.type, worker: e.worker, at: e.at })) ?? (() => undefined);
+      const offWorkers = deps.workers?.onWorkerEvent((e) => push({ type: "worker", event: e.type, worker: visibleWorker(principal, e.worker), at: e.at })) ?? (() => undefined);
       const off = () => {
         offRuns();
         offWorkers();
@@ -39,7 +43,8 @@ export function registerEvents(app: ApiApp, deps: ApiDeps): void {
         wake?.();
       });
       try {
-        if (dagId && runId) {
+        // A hidden DAG's snapshot is empty, as a missing DAG's is.
+        if (dagId && runId && canSeeDag(principal, dagId)) {
           const [run] = await deps.store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.runId, runId)));
           const tis = await deps.store.db.select().from(taskInstance).where(and(eq(taskInstance.dagId, dagId), eq(taskInstance.runId, runId)));
           for (const t of tis) {

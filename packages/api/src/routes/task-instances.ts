@@ -10,6 +10,7 @@ import type { SerializedTask } from "@updraft/sdk";
 import { taskLogPath } from "@updraft/scheduler";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
+import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, notFound } from "../problem.ts";
 import { MAX_PAGE_LIMIT, orderBy, pageQuery } from "../pagination.ts";
 import { taskInstanceJson, triesOf, type TaskInstanceJson } from "../task-instance-json.ts";
@@ -124,16 +125,17 @@ async function page(store: Store, where: SQL[], order: SQL[], limit: number, off
 
 /**
  * For the routes that take `~` for "every DAG" or "every run": a 404 when a DAG or run that is
- * named does not exist (with `~` as the DAG, a run id that no DAG has).
+ * named does not exist (with `~` as the DAG, a run id that no DAG has, among the DAGs `visible`
+ * keeps: the credentials' DAG restriction on `dag_run.dag_id`).
  */
-export async function requireNamed(store: Store, dagId: string, runId: string): Promise<void> {
+export async function requireNamed(store: Store, dagId: string, runId: string, visible: SQL[] = []): Promise<void> {
   if (dagId !== "~" && runId !== "~") {
     await loadRun(store, dagId, runId);
     return;
   }
   if (dagId !== "~") await requireDag(store, dagId);
   if (runId === "~") return;
-  const [row] = await store.db.select({ id: dagRun.id }).from(dagRun).where(eq(dagRun.runId, runId)).limit(1);
+  const [row] = await store.db.select({ id: dagRun.id }).from(dagRun).where(and(eq(dagRun.runId, runId), ...visible)).limit(1);
   if (!row) throw notFound(`DAGRun with DAG ID: '~' and DagRun ID: '${runId}' not found`);
 }
 
@@ -270,6 +272,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
         ...b, dagIds: b.dag_ids ?? [], runIds: b.dag_run_ids ?? [], taskIds: b.task_ids ?? [], states: b.state ?? [],
         pools: b.pool ?? [], queues: b.queue ?? [], executors: b.executor ?? [],
       });
+      where.push(...visibleDags(c.get("principal"), taskInstance.dagId));
       return c.json(await page(store, where, orderBy(b.order_by, COLUMNS, "execution_date"), b.page_limit, b.page_offset), 200);
     },
   );
@@ -283,11 +286,12 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const { dag_id, dag_run_id } = c.req.valid("param");
       const q = c.req.valid("query");
-      await requireNamed(store, dag_id, dag_run_id);
+      await requireNamed(store, dag_id, dag_run_id, visibleDags(c.get("principal"), dagRun.dagId));
       const where = conditions({
         ...q, dagIds: dag_id === "~" ? [] : [dag_id], runIds: dag_run_id === "~" ? [] : [dag_run_id],
         states: q.state, pools: q.pool, queues: q.queue, executors: q.executor,
       });
+      where.push(...visibleDags(c.get("principal"), taskInstance.dagId));
       return c.json(await page(store, where, orderBy(q.order_by, COLUMNS, "execution_date"), q.limit, q.offset), 200);
     },
   );

@@ -1,11 +1,12 @@
 // GET /api/updraft/workers: the remote workers of the process that runs the scheduler, for a
 // Flower-like view — who is online, draining, disconnected (it may come back) or lost (kept for a
 // while), what each serves and runs, and how many tasks it did. A process without a scheduler
-// (`updraft api`) answers 503: workers connect to the one that runs it.
+// (`updraft api`) answers 503: workers connect to the one that runs it. DAG-restricted credentials
+// see the workers without the tries of other DAGs.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { WorkerInfo } from "@updraft/executor";
 import type { ApiApp, ApiDeps } from "../app.ts";
-import { requireScope } from "../auth.ts";
+import { canSeeDag, requireScope, type Principal } from "../auth.ts";
 import { ApiError } from "../problem.ts";
 import { iso } from "../pagination.ts";
 import { NO_SCHEDULER } from "../worker-socket.ts";
@@ -48,6 +49,11 @@ export function workerJson(w: WorkerInfo): z.infer<typeof WorkerJson> {
   };
 }
 
+/** The worker as these credentials may see it: without the tries of DAGs they may not see. */
+export function visibleWorker(p: Principal, w: WorkerInfo): WorkerInfo {
+  return p.dags === null ? w : { ...w, tries: w.tries.filter((t) => canSeeDag(p, t.dagId)) };
+}
+
 export function registerWorkers(app: ApiApp, deps: ApiDeps): void {
   app.use("/api/updraft/workers", requireScope("read"));
   app.openapi(
@@ -63,7 +69,8 @@ export function registerWorkers(app: ApiApp, deps: ApiDeps): void {
     }),
     (c) => {
       if (!deps.workers) throw new ApiError(503, NO_SCHEDULER);
-      const workers = deps.workers.workers().map(workerJson);
+      const principal = c.get("principal");
+      const workers = deps.workers.workers().map((w) => workerJson(visibleWorker(principal, w)));
       return c.json({ workers, total_entries: workers.length }, 200);
     },
   );

@@ -6,6 +6,7 @@ import { and, asc, count, eq, type SQL } from "drizzle-orm";
 import { dagRun, xcom, type Store, type Xcom } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
+import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
 import { pythonStr } from "../python-repr.ts";
@@ -49,9 +50,9 @@ export function registerXcom(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const { dag_id, dag_run_id, task_id } = c.req.valid("param");
       const q = c.req.valid("query");
-      await requireNamed(store, dag_id, dag_run_id);
+      await requireNamed(store, dag_id, dag_run_id, visibleDags(c.get("principal"), dagRun.dagId));
       if (dag_id !== "~" && dag_run_id !== "~" && task_id !== "~") await requireTask(store, await loadRun(store, dag_id, dag_run_id), task_id);
-      const where: SQL[] = [];
+      const where: SQL[] = [...visibleDags(c.get("principal"), xcom.dagId)];
       if (dag_id !== "~") where.push(eq(xcom.dagId, dag_id));
       if (dag_run_id !== "~") where.push(eq(xcom.runId, dag_run_id));
       if (task_id !== "~") where.push(eq(xcom.taskId, task_id));
