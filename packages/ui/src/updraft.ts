@@ -14,3 +14,6 @@ export { UpdraftApp } from "./elements/app/app.ts";
 export { UpdraftGraph } from "./elements/graph/graph.ts";
 export { UpdraftGantt } from "./elements/gantt/gantt.ts";
 export { UpdraftWorkers } from "./elements/workers/workers.ts";
+export { UpdraftHome } from "./elements/home/home.ts";
+export { UpdraftDags } from "./elements/dags/dags.ts";
+export { UpdraftDag } from "./elements/dag/dag.ts";
