@@ -100,7 +100,8 @@ export function taskStream(ctx: StreamContext): TemplateResult {
             style="left:${left}px;top:${top}px;width:${w}px">${w >= 14 ? html`<span class="g" data-state=${b.state}></span>` : nothing}</div>`;
         })}
       </div>
-      <div class="now" aria-hidden="true"></div>
+      <div class="axisfade left" aria-hidden="true"></div><div class="axisfade right" aria-hidden="true"></div>
+      <div class="now" aria-hidden="true"></div><span class="now-label" aria-hidden="true">now</span>
     </div>
     ${tooltip(ctx)}
   </div>`;

@@ -119,12 +119,13 @@ function sparkline(ctx: TableContext, r: WorkerRow): TemplateResult {
   </span>`;
 }
 
-export function slotsMeter(running: number, waiting: number, capacity: number): TemplateResult {
+/** Slots in use as a bar (running solid, waiting hatched), with `running / capacity` unless `bare`. */
+export function slotsMeter(running: number, waiting: number, capacity: number, bare = false): TemplateResult {
   const pct = capacity > 0 ? Math.min(100, (running / capacity) * 100) : 0;
   const wpct = capacity > 0 ? Math.min(100 - pct, (waiting / capacity) * 100) : 0;
   return html`<span class="meter" part="slots" role="img" aria-label="${running} of ${capacity} slots busy${waiting ? `, ${waiting} waiting` : ""}">
     <span class="bar" aria-hidden="true"><span style="width:${pct}%"></span>${wpct > 0 ? html`<span class="wait" style="left:${pct}%;width:${wpct}%"></span>` : nothing}</span>
-    <span>${running}<span class="muted"> / ${capacity}</span>${waiting ? html` <span class="muted">+${waiting}</span>` : nothing}</span>
+    ${bare ? nothing : html`<span>${running}<span class="muted"> / ${capacity}</span>${waiting ? html` <span class="muted" title="waiting">+${waiting} waiting</span>` : nothing}</span>`}
   </span>`;
 }
 

@@ -7,6 +7,8 @@ import type { TaskEvent, WorkerEvent } from "../../shared/event-stream.ts";
 import type { LocalPoolJson, UiWorkersJson, WorkerJson, WorkerTryJson } from "./workers-types.ts";
 
 export const MINUTE_MS = 60_000;
+/** How much two tries of one slot may overlap on the server's clock (a result's trip to it). */
+const OVERLAP_MS = 500;
 
 export type WorkerState = WorkerJson["state"];
 
@@ -84,7 +86,7 @@ export function barState(state: string | null): string {
 }
 
 export const tryKey = (t: { dag_id: string; run_id: string; task_id: string; map_index: number; try_number: number }) =>
-  `${t.dag_id}\u0000${t.run_id}\u0000${t.task_id}\u0000${t.map_index}\u0000${t.try_number}`;
+  `${t.dag_id}\u001f${t.run_id}\u001f${t.task_id}\u001f${t.map_index}\u001f${t.try_number}`;
 
 const threadOrder = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
 
@@ -280,7 +282,9 @@ export class WorkersModel {
       lanes.set(laneName, lane);
     }
     const before = this.#placed.get(bar.key);
-    const free = (i: number) => (lane.slotEnds[i] ?? Number.NEGATIVE_INFINITY) <= bar.start;
+    // A worker starts its next try before the server has recorded the end of the one before (the
+    // end is when the result arrived): that much overlap does not need another slot.
+    const free = (i: number) => (lane.slotEnds[i] ?? Number.NEGATIVE_INFINITY) <= bar.start + OVERLAP_MS;
     let slot = before && before.row === row.id && before.lane === laneName && free(before.slot) ? before.slot : -1;
     if (slot < 0) {
       slot = 0;

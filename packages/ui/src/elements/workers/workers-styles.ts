@@ -91,14 +91,28 @@ export const workersStyles = [
       font-weight: 400;
       color: var(--updraft-text-muted);
     }
-    .tile .meter {
+    .tile-meter {
+      display: flex;
+      align-items: center;
+      gap: 8px;
       margin-top: 6px;
+      font-size: 12px;
+      white-space: nowrap;
+    }
+    .tile-meter .meter {
+      flex: 1;
+    }
+    .tile-meter .meter .bar {
+      flex: 1;
+      width: auto;
     }
     /* Workers table */
     .card {
       border: 1px solid var(--updraft-border);
       border-radius: var(--updraft-radius);
       background: var(--updraft-bg);
+    }
+    .card.clip {
       overflow: hidden;
     }
     .card-head {
@@ -109,6 +123,7 @@ export const workersStyles = [
       padding: 10px 12px;
       border-bottom: 1px solid var(--updraft-border);
       background: var(--updraft-surface);
+      border-radius: var(--updraft-radius) var(--updraft-radius) 0 0;
     }
     .table-scroll {
       overflow-x: auto;
@@ -532,7 +547,24 @@ export const workersStyles = [
       border-right: 2px solid var(--updraft-state-running);
       pointer-events: none;
     }
+    .axisfade {
+      position: absolute;
+      top: 0;
+      height: ${STREAM.axisH - 1}px;
+      width: 44px;
+      z-index: 1;
+      pointer-events: none;
+    }
+    .axisfade.left {
+      left: 0;
+      background: linear-gradient(to right, var(--updraft-bg) 30%, transparent);
+    }
+    .axisfade.right {
+      right: 0;
+      background: linear-gradient(to left, var(--updraft-bg) 60%, transparent);
+    }
     .now-label {
+      z-index: 2;
       position: absolute;
       right: 4px;
       top: 5px;

@@ -18,6 +18,8 @@ import { taskStream } from "./task-stream.ts";
 import { workersStyles } from "./workers-styles.ts";
 
 const RESYNC_MS = 15_000;
+/** The hover card's height, about (px), to place it above a bar near the bottom. */
+const TIP_H = 170;
 const SPARK_MINUTES = 10;
 const WINDOWS = [2, 5, 10, 30] as const;
 const LEGEND = ["running", "success", "failed", "skipped", "up_for_reschedule"] as const;
@@ -150,7 +152,7 @@ export class UpdraftWorkers extends UpdraftElement {
       ${m.scheduler ? nothing : html`<div class="note">No scheduler runs in this server's process: workers connect to the one that does
         (<code>updraft standalone</code> or <code>updraft scheduler</code>). The task stream below shows the tries recorded in the database.</div>`}
       ${this.#summary(now)}
-      <section class="card" aria-labelledby="workers-h">
+      <section class="card clip" aria-labelledby="workers-h">
         <div class="card-head"><h3 id="workers-h">Workers</h3><span class="muted">Tries finished per minute over the last ${SPARK_MINUTES} minutes; done and failed since the worker connected.</span></div>
         ${workerTable({
           model: m, now, sort: this.#sort, expanded: this.#expanded, sparkMinutes: SPARK_MINUTES,
@@ -194,7 +196,7 @@ export class UpdraftWorkers extends UpdraftElement {
     return html`<div class="tiles" part="summary" role="group" aria-label="Summary">
       <div class="tile"><div class="k">Workers online</div><div class="v">${online}${other ? html` <small>· ${other} other</small>` : nothing}</div></div>
       <div class="tile"><div class="k">Slots busy</div><div class="v">${running} <small>of ${capacity}</small></div>
-        <div class="meter">${slotsMeter(running, waiting, capacity)}</div></div>
+        <div class="tile-meter">${slotsMeter(running, waiting, capacity, true)}${waiting ? html`<span class="muted">+${waiting} waiting</span>` : nothing}</div></div>
       <div class="tile"><div class="k">Finished, last ${SPARK_MINUTES} min</div><div class="v">${done}${failed ? html` <small class="failed-n">· ${failed} failed</small>` : nothing}</div></div>
       <div class="tile"><div class="k">Throughput</div><div class="v">${rate < 10 ? rate.toFixed(1) : Math.round(rate)} <small>tries / min</small></div></div>
     </div>`;
@@ -233,8 +235,8 @@ export class UpdraftWorkers extends UpdraftElement {
     return this.#model.bars.filter((b) => (b.end ?? Number.POSITIVE_INFINITY) >= from).sort((a, b) => a.start - b.start || a.key.localeCompare(b.key));
   }
 
-  #showTip(key: string): void {
-    const el = this.renderRoot.querySelector<HTMLElement>(`.bar[data-key="${CSS.escape(key)}"]`);
+  /** Shows the details of a bar: the one under the pointer, or the keyboard's (`#active-bar`). */
+  #showTip(key: string, el = this.renderRoot.querySelector<HTMLElement>("#active-bar")): void {
     const box = this.renderRoot.querySelector<HTMLElement>(".stream");
     const bar = this.#model.bars.find((b) => b.key === key);
     if (!el || !box || !bar) {
@@ -244,7 +246,10 @@ export class UpdraftWorkers extends UpdraftElement {
     const r = el.getBoundingClientRect();
     const w = box.getBoundingClientRect();
     const x = Math.max(0, Math.min(r.left - w.left, w.width - 330));
-    this.#hover = { bar, x, y: r.bottom - w.top + 6 };
+    // Below the bar, or above it in the lower half of a tall stream, so it stays in view.
+    const below = r.bottom - w.top + 6;
+    const above = r.top - w.top - TIP_H - 6;
+    this.#hover = { bar, x, y: below + TIP_H > w.height && above >= 0 ? above : below };
   }
 
   #onKey = (e: KeyboardEvent): void => {
@@ -287,7 +292,7 @@ export class UpdraftWorkers extends UpdraftElement {
       return;
     }
     if (this.#hover?.bar.key === key) return;
-    this.#showTip(key);
+    this.#showTip(key, el as HTMLElement);
     this.requestUpdate();
   };
 
