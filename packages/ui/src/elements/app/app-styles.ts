@@ -270,7 +270,12 @@ export const appStyles = css`
     outline: none;
   }
   main.flush {
+    display: flex;
+    flex-direction: column;
     padding: 0;
+  }
+  main.flush > updraft-login {
+    flex: 1;
   }
   .center {
     display: grid;

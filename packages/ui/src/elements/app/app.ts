@@ -212,7 +212,9 @@ export class UpdraftApp extends UpdraftElement {
     const auth = this.auth;
     if (auth.state === "checking") return html`<div class="center" role="status" aria-live="polite"><div class="spinner"></div><span class="visually-hidden">Loading</span></div>`;
     if (auth.state === "error") return this.#serverError(auth.message);
-    if (auth.state === "out" || this.route.view === "login") return html`<updraft-login notice=${auth.state === "out" ? (auth.notice ?? "") : ""}></updraft-login>`;
+    if (auth.state === "out" || this.route.view === "login") {
+      return html`<main class="flush" part="main"><updraft-login notice=${auth.state === "out" ? (auth.notice ?? "") : ""}></updraft-login></main>`;
+    }
     const me = auth.me;
     return html`${this.#header(me)}
       ${this.#breadcrumbs()}
@@ -236,6 +238,7 @@ export class UpdraftApp extends UpdraftElement {
       <a class="skip" href="#main" @click=${this.#skipToMain}>Skip to content</a>
       <a class="brand" href="/" aria-label="Updraft home">${logoMark(26)}<span>Updraft</span></a>
       <nav class="main" part="nav" aria-label="Main">
+        <a href="/" aria-current=${current("home")}>Home</a>
         <a href="/dags" aria-current=${current("dags")}>DAGs</a>
         <a href="/workers" aria-current=${current("workers")}>Workers</a>
         ${canAdminister(me)

@@ -149,9 +149,9 @@ export class UpdraftLogin extends UpdraftElement {
     } catch (err) {
       this.error = err instanceof ApiProblem && err.status === 404
         ? "This server does not offer sign-in: it has no /api/updraft/auth/login."
-        : err instanceof ApiProblem && err.status === 401
-          ? err.message || "Those credentials are not valid."
-          : (err as Error).message || "Could not reach the server.";
+        : err instanceof ApiProblem
+          ? sentence(err.message) || "Those credentials are not valid."
+          : "Could not reach the server.";
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLInputElement>(this.mode === "token" ? "textarea" : "input[name=password]")?.select();
     } finally {
@@ -196,6 +196,13 @@ export class UpdraftLogin extends UpdraftElement {
       </button>
     </div>`;
   }
+}
+
+/** The server's problem detail as a sentence: "wrong user name or password" → "Wrong user name or password." */
+function sentence(s: string): string {
+  const t = s.trim();
+  if (!t) return "";
+  return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? "" : "."}`;
 }
 
 define("updraft-login", UpdraftLogin);
