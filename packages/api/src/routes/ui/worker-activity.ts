@@ -1,8 +1,10 @@
 // What the workers view draws from the store: the tries that ran in the last minutes (for its
 // task stream, one bar per try) and the tries finished per host and minute (its sparklines), both
 // in SQL and both limited to the DAGs the credentials may see.
-import { and, desc, eq, gte, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import { taskInstance, taskInstanceHistory, type Store } from "@updraft/store";
+import type { Principal } from "../../auth.ts";
+import { visibleDags } from "../../dag-visibility.ts";
 
 /** One try on the time axis: running (no end yet) or finished. */
 export interface ActivityTry {
@@ -26,16 +28,6 @@ export interface ThroughputBucket {
   failed: number;
 }
 
-/** A `*` glob (the token's DAG patterns) as SQLite GLOB, where `?` and `[` are special too. */
-const sqliteGlob = (pattern: string) => pattern.replace(/[?[]/g, (ch) => `[${ch}]`);
-
-/** `dag_id` matches one of the patterns; undefined (no condition) for unrestricted credentials. */
-function visibleDags(column: typeof taskInstance.dagId | typeof taskInstanceHistory.dagId, dags: string[] | null): SQL | undefined {
-  if (dags === null) return undefined;
-  if (dags.length === 0) return sql`0`;
-  return or(...dags.map((p) => sql`${column} GLOB ${sqliteGlob(p)}`));
-}
-
 const MINUTE_MS = 60_000;
 
 /**
@@ -43,27 +35,27 @@ const MINUTE_MS = 60_000;
  * per finished try, success included), and the running ones are task_instance rows. Newest first,
  * at most `limit`; `truncated` says when more matched.
  */
-export async function recentTries(store: Store, since: Date, dags: string[] | null, limit: number): Promise<{ tries: ActivityTry[]; truncated: boolean }> {
+export async function recentTries(store: Store, since: Date, who: Principal, limit: number): Promise<{ tries: ActivityTry[]; truncated: boolean }> {
   const h = taskInstanceHistory;
   const finished = await store.db.select({
     dagId: h.dagId, runId: h.runId, taskId: h.taskId, mapIndex: h.mapIndex, tryNumber: h.tryNumber,
     state: h.state, hostname: h.hostname, startDate: h.startDate, endDate: h.endDate,
   }).from(h)
-    .where(and(gte(h.endDate, since), isNotNull(h.hostname), isNotNull(h.startDate), visibleDags(h.dagId, dags)))
+    .where(and(gte(h.endDate, since), isNotNull(h.hostname), isNotNull(h.startDate), ...visibleDags(who, h.dagId)))
     .orderBy(desc(h.endDate)).limit(limit + 1);
   const t = taskInstance;
   const running = await store.db.select({
     dagId: t.dagId, runId: t.runId, taskId: t.taskId, mapIndex: t.mapIndex, tryNumber: t.tryNumber,
     state: t.state, hostname: t.hostname, startDate: t.startDate, endDate: sql<null>`null`,
   }).from(t)
-    .where(and(eq(t.state, "running"), isNotNull(t.hostname), isNotNull(t.startDate), visibleDags(t.dagId, dags)))
+    .where(and(eq(t.state, "running"), isNotNull(t.hostname), isNotNull(t.startDate), ...visibleDags(who, t.dagId)))
     .orderBy(desc(t.startDate)).limit(limit);
   const all = [...running, ...finished] as ActivityTry[];
   return { tries: all.slice(0, limit), truncated: all.length > limit };
 }
 
 /** Tries finished per host and minute since `since` (minute buckets aligned to the epoch). */
-export async function throughput(store: Store, since: Date, dags: string[] | null): Promise<ThroughputBucket[]> {
+export async function throughput(store: Store, since: Date, who: Principal): Promise<ThroughputBucket[]> {
   const h = taskInstanceHistory;
   const minute = sql<number>`cast(${h.endDate} / ${MINUTE_MS} as integer) * ${MINUTE_MS}`;
   const rows = await store.db.select({
@@ -71,7 +63,7 @@ export async function throughput(store: Store, since: Date, dags: string[] | nul
     done: sql<number>`count(*)`,
     failed: sql<number>`sum(case when ${h.state} in ('failed', 'up_for_retry', 'upstream_failed') then 1 else 0 end)`,
   }).from(h)
-    .where(and(gte(h.endDate, since), isNotNull(h.hostname), visibleDags(h.dagId, dags)))
+    .where(and(gte(h.endDate, since), isNotNull(h.hostname), ...visibleDags(who, h.dagId)))
     .groupBy(h.hostname, minute);
   return rows.map((r) => ({ hostname: r.hostname!, minute: Number(r.minute), done: Number(r.done), failed: Number(r.failed ?? 0) }));
 }

@@ -11,6 +11,7 @@ import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter } from "@updr
 import { RemoteExecutor, ThreadsExecutor, type Executor } from "@updraft/executor";
 import { PROTOCOL_VERSION } from "@updraft/worker";
 import { createApiApp, type ApiApp } from "../../app.ts";
+import type { Principal } from "../../auth.ts";
 import type { LocalPoolView } from "./workers.ts";
 import { recentTries, throughput } from "./worker-activity.ts";
 
@@ -178,22 +179,22 @@ describe("GET /api/updraft/ui/workers", () => {
 
 describe("recentTries and throughput", () => {
   const since = () => new Date(Date.now() - 10 * 60_000);
+  const who = (dags: string[] | null): Principal => ({ name: "token:9", scope: "read", dags });
 
   it("keep to the DAG patterns of restricted credentials", async () => {
-    expect((await recentTries(store, since(), ["stream_b"], 100)).tries.map((t) => t.dagId)).toEqual(["stream_b"]);
-    expect((await recentTries(store, since(), ["stream_*"], 100)).tries).toHaveLength(4);
-    expect((await recentTries(store, since(), ["other", "*_a"], 100)).tries.map((t) => t.dagId)).toEqual(["stream_a", "stream_a", "stream_a"]);
-    expect((await recentTries(store, since(), [], 100)).tries).toEqual([]);
-    expect((await throughput(store, since(), ["stream_b"])).reduce((n, b) => n + b.done, 0)).toBe(1);
+    expect((await recentTries(store, since(), who(["stream_b"]), 100)).tries.map((t) => t.dagId)).toEqual(["stream_b"]);
+    expect((await recentTries(store, since(), who(["stream_*"]), 100)).tries).toHaveLength(4);
+    expect((await recentTries(store, since(), who(["other", "*_a"]), 100)).tries.map((t) => t.dagId)).toEqual(["stream_a", "stream_a", "stream_a"]);
+    expect((await throughput(store, since(), who(["stream_b"]))).reduce((n, b) => n + b.done, 0)).toBe(1);
   });
 
   it("read a pattern's ? and [ as plain characters, as the API's DAG restriction does", async () => {
-    expect((await recentTries(store, since(), ["stream_?"], 100)).tries).toEqual([]);
-    expect((await recentTries(store, since(), ["[s]tream_a"], 100)).tries).toEqual([]);
+    expect((await recentTries(store, since(), who(["stream_?"]), 100)).tries).toEqual([]);
+    expect((await recentTries(store, since(), who(["[s]tream_a"]), 100)).tries).toEqual([]);
   });
 
   it("say when more tries matched than the limit", async () => {
-    const { tries, truncated } = await recentTries(store, since(), null, 2);
+    const { tries, truncated } = await recentTries(store, since(), who(null), 2);
     expect(tries).toHaveLength(2);
     expect(truncated).toBe(true);
   });

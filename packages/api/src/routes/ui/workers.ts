@@ -4,7 +4,7 @@
 // stream (`worker` and `task` events); this is fetched again only to resync.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, ApiDeps } from "../../app.ts";
-import { canSeeDag } from "../../auth.ts";
+import { canSeeDag } from "../../dag-visibility.ts";
 import { iso } from "../../pagination.ts";
 import { errors, jsonOf } from "../kit.ts";
 import { WorkerJson, workerJson } from "../workers.ts";
@@ -80,8 +80,8 @@ export function registerUiWorkers(app: ApiApp, deps: ApiDeps): void {
       const now = Date.now();
       const since = new Date(now - minutes * 60_000);
       const [{ tries, truncated }, buckets] = await Promise.all([
-        recentTries(deps.store, since, principal.dags, TRY_LIMIT),
-        throughput(deps.store, since, principal.dags),
+        recentTries(deps.store, since, principal, TRY_LIMIT),
+        throughput(deps.store, since, principal),
       ]);
       // A DAG-restricted token sees no other DAG's tries on a worker either.
       const workers = (deps.workers?.workers() ?? []).map((w) => ({ ...w, tries: w.tries.filter((t) => canSeeDag(principal, t.dagId)) })).map(workerJson);
