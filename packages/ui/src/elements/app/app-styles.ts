@@ -3,6 +3,10 @@ import { css } from "lit";
 
 export const appStyles = css`
   :host {
+    background: var(--updraft-bg);
+  }
+  /* The page's own CSS may set the host's display (the shell does): the frame does the layout. */
+  .frame {
     display: flex;
     flex-direction: column;
     min-height: 100vh;
@@ -71,6 +75,9 @@ export const appStyles = css`
   nav.main > a[aria-current="page"],
   nav.main > a.current {
     color: var(--updraft-accent);
+    background: color-mix(in srgb, var(--updraft-accent) 10%, transparent);
+  }
+  nav.main updraft-menu[current]::part(button) {
     background: color-mix(in srgb, var(--updraft-accent) 10%, transparent);
   }
   .spacer {
@@ -177,6 +184,9 @@ export const appStyles = css`
     font-size: 12px;
     font-weight: 700;
     text-transform: uppercase;
+  }
+  .avatar[data-initial]::before {
+    content: attr(data-initial);
   }
   .who {
     padding: 8px 10px 10px;

@@ -213,12 +213,14 @@ export class UpdraftApp extends UpdraftElement {
     if (auth.state === "checking") return html`<div class="center" role="status" aria-live="polite"><div class="spinner"></div><span class="visually-hidden">Loading</span></div>`;
     if (auth.state === "error") return this.#serverError(auth.message);
     if (auth.state === "out" || this.route.view === "login") {
-      return html`<main class="flush" part="main"><updraft-login notice=${auth.state === "out" ? (auth.notice ?? "") : ""}></updraft-login></main>`;
+      return html`<div class="frame"><main class="flush" part="main"><updraft-login notice=${auth.state === "out" ? (auth.notice ?? "") : ""}></updraft-login></main></div>`;
     }
     const me = auth.me;
-    return html`${this.#header(me)}
+    return html`<div class="frame">
+      ${this.#header(me)}
       ${this.#breadcrumbs()}
-      <main id="main" part="main" tabindex="-1">${this.#view(me)}</main>`;
+      <main id="main" part="main" tabindex="-1">${this.#view(me)}</main>
+    </div>`;
   }
 
   #serverError(message: string): TemplateResult {
@@ -273,8 +275,9 @@ export class UpdraftApp extends UpdraftElement {
   #userMenu(me: Me): TemplateResult {
     const who = displayName(me);
     const cookieSession = !this.token;
-    return html`<updraft-menu>
-      <span slot="button" class="avatar" aria-hidden="true">${me.name.startsWith("token:") ? keyIcon() : who.slice(0, 1)}</span>
+    // The initial is drawn by CSS so that the button's visible text is the name its label carries.
+    return html`<updraft-menu label="Account: ${who}">
+      <span slot="button" class="avatar" aria-hidden="true" data-initial=${me.name.startsWith("token:") ? "" : who.slice(0, 1)}>${me.name.startsWith("token:") ? keyIcon() : nothing}</span>
       <span slot="button" class="user-name">${who}</span>
       <span slot="button">${chevronDown()}</span>
       <div class="who" role="none">

@@ -123,6 +123,7 @@ export class UpdraftLogin extends UpdraftElement {
         padding: 1px 4px;
         border-radius: 4px;
         background: var(--updraft-surface-2);
+        white-space: nowrap;
       }
     `,
   ];
@@ -192,7 +193,7 @@ export class UpdraftLogin extends UpdraftElement {
         ${token ? html`<p class="hint muted">The token is exchanged for a session cookie; the page keeps no copy of it.</p>` : nothing}
       </form>
       <button class="switch" type="button" @click=${this.#switch}>
-        ${token ? html`${userIcon()} Sign in with a username instead` : html`${keyIcon()} Paste a token instead`}
+        ${token ? html`${userIcon()} Use a username and password instead` : html`${keyIcon()} Paste a token instead`}
       </button>
     </div>`;
   }
