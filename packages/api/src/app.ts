@@ -9,7 +9,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { job, recordEvent, type Store } from "@updraft/store";
 import type { Json } from "@updraft/sdk";
 import { authenticate, type ApiEnv } from "./auth.ts";
-import { dagScopedRoutesOnly, hideInvisibleDag } from "./dag-visibility.ts";
+import { dagScopedRoutesOnly, guardHiddenDags, hideInvisibleDag } from "./dag-visibility.ts";
 import { registerAuthSession } from "./routes/auth-session.ts";
 import type { LoginLimits } from "./login-limiter.ts";
 import { ApiError, problem } from "./problem.ts";
@@ -97,6 +97,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
       return undefined;
     },
   });
+  // Every route's handler answers 404 for a DAG in its path that the credentials may not see.
+  guardHiddenDags(app);
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return problem(c, err.status, err.message, err.headers);

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { csrfMatches, verifySession, verifyToken, verifyUser, type Store, type TokenScope } from "@updraft/store";
-import { canSeeDag, dagNotFound, HIDDEN_DAG } from "./dag-visibility.ts";
+import { canSeeDag, HIDDEN_DAG } from "./dag-visibility.ts";
 import { ApiError } from "./problem.ts";
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, sessionIdOf } from "./session-cookies.ts";
 
@@ -26,8 +26,8 @@ export interface Principal {
 export type ApiEnv = {
   Variables: {
     principal: Principal;
-    /** A DAG in the path that the credentials may not see: `requireScope` answers 404 once the scope allows the call. */
-    [HIDDEN_DAG]?: string;
+    /** A DAG in the path that the credentials may not see: its handler answers 404 (see dag-visibility.ts). */
+    [HIDDEN_DAG]?: string | undefined;
   };
 };
 
@@ -109,17 +109,11 @@ export function authenticate(store: Store): MiddlewareHandler<ApiEnv> {
   };
 }
 
-/**
- * Refuses the call (403) unless the caller's scope allows `need`. Then, for a change to a DAG the
- * credentials may not see (`hideInvisibleDag`), answers 404 as for a DAG that does not exist.
- */
+/** Refuses the call (403) unless the caller's scope allows `need`. */
 export function requireScope(need: TokenScope): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const p = c.get("principal");
     if (!allows(p.scope, need)) throw new ApiError(403, `this call needs the "${need}" scope; the credentials have "${p.scope}"`);
-    const hidden = c.get(HIDDEN_DAG);
-    // A read check on a change (e.g. taskInstances/* before PATCH's edit check) leaves the answer to the stricter check that follows.
-    if (hidden !== undefined && need !== "read") throw dagNotFound(hidden);
     await next();
   };
 }

@@ -1,13 +1,14 @@
 // What credentials restricted to DAG id patterns (a portal's token) may see, in one place: the
-// check of a single DAG id, the SQL condition that filters lists, the middleware that answers 404
-// for a DAG named in the path that the credentials may not see (as for one that does not exist,
-// so that a portal token cannot probe for names), and the one that refuses the routes that are
-// not about DAGs (variables, connections, pools, config, metrics).
+// check of a single DAG id, the SQL condition that filters lists, the middleware and handler
+// guard that answer 404 for a DAG named in the path that the credentials may not see (as for one
+// that does not exist, so that a portal token cannot probe for names), and the middleware that
+// refuses the routes that are not about DAGs (variables, connections, pools, config, metrics).
 import { or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Context, MiddlewareHandler } from "hono";
+import type { ApiApp } from "./app.ts";
 import type { ApiEnv, Principal } from "./auth.ts";
-import { ApiError, notFound } from "./problem.ts";
+import { ApiError, notFound, problem } from "./problem.ts";
 
 /** The 404 a DAG that does not exist gets; a hidden DAG gets the same. */
 export const dagNotFound = (dagId: string): ApiError => notFound(`DAG with dag_id: '${dagId}' not found`);
@@ -53,26 +54,49 @@ export function visibleDags(p: Principal, column: SQLiteColumn | SQL): SQL[] {
   return [parts.length === 1 ? parts[0]! : or(...parts)!];
 }
 
-/** The request's hidden DAG, for `requireScope` to answer 404 once the scope is known to allow the call. */
+/** The request's hidden DAG, set by `hideInvisibleDag` for the handler guard of `guardHiddenDags`. */
 export const HIDDEN_DAG = "hiddenDag" as const;
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
 /**
- * For a route whose path names a DAG (`:dag_id`): 404 when the credentials may not see it, as for a
- * DAG that does not exist. A read answers at once; a change waits for the route's scope check, so
- * that credentials without the scope get the same 403 for a hidden DAG as for a missing one.
+ * For a route whose path names a DAG (`:dag_id`): marks a DAG the credentials may not see, so
+ * that the route's handler answers 404 as it would for a DAG that does not exist. The answer
+ * waits for the handler (see `guardHiddenDags`) rather than coming from here, so that the scope
+ * check (403) and the request's validation (400) come first, as they do for a missing DAG. A
+ * handler that was not guarded and answered anyway has its answer replaced by the 404.
  */
 export function hideInvisibleDag(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const dagId = c.req.param("dag_id");
     const p = c.get("principal");
-    if (dagId !== undefined && dagId !== "~" && p && !canSeeDag(p, dagId)) {
-      if (SAFE_METHODS.has(c.req.method)) throw dagNotFound(dagId);
-      c.set(HIDDEN_DAG, dagId);
-    }
+    const hidden = dagId !== undefined && dagId !== "~" && p !== undefined && !canSeeDag(p, dagId);
+    if (hidden) c.set(HIDDEN_DAG, dagId);
     await next();
+    if (hidden && c.get(HIDDEN_DAG) !== undefined && c.res.status < 400) {
+      console.error(`api: ${c.req.method} ${c.req.path} answered for a DAG hidden from ${p.name}; its handler is not guarded (register it with app.openapi)`);
+      c.res = undefined;
+      c.res = problem(c, 404, dagNotFound(dagId).message);
+    }
   };
+}
+
+type AnyHandler = (c: Parameters<MiddlewareHandler<ApiEnv>>[0], ...rest: unknown[]) => unknown;
+
+/**
+ * Makes every handler registered afterwards with `app.openapi` begin with the hidden-DAG check:
+ * one guard for all routes instead of a check in each.
+ */
+export function guardHiddenDags(app: ApiApp): void {
+  const register = app.openapi as unknown as (route: unknown, handler: AnyHandler, ...rest: unknown[]) => ApiApp;
+  const guarded = (route: unknown, handler: AnyHandler, ...rest: unknown[]): ApiApp =>
+    register(route, (c, ...more) => {
+      const hidden = c.get(HIDDEN_DAG);
+      if (hidden !== undefined) {
+        c.set(HIDDEN_DAG, undefined);
+        throw dagNotFound(hidden);
+      }
+      return handler(c, ...more);
+    }, ...rest);
+  (app as unknown as { openapi: typeof guarded }).openapi = guarded;
 }
 
 /**

@@ -11,7 +11,7 @@ import { DagProcessor } from "@updraft/scheduler";
 import { createToken, dagVersion, migrateStore, openStore, type Store, type TokenScope } from "@updraft/store";
 import { PROTOCOL_VERSION } from "@updraft/worker";
 import { createApiApp, type ApiApp } from "../app.ts";
-import { mapHost } from "../testing/socket-worker.ts";
+import { assignment, mapHost } from "../testing/socket-worker.ts";
 
 const DAG = `import { dag, task } from "@updraft/sdk";
 const helper = (n: number) => n * 3;
@@ -24,6 +24,8 @@ let app: ApiApp;
 let hash: string;
 let executor: RemoteExecutor;
 const tokens = {} as Record<TokenScope, string>;
+/** A read token restricted to the DAG "bundled". */
+let portal: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "updraft-worker-routes-"));
@@ -37,6 +39,7 @@ beforeAll(async () => {
   const [version] = await store.db.select({ hash: dagVersion.bundleHash }).from(dagVersion).where(eq(dagVersion.dagId, "bundled"));
   hash = version!.hash!;
   for (const scope of ["read", "worker", "admin"] as const) tokens[scope] = (await createToken(store, { name: scope, scope })).token;
+  portal = (await createToken(store, { name: "portal", scope: "read", dags: ["bundled"] })).token;
   executor = new RemoteExecutor({ host: mapHost() });
   await executor.start();
   app = createApiApp({
@@ -109,5 +112,36 @@ describe("GET /api/updraft/events: worker events", () => {
     const first = await Promise.race([runReader.read(), new Promise((r) => setTimeout(() => r("nothing"), 100))]);
     expect(first).toBe("nothing");
     await runReader.cancel();
+  });
+});
+
+describe("workers seen by a DAG-restricted token", () => {
+  it("lists the workers without the tries of other DAGs, in the workers list and in worker events", async () => {
+    const events = await get("/api/updraft/events", portal);
+    const session = executor.connect({ send: () => undefined, close: () => undefined }, { address: "10.1.2.4" });
+    session.receive(JSON.stringify({ v: PROTOCOL_VERSION, type: "hello", workerId: "w-portal", name: "portal-worker", hostname: "h", pid: 8, version: "test", queues: ["portal"], capacity: 4, running: [], draining: false }));
+    executor.submit(assignment("mine", { dagId: "bundled", queue: "portal" }));
+    executor.submit(assignment("theirs", { dagId: "secret_dag", queue: "portal" }));
+    const triesOf = async (token: string) => {
+      const body = (await (await get("/api/updraft/workers", token)).json()) as { workers: Array<{ worker_id: string; tries: Array<{ dag_id: string }> }> };
+      return body.workers.find((w) => w.worker_id === "w-portal")!.tries.map((t) => t.dag_id).sort();
+    };
+    expect(await triesOf(tokens.read)).toEqual(["bundled", "secret_dag"]);
+    expect(await triesOf(portal)).toEqual(["bundled"]);
+
+    session.receive(JSON.stringify({ v: PROTOCOL_VERSION, type: "draining" }));
+    const reader = events.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes('"event":"draining"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    await reader.cancel();
+    const draining = text.split("\n\n").filter((b) => b.includes('"event":"draining"')).map((b) => JSON.parse(b.slice(b.indexOf("data: ") + 6)))[0];
+    expect(draining.worker.worker_id).toBe("w-portal");
+    expect(draining.worker.tries.map((t: { dag_id: string }) => t.dag_id)).toEqual(["bundled"]);
+    expect(text).not.toContain("secret_dag");
   });
 });
