@@ -130,4 +130,15 @@ describe("shortCircuit", () => {
     ]));
     expect(r.json?.state).toBe("success");
   }, TEST_TIMEOUT);
+
+  it("skips only the direct downstream with ignoreDownstreamTriggerRules: false; the rest follow their rules", async () => {
+    const r = await dagsTest("short_circuit_direct_only", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual(sortTis([
+      ti("gate", "success", 1, false),
+      ti("op1", "skipped", 0),
+      ti("op2_all_done", "success", 1, "op2 ran"),
+      ti("op3_all_success", "skipped", 0),
+    ]));
+    expect(r.json?.state).toBe("success");
+  }, TEST_TIMEOUT);
 });

@@ -1,9 +1,9 @@
 // Helpers for the `updraft dags test` acceptance suite: run the real CLI as a subprocess, each
 // test with a fresh home (so a fresh embedded database), and parse its `--output json` result.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { join, dirname, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = "/work/main";
@@ -65,8 +65,23 @@ export async function removeHome(home: string): Promise<void> {
   await rm(home, { recursive: true, force: true });
 }
 
+/**
+ * A DAG folder of its own, outside the fixtures, holding `fileName` with the content of a
+ * fixture file: for tests that change a DAG file between (or during) runs. Remove it with removeHome.
+ */
+export async function ownDagsFolder(fixtureFile: string, fileName: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "updraft-dags-folder-"));
+  await copyFile(join(FIXTURES, fixtureFile), join(dir, fileName));
+  return dir;
+}
+
+/** Replaces `fileName` in a folder made by ownDagsFolder with the content of another fixture file. */
+export async function replaceDagFile(dir: string, fixtureFile: string, fileName: string): Promise<void> {
+  await copyFile(join(FIXTURES, fixtureFile), join(dir, fileName));
+}
+
 export interface DagsTestOptions {
-  /** Fixture folder name under fixtures/ (the --dags-folder). */
+  /** Fixture folder name under fixtures/ (the --dags-folder), or an absolute path to a folder elsewhere. */
   folder: string;
   home?: string;
   conf?: unknown;
@@ -83,7 +98,8 @@ export interface DagsTestResult extends CliResult {
 /** `updraft dags test <dagId> --dags-folder fixtures/<folder> --home <home> --output json`. */
 export async function dagsTest(dagId: string, opts: DagsTestOptions): Promise<DagsTestResult> {
   const home = opts.home ?? (await freshHome());
-  const args = ["dags", "test", dagId, "--dags-folder", join(FIXTURES, opts.folder), "--home", home, "--output", "json"];
+  const folder = isAbsolute(opts.folder) ? opts.folder : join(FIXTURES, opts.folder);
+  const args = ["dags", "test", dagId, "--dags-folder", folder, "--home", home, "--output", "json"];
   if (opts.conf !== undefined) args.push("--conf", JSON.stringify(opts.conf));
   if (opts.logicalDate !== undefined) args.push("--logical-date", opts.logicalDate);
   const result = await runCli(args, opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs });

@@ -15,6 +15,8 @@ export interface DefinitionRecord {
   kind: TaskKind;
   options: TaskOptions;
   fn: TaskFunction;
+  /** shortCircuit only: false skips only the direct downstream tasks (Airflow's default, true, skips all). */
+  ignoreDownstreamTriggerRules?: boolean;
 }
 
 /** A node as the body declared it, before options are resolved and edges checked. */
@@ -28,6 +30,8 @@ export interface NodeDraft {
   fn: TaskFunction | null;
   sensor: (Omit<SensorSpec, "pokeIntervalMs" | "timeoutMs"> & { pokeInterval: string | number; timeout: string | number }) | null;
   shell: { command: string; env: Record<string, string>; cwd: string | null } | null;
+  /** shortCircuit only; see DefinitionRecord. */
+  ignoreDownstreamTriggerRules?: boolean;
 }
 
 export class DagBuilder {

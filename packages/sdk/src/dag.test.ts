@@ -107,6 +107,36 @@ describe("dag()", () => {
     expect(s.dagrunTimeoutMs).toBe(7_200_000);
   });
 
+  it("resolves the past options with Airflow's defaults; waitForDownstream implies dependsOnPast", () => {
+    const d = dag({ id: "past", defaultArgs: { waitForPastDependsBeforeSkipping: true } }, () => {
+      task("plain", () => 1)();
+      task({ id: "waits", waitForDownstream: true }, () => 1)();
+      task({ id: "strict", dependsOnPast: true, ignoreFirstDependsOnPast: false }, () => 1)();
+    });
+    const by = (id: string) => d.task(id).spec;
+    expect(by("plain")).toMatchObject({ dependsOnPast: false, waitForDownstream: false, ignoreFirstDependsOnPast: true, waitForPastDependsBeforeSkipping: true });
+    expect(by("waits")).toMatchObject({ dependsOnPast: true, waitForDownstream: true });
+    expect(by("strict")).toMatchObject({ dependsOnPast: true, ignoreFirstDependsOnPast: false });
+    expect(() => dag({ id: "bad" }, () => void task({ id: "t", waitForDownstream: "yes" as never }, () => 1)())).toThrow(/task "t": waitForDownstream/);
+  });
+
+  it("records a short circuit's ignoreDownstreamTriggerRules: true by default, false when asked, in either form", () => {
+    const d = dag({ id: "sc" }, () => {
+      shortCircuit("plain", () => false)();
+      shortCircuit("direct_only", { ignoreDownstreamTriggerRules: false, retries: 1 }, () => false)();
+      shortCircuit({ id: "object_form", ignoreDownstreamTriggerRules: false }, () => false)();
+      task("t", () => 1)();
+    });
+    const s = d.serialize(noSchedule);
+    const by = (id: string) => s.tasks.find((t) => t.id === id)!;
+    expect(by("plain").ignoreDownstreamTriggerRules).toBe(true);
+    expect(by("direct_only")).toMatchObject({ ignoreDownstreamTriggerRules: false, retries: 1 });
+    expect(by("object_form").ignoreDownstreamTriggerRules).toBe(false);
+    expect(by("t")).not.toHaveProperty("ignoreDownstreamTriggerRules");
+    expect(() => dag({ id: "bad" }, () => void shortCircuit("x", { ignoreDownstreamTriggerRules: "no" as never }, () => 1)()))
+      .toThrow('shortCircuit(): task "x": ignoreDownstreamTriggerRules must be a boolean, got "no"');
+  });
+
   it("serializes schedule, dates as UTC, sensors and shell specs", () => {
     const d = dag({ id: "s", schedule: "0 3 * * *", startDate: "2026-01-01", endDate: "2026-02-01T12:00:00+02:00", catchup: true, params: { region: "eu" } }, () => {
       sensor("wait", { pokeInterval: "5s", timeout: "1m", mode: "reschedule", softFail: true }, () => true);

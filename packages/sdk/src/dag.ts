@@ -239,6 +239,7 @@ export function dag(options: DagOptions, body: () => void): Dag {
           }
         : null,
       shell: node.shell,
+      ...(node.kind === "short_circuit" ? { ignoreDownstreamTriggerRules: node.ignoreDownstreamTriggerRules ?? true } : {}),
     };
     tasks.set(id, { id, kind: node.kind, fn: node.fn, downstream: downstream.get(id)!, spec });
   }

@@ -4,7 +4,7 @@ export { dag, Dag, isDag, toUtcIso } from "./dag.ts";
 export type { RuntimeTask, ScheduleParser } from "./dag.ts";
 export type { DefinitionRecord } from "./builder.ts";
 export { task, branch, shortCircuit, definitionOf, checkSubmitArgs } from "./task.ts";
-export type { TaskDef, Arg } from "./task.ts";
+export type { TaskDef, Arg, ShortCircuitOptions } from "./task.ts";
 export { shell, sensor } from "./operators.ts";
 export type { ShellOptions, SensorOptions, PokeResult } from "./operators.ts";
 export { chain, isOutput } from "./output.ts";

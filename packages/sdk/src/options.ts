@@ -22,6 +22,9 @@ export const taskOptionsSchema = z.strictObject({
   executionTimeout: duration.nullable().optional(),
   triggerRule: z.enum(Object.values(TriggerRule) as [TriggerRule, ...TriggerRule[]]).optional(),
   dependsOnPast: z.boolean().optional(),
+  waitForDownstream: z.boolean().optional(),
+  ignoreFirstDependsOnPast: z.boolean().optional(),
+  waitForPastDependsBeforeSkipping: z.boolean().optional(),
   pool: z.string().min(1).optional(),
   poolSlots: z.number().int().positive().optional(),
   priorityWeight: z.number().int().optional(),
@@ -68,12 +71,17 @@ export function parseTaskOptions(where: string, value: unknown): TaskOptions {
 type ResolvedOptions = Pick<
   SerializedTask,
   | "retries" | "retryDelayMs" | "retryExponentialBackoff" | "maxRetryDelayMs" | "executionTimeoutMs" | "triggerRule"
-  | "dependsOnPast" | "pool" | "poolSlots" | "priorityWeight" | "queue" | "doc"
+  | "dependsOnPast" | "waitForDownstream" | "ignoreFirstDependsOnPast" | "waitForPastDependsBeforeSkipping"
+  | "pool" | "poolSlots" | "priorityWeight" | "queue" | "doc"
 >;
 
 const ms = (d: Duration | null | undefined, field: string): number | null => (d == null ? null : parseDuration(d, field));
 
-/** Task options over defaultArgs over Airflow's defaults (retry delay 5 minutes, default_pool, queue "default"). */
+/**
+ * Task options over defaultArgs over Airflow's defaults (retry delay 5 minutes, default_pool,
+ * queue "default", ignoreFirstDependsOnPast true as Airflow's `ignore_first_depends_on_past_by_default`).
+ * `waitForDownstream` implies `dependsOnPast`, as in Airflow.
+ */
 export function resolveTaskOptions(where: string, task: TaskOptions, defaults: TaskOptions): ResolvedOptions {
   const o = { ...defaults, ...task };
   return {
@@ -83,7 +91,10 @@ export function resolveTaskOptions(where: string, task: TaskOptions, defaults: T
     maxRetryDelayMs: ms(o.maxRetryDelay, `${where}: maxRetryDelay`),
     executionTimeoutMs: ms(o.executionTimeout, `${where}: executionTimeout`),
     triggerRule: o.triggerRule ?? "all_success",
-    dependsOnPast: o.dependsOnPast ?? false,
+    dependsOnPast: (o.dependsOnPast ?? false) || (o.waitForDownstream ?? false),
+    waitForDownstream: o.waitForDownstream ?? false,
+    ignoreFirstDependsOnPast: o.ignoreFirstDependsOnPast ?? true,
+    waitForPastDependsBeforeSkipping: o.waitForPastDependsBeforeSkipping ?? false,
     pool: o.pool ?? "default_pool",
     poolSlots: o.poolSlots ?? 1,
     priorityWeight: o.priorityWeight ?? 1,

@@ -51,6 +51,15 @@ export interface SerializedTask {
   executionTimeoutMs: number | null;
   triggerRule: TriggerRule;
   dependsOnPast: boolean;
+  /**
+   * With dependsOnPast: also wait until the direct downstream tasks of the previous run's instance
+   * succeeded or were skipped. Absent in DAGs serialized before it existed (false).
+   */
+  waitForDownstream?: boolean;
+  /** dependsOnPast is not checked for a task's first instance, when no earlier run has one. Absent: true. */
+  ignoreFirstDependsOnPast?: boolean;
+  /** With dependsOnPast: a skip waits until the past dependency is met, as a run does. Absent: false. */
+  waitForPastDependsBeforeSkipping?: boolean;
   pool: string;
   poolSlots: number;
   priorityWeight: number;
@@ -58,6 +67,11 @@ export interface SerializedTask {
   doc: string | null;
   sensor: SensorSpec | null;
   shell: ShellSpec | null;
+  /**
+   * For a short circuit: whether a falsy result skips everything downstream whatever its trigger
+   * rules (true, Airflow's default) or only the direct downstream tasks (false). Absent: true.
+   */
+  ignoreDownstreamTriggerRules?: boolean;
 }
 
 export interface SerializedDag {

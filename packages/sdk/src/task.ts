@@ -93,10 +93,10 @@ export function checkArg(dagId: string, taskId: string, value: unknown, position
   }
 }
 
-function defineCallable<A extends unknown[], R>(kind: TaskKind, idOrOptions: TaskIdOrOptions, fn: TaskFunction, where: string): TaskDef<A, R> {
+function defineCallable<A extends unknown[], R>(kind: TaskKind, idOrOptions: TaskIdOrOptions, fn: TaskFunction, where: string, extra: Pick<DefinitionRecord, "ignoreDownstreamTriggerRules"> = {}): TaskDef<A, R> {
   if (typeof fn !== "function") throw new DagDefinitionError(`${where}: the last argument must be the task function`);
   const { id, options } = splitIdAndOptions(idOrOptions, where);
-  const record: DefinitionRecord = { id, kind, options, fn };
+  const record: DefinitionRecord = { id, kind, options, fn, ...extra };
   recordDefinition(record);
 
   const addNode = (args: unknown[], expand: NodeDraft["expand"]): string => {
@@ -109,7 +109,7 @@ function defineCallable<A extends unknown[], R>(kind: TaskKind, idOrOptions: Tas
     if (expand && !isOutput(expand.source) && !Array.isArray(expand.source)) {
       throw new DagDefinitionError(`dag "${builder.dagId}": task "${nodeId}": expand() takes a list or a task output`);
     }
-    builder.addNode({ id: nodeId, kind, options, args, expand, fn, sensor: null, shell: null });
+    builder.addNode({ id: nodeId, kind, options, args, expand, fn, sensor: null, shell: null, ...extra });
     return nodeId;
   };
 
@@ -150,12 +150,43 @@ export function branch<A extends unknown[]>(idOrOptions: TaskIdOrOptions, fn: (c
   return defineCallable<A, string | string[] | null>("branch", idOrOptions, fn as unknown as TaskFunction, "branch()");
 }
 
+/** Options of `shortCircuit` besides the task options. */
+export interface ShortCircuitOptions extends TaskOptions {
+  /**
+   * true (the default, as Airflow's): a falsy result skips every task downstream, whatever its
+   * trigger rule. false: it skips only the direct downstream tasks, and the tasks after them
+   * follow their own trigger rules.
+   */
+  ignoreDownstreamTriggerRules?: boolean;
+}
+
+type ShortCircuitFn<A extends unknown[], R> = (ctx: TaskContext, ...args: A) => R | Promise<R>;
+
 /**
- * A task whose falsy result skips everything downstream of it.
+ * A task whose falsy result (by Python's rules: `false`, `null`, `0`, `""`, `[]`, `{}`) skips
+ * everything downstream of it; with `ignoreDownstreamTriggerRules: false`, only its direct
+ * downstream tasks.
  * @example const isWeekday = shortCircuit("is_weekday", (ctx) => ctx.logicalDate.getUTCDay() % 6 !== 0);
+ * @example const gate = shortCircuit("gate", { ignoreDownstreamTriggerRules: false }, (ctx) => ctx.params.enabled);
  */
-export function shortCircuit<A extends unknown[], R>(idOrOptions: TaskIdOrOptions, fn: (ctx: TaskContext, ...args: A) => R | Promise<R>): TaskDef<A, Awaited<R>> {
-  return defineCallable<A, Awaited<R>>("short_circuit", idOrOptions, fn as unknown as TaskFunction, "shortCircuit()");
+export function shortCircuit<A extends unknown[], R>(idOrOptions: string | (ShortCircuitOptions & { id: string }), fn: ShortCircuitFn<A, R>): TaskDef<A, Awaited<R>>;
+export function shortCircuit<A extends unknown[], R>(id: string, options: ShortCircuitOptions, fn: ShortCircuitFn<A, R>): TaskDef<A, Awaited<R>>;
+export function shortCircuit<A extends unknown[], R>(
+  idOrOptions: string | (ShortCircuitOptions & { id: string }),
+  optionsOrFn: ShortCircuitOptions | ShortCircuitFn<A, R>,
+  maybeFn?: ShortCircuitFn<A, R>,
+): TaskDef<A, Awaited<R>> {
+  const fn = typeof optionsOrFn === "function" ? optionsOrFn : maybeFn;
+  const merged: ShortCircuitOptions & { id: string } = typeof idOrOptions === "string"
+    ? { id: idOrOptions, ...(typeof optionsOrFn === "object" && optionsOrFn !== null ? optionsOrFn : {}) }
+    : idOrOptions;
+  const { ignoreDownstreamTriggerRules, ...taskOptions } = merged;
+  if (ignoreDownstreamTriggerRules !== undefined && typeof ignoreDownstreamTriggerRules !== "boolean") {
+    throw new DagDefinitionError(`shortCircuit(): task "${String(merged.id)}": ignoreDownstreamTriggerRules must be a boolean, got ${JSON.stringify(ignoreDownstreamTriggerRules)}`);
+  }
+  return defineCallable<A, Awaited<R>>("short_circuit", taskOptions, fn as unknown as TaskFunction, "shortCircuit()", {
+    ignoreDownstreamTriggerRules: ignoreDownstreamTriggerRules ?? true,
+  });
 }
 
 export { splitIdAndOptions };

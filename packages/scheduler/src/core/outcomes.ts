@@ -1,7 +1,7 @@
 // How a finished try changes its task instance: success (XComs, branch and short-circuit
-// skipping), skip, failure with or without a retry, a sensor's reschedule, and a try the
+// skipping, skip-decisions.ts), skip, failure with or without a retry, a sensor's reschedule, and a try the
 // executor dropped when it stopped. Apart from the scheduler loop; it calls these.
-import { isTruthy, type ErrorData, type Json, type TaskState } from "@updraft/sdk";
+import type { ErrorData, Json, TaskState } from "@updraft/sdk";
 import type { TaskOutcome } from "@updraft/worker";
 import type { GroupCommitWriter } from "./group-commit.ts";
 import type { TimerQueue } from "./timer-queue.ts";
@@ -12,6 +12,7 @@ import { clearXcomRows, historyRow, xcomRow } from "./persist.ts";
 import { isFinished, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
 import { preciseNow } from "./scheduler-events.ts";
 import { softFailOutcome } from "./sensor-soft-fail.ts";
+import { applySkipDecision } from "./skip-decisions.ts";
 
 /** What outcome handling needs from the scheduler. */
 export interface OutcomeContext {
@@ -74,8 +75,7 @@ export function finishTry(c: OutcomeContext, run: RunModel, group: TaskGroup, ti
       }
       c.setState(run, group, ti, "success", preciseNow());
       c.writer.write(historyRow(run, group, ti, null));
-      if (group.spec.kind === "branch") followBranch(c, run, group, outcome.value);
-      if (group.spec.kind === "short_circuit" && !isTruthy(outcome.value)) skipDescendants(c, run, group);
+      applySkipDecision(c, run, group, ti, outcome.value);
       break;
     }
     case "skipped":
@@ -124,44 +124,4 @@ export function interrupted(c: OutcomeContext, run: RunModel, group: TaskGroup, 
   }
   ti.queuedAt = null;
   c.setState(run, group, ti, "scheduled");
-}
-
-/** A branch's result names the direct downstream tasks to follow; the others are skipped. */
-function followBranch(c: OutcomeContext, run: RunModel, group: TaskGroup, value: Json | undefined): void {
-  const chosen = new Set(Array.isArray(value) ? value : value == null ? [] : [value]);
-  // A direct downstream task that a followed branch also leads to (a join) is not skipped, as in Airflow.
-  const stack = [...chosen].map(String);
-  while (stack.length) {
-    for (const d of run.tasks.get(stack.pop()!)?.downstream ?? []) {
-      if (!chosen.has(d)) {
-        chosen.add(d);
-        stack.push(d);
-      }
-    }
-  }
-  for (const d of group.downstream) {
-    if (chosen.has(d)) continue;
-    const dg = run.tasks.get(d)!;
-    const ti = dg.tis.get(-1);
-    if (ti && ti.state === "none") c.finishWithout(run, dg, ti, "skipped");
-  }
-}
-
-/** A falsy short-circuit skips everything downstream, whatever its trigger rules. */
-function skipDescendants(c: OutcomeContext, run: RunModel, group: TaskGroup): void {
-  const seen = new Set<string>();
-  const stack = [...group.downstream];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const g = run.tasks.get(id)!;
-    for (const ti of g.tis.values()) {
-      if (ti.state === "none") {
-        ti.endDate = Date.now();
-        c.setState(run, g, ti, "skipped");
-      }
-    }
-    stack.push(...g.downstream);
-  }
 }

@@ -3,7 +3,7 @@
 // running when the scheduler died are recorded as interrupted and scheduled again.
 import type { InStatement } from "@libsql/client";
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
-import type { Json, RunState, RunType, TaskState } from "@updraft/sdk";
+import type { Json, RunState, RunType, SerializedTask, TaskState } from "@updraft/sdk";
 import { dagRun, slotPool, taskInstance, taskInstanceHistory, xcom, type Store } from "@updraft/store";
 import { manualDataInterval, nextDataInterval, isDue, type DataInterval } from "../timing/schedule.ts";
 import { SchedulerRequestError } from "../errors.ts";
@@ -256,17 +256,35 @@ export class RunRepository {
   }
 
   /**
-   * dependsOnPast: whether the same task succeeded or was skipped (every instance, if mapped) in
-   * the previous run by logical date. No previous run, or no such task in it, means yes, as in
-   * Airflow.
+   * dependsOnPast, as Airflow's PrevDagrunDep: met when there is no previous run (by logical
+   * date); when the previous run has no instance of the task, met only for the task's first
+   * instance ever with `ignoreFirstDependsOnPast` (the default); otherwise met when every instance
+   * of the task in the previous run succeeded or was skipped and, with `waitForDownstream`, every
+   * instance of its direct downstream tasks there too.
    */
-  async pastAllows(run: RunModel, taskId: string): Promise<boolean> {
+  async pastAllows(run: RunModel, spec: SerializedTask): Promise<boolean> {
+    const ok = (s: string | null) => s === "success" || s === "skipped";
     const [prev] = await this.store.db.select({ runId: dagRun.runId }).from(dagRun)
       .where(and(eq(dagRun.dagId, run.dagId), lt(dagRun.logicalDate, new Date(run.logicalDate))))
       .orderBy(desc(dagRun.logicalDate)).limit(1);
     if (!prev) return true;
     const tis = await this.store.db.select({ state: taskInstance.state }).from(taskInstance)
-      .where(and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, prev.runId), eq(taskInstance.taskId, taskId)));
-    return tis.every((t) => t.state === "success" || t.state === "skipped");
+      .where(and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, prev.runId), eq(taskInstance.taskId, spec.id)));
+    if (tis.length === 0) return (spec.ignoreFirstDependsOnPast ?? true) && !(await this.hadInstanceBefore(run, spec.id));
+    if (!tis.every((t) => ok(t.state))) return false;
+    const downstream = run.tasks.get(spec.id)?.downstream ?? [];
+    if (!spec.waitForDownstream || downstream.length === 0) return true;
+    const after = await this.store.db.select({ state: taskInstance.state }).from(taskInstance)
+      .where(and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, prev.runId), inArray(taskInstance.taskId, downstream)));
+    return after.every((t) => ok(t.state));
+  }
+
+  /** Whether any run before this one (by logical date) has an instance of the task. */
+  private async hadInstanceBefore(run: RunModel, taskId: string): Promise<boolean> {
+    const [row] = await this.store.db.select({ id: taskInstance.taskId }).from(taskInstance)
+      .innerJoin(dagRun, and(eq(dagRun.dagId, taskInstance.dagId), eq(dagRun.runId, taskInstance.runId)))
+      .where(and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.taskId, taskId), lt(dagRun.logicalDate, new Date(run.logicalDate))))
+      .limit(1);
+    return row !== undefined;
   }
 }

@@ -5,7 +5,6 @@
 import type { RunState, TaskState } from "@updraft/sdk";
 import type { Store } from "@updraft/store";
 import { ExecutorErrorName, type Executor, type ExecutorEvent } from "@updraft/executor";
-import { evaluateTriggerRule } from "../timing/trigger-rules.ts";
 import { GroupCommitWriter } from "./group-commit.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import { Dispatcher } from "./dispatcher.ts";
@@ -15,6 +14,8 @@ import { finishTry, interrupted, type OutcomeContext } from "./outcomes.ts";
 import { expandMapped, materializeMapped, unexpandMapped, type MappingContext } from "./mapping.ts";
 import { SubmittedChildren } from "./submitted.ts";
 import { timeOutRun } from "./run-timeout.ts";
+import { taskReadiness } from "./readiness.ts";
+import { upstreamDecisions } from "./skip-decisions.ts";
 import type { TaskLogWriter } from "./task-logs.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
 import { clearXcomRows, historyRow, runRow, tiRow } from "./persist.ts";
@@ -89,7 +90,7 @@ export class Scheduler {
     this.job = new SchedulerJob(opts.store);
     this.past = new PastChecks({
       flushed: () => this.writer.flushed(),
-      query: (run, taskId) => this.repo.pastAllows(run, taskId),
+      query: (run, spec) => this.repo.pastAllows(run, spec),
       onAllowed: (run, taskId) => this.guard(() => this.evaluate(run, run.tasks.get(taskId)!)),
       onError: (err) => this.fail(err),
     });
@@ -363,7 +364,8 @@ export class Scheduler {
     const spec = group.spec;
     const placeholder = group.tis.get(-1);
     if (!placeholder || placeholder.state !== "none" || group.mapSource) return;
-    const decision = evaluateTriggerRule(spec.triggerRule, upstreamSummary(run, spec));
+    const decisions = upstreamDecisions(this.outcomes, run, spec.upstream);
+    const decision = taskReadiness(spec, upstreamSummary(run, spec), decisions, () => this.past.allows(run, spec));
     switch (decision) {
       case "wait":
         return;
@@ -372,7 +374,6 @@ export class Scheduler {
         this.finishWithout(run, group, placeholder, decision === "skip" ? "skipped" : "upstream_failed");
         return;
       case "run":
-        if (spec.dependsOnPast && !this.past.allows(run, spec.id)) return;
         if (spec.expand) expandMapped(this.mapping, run, group, placeholder);
         else this.makeReady(run, group, placeholder);
         return;
