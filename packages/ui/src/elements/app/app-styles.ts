@@ -184,6 +184,12 @@ export const appStyles = css`
     font-size: 12px;
     font-weight: 700;
     text-transform: uppercase;
+    line-height: 1;
+  }
+  .avatar .icon {
+    display: block;
+    width: 14px;
+    height: 14px;
   }
   .avatar[data-initial]::before {
     content: attr(data-initial);

@@ -364,6 +364,7 @@ export class UpdraftApp extends UpdraftElement {
     return html`<div class="center"><div>
       <h1>Not available with these credentials</h1>
       <p class="muted">This page needs credentials that are not restricted to some DAGs.</p>
+      <p><a href="/dags">Go to the DAGs</a></p>
     </div></div>`;
   }
 }
