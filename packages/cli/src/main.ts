@@ -31,7 +31,7 @@ const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in T
   updraft variables get KEY | set KEY VALUE | list | delete KEY
   updraft connections add ID --conn-type T [--conn-host H ...] | list | delete ID
   updraft pools set NAME SLOTS [DESCRIPTION] | list | delete NAME
-  updraft tokens create --scope read|trigger|edit|admin|worker [--name N] [--expires ISO] | list | revoke ID
+  updraft tokens create --scope read|trigger|edit|admin|worker [--name N] [--dags 'sales_*,b'] [--expires 30d|ISO] | list | revoke ID
   updraft users create USERNAME --role read|trigger|edit|admin --password P (or UPDRAFT_PASSWORD)
 
 Settings (flag or environment): --home UPDRAFT_HOME (.updraft), --db-url UPDRAFT_DB_URL,
@@ -66,6 +66,7 @@ const FLAGS = {
   concurrency: { type: "string" },
   queues: { type: "string" },
   expires: { type: "string" },
+  dags: { type: "string" },
   role: { type: "string" },
   password: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -135,7 +136,7 @@ async function dispatch(config: Config, values: Values, group: string, sub: stri
     case "pools":
       return poolsCommand(config, sub, rest, values.output);
     case "tokens":
-      return tokensCommand(config, sub, rest, { scope: values.scope, name: values.name, expires: values.expires }, values.output);
+      return tokensCommand(config, sub, rest, { scope: values.scope, name: values.name, expires: values.expires, dags: values.dags }, values.output);
     case "users":
       return usersCommand(config, sub, rest, { role: values.role, password: values.password });
     default:

@@ -49,7 +49,7 @@ describe("updraft tokens", () => {
     const token = r.stdout.trim();
 
     await withStore(async (store) => {
-      expect(await verifyToken(store, token)).toEqual({ id: expect.any(Number), scope: "read" });
+      expect(await verifyToken(store, token)).toEqual({ id: expect.any(Number), scope: "read", dags: null, expiresAt: null });
       const rows = await store.db.select().from(apiToken);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ name: "ci", scope: "read", tokenHash: hashToken(token), revokedAt: null, expiresAt: null });
@@ -91,6 +91,46 @@ describe("updraft tokens", () => {
     expect(past.code).toBe(2);
     expect(past.stderr).toMatch(/--expires/);
     expect(past.stdout).toBe("");
+  }, 60_000);
+});
+
+describe("updraft tokens create --dags --expires", () => {
+  it("creates a portal token restricted to DAG patterns that expires in 30 days, and lists its patterns", async () => {
+    const before = Date.now();
+    const r = await updraft(["tokens", "create", "--scope", "read", "--dags", "sales_*, finance_daily", "--expires", "30d", "--name", "portal"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/DAGs sales_\*, finance_daily/);
+    const token = r.stdout.trim();
+    await withStore(async (store) => {
+      const t = await verifyToken(store, token);
+      expect(t).toMatchObject({ scope: "read", dags: ["sales_*", "finance_daily"] });
+      const in30Days = before + 30 * 86_400_000;
+      expect(t!.expiresAt!.getTime()).toBeGreaterThanOrEqual(in30Days);
+      expect(t!.expiresAt!.getTime()).toBeLessThan(in30Days + 60_000);
+    });
+    const hours = await updraft(["tokens", "create", "--scope", "trigger", "--expires", "12h"]);
+    expect(hours.code, hours.stderr).toBe(0);
+    const list = JSON.parse((await updraft(["tokens", "list", "--output", "json"])).stdout) as Array<Record<string, unknown>>;
+    expect(list.map((t) => [t.name, t.scope, t.dags])).toEqual([["portal", "read", "sales_*,finance_daily"], ["trigger token", "trigger", "*"]]);
+    const inTwelveHours = Date.parse(String(list[1]!.expires_at)) - before;
+    expect(inTwelveHours).toBeGreaterThanOrEqual(12 * 3_600_000);
+    expect(inTwelveHours).toBeLessThan(12 * 3_600_000 + 60_000);
+  }, 60_000);
+
+  it("refuses bad patterns, a DAG-restricted worker token and an expiry that is neither a duration nor a date", async () => {
+    const bad = await updraft(["tokens", "create", "--scope", "read", "--dags", "sales_*,a b"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--dags: "a b" is not a DAG id pattern/);
+    const empty = await updraft(["tokens", "create", "--scope", "read", "--dags", ","]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--dags: give at least one/);
+    const worker = await updraft(["tokens", "create", "--scope", "worker", "--dags", "x"]);
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toMatch(/worker token cannot be restricted/);
+    const vague = await updraft(["tokens", "create", "--scope", "read", "--expires", "tomorrow"]);
+    expect(vague.code).toBe(2);
+    expect(vague.stderr).toMatch(/--expires: "tomorrow" is neither a duration/);
+    expect(vague.stdout).toBe("");
   }, 60_000);
 });
 

@@ -1,6 +1,9 @@
-// `updraft tokens create|list|revoke` (API bearer tokens, stored as hashes) and
-// `updraft users create` (users for HTTP Basic, as Airflow clients send).
-import { createToken, createUser, InvalidValueError, AlreadyExistsError, listTokens, recordEvent, revokeToken, TokenScope } from "@updraft/store";
+// `updraft tokens create|list|revoke` (API bearer tokens, stored as hashes, optionally restricted
+// to DAG id patterns for a portal) and `updraft users create` (users for HTTP Basic, as Airflow
+// clients send, and for the web UI's login).
+import {
+  createToken, createUser, InvalidValueError, AlreadyExistsError, listTokens, normalizeDagPatterns, recordEvent, revokeToken, TokenScope,
+} from "@updraft/store";
 import type { Config } from "../config.ts";
 import { UsageError } from "../errors.ts";
 import { withStore } from "./dags-admin.ts";
@@ -13,6 +16,36 @@ export interface TokenFlags {
   scope?: string;
   name?: string;
   expires?: string;
+  dags?: string;
+}
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
+
+/**
+ * `--expires`: a duration from now (`30d`, `12h`, `90m`, `2w`) or an ISO date-time.
+ * @example parseExpiry("30d", new Date("2026-01-01T00:00:00Z")) // 2026-01-31T00:00:00Z
+ */
+export function parseExpiry(text: string | undefined, now: Date = new Date()): Date | null {
+  if (text === undefined) return null;
+  const m = /^\s*(\d{1,6})\s*([mhdw])\s*$/.exec(text);
+  if (m) {
+    const ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+    if (ms === 0) throw new UsageError(`--expires: "${text}" is no time at all; give e.g. 30d, 12h or an ISO date`);
+    return new Date(now.getTime() + ms);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) throw new UsageError(`--expires: "${text}" is neither a duration (30d, 12h, 90m, 2w) nor an ISO date-time`);
+  return parseLogicalDate(text, "--expires") ?? null;
+}
+
+/** `--dags 'sales_*,finance_daily'`: the DAG id patterns, checked. */
+function dagPatterns(text: string | undefined): string[] | null {
+  if (text === undefined) return null;
+  try {
+    return normalizeDagPatterns(text.split(",").filter((p) => p.trim() !== ""), "--dags");
+  } catch (err) {
+    if (err instanceof InvalidValueError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 function scopeOf(value: string | undefined, flag: string): TokenScope {
@@ -29,15 +62,18 @@ export function tokensCommand(config: Config, sub: string | undefined, args: str
   switch (sub) {
     case "create": {
       const scope = scopeOf(flags.scope, "--scope");
-      const expiresAt = parseLogicalDate(flags.expires, "--expires") ?? null;
+      const expiresAt = parseExpiry(flags.expires);
       if (expiresAt && expiresAt.getTime() <= Date.now()) throw new UsageError(`--expires: ${expiresAt.toISOString()} is in the past`);
+      const dags = dagPatterns(flags.dags);
+      if (dags && scope === "worker") throw new UsageError("--dags: a worker token cannot be restricted to DAGs (workers run whatever they are assigned)");
       const name = flags.name ?? `${scope} token`;
       if (name.trim() === "") throw new UsageError("--name must not be empty");
       return withStore(config, async (store) => {
-        const { token, id } = await createToken(store, { name, scope, expiresAt });
-        await recordEvent(store, { event: "cli_tokens_create", owner: "cli", extra: { token_id: id, name, scope } });
+        const { token, id } = await createToken(store, { name, scope, expiresAt, dags });
+        await recordEvent(store, { event: "cli_tokens_create", owner: "cli", extra: { token_id: id, name, scope, dags } });
         process.stdout.write(`${token}\n`);
-        console.error(`token ${id} ("${name}", scope ${scope}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ""}) created; it is shown only this once`);
+        const details = [`scope ${scope}`, ...(dags ? [`DAGs ${dags.join(", ")}`] : []), ...(expiresAt ? [`expires ${expiresAt.toISOString()}`] : [])];
+        console.error(`token ${id} ("${name}", ${details.join(", ")}) created; it is shown only this once`);
         return 0;
       });
     }
@@ -45,7 +81,7 @@ export function tokensCommand(config: Config, sub: string | undefined, args: str
       return withStore(config, async (store) => {
         const now = Date.now();
         printTable((await listTokens(store)).map((t) => ({
-          id: t.id, name: t.name, scope: t.scope,
+          id: t.id, name: t.name, scope: t.scope, dags: t.dags ? t.dags.join(",") : "*",
           status: t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt.getTime() <= now ? "expired" : "active",
           created_at: t.createdAt.toISOString(), expires_at: t.expiresAt?.toISOString() ?? null, last_used_at: t.lastUsedAt?.toISOString() ?? null,
         })), output);
@@ -62,7 +98,7 @@ export function tokensCommand(config: Config, sub: string | undefined, args: str
       });
     }
     default:
-      throw new UsageError(`usage: updraft tokens create --scope ${SCOPES} [--name N] [--expires ISO] | list | revoke ID`);
+      throw new UsageError(`usage: updraft tokens create --scope ${SCOPES} [--name N] [--dags 'sales_*,finance_daily'] [--expires 30d|12h|ISO] | list | revoke ID`);
   }
 }
 
