@@ -36,9 +36,17 @@ export class ApiClient {
   readonly apiBase: string;
   readonly token: string;
 
+  readonly #unauthorized = new Set<() => void>();
+
   constructor(options: ClientOptions) {
     this.apiBase = options.apiBase.replace(/\/+$/, "");
     this.token = options.token;
+  }
+
+  /** Calls `listener` whenever the server answers 401 (the session ended); returns the call that stops it. */
+  onUnauthorized(listener: () => void): () => void {
+    this.#unauthorized.add(listener);
+    return () => this.#unauthorized.delete(listener);
   }
 
   /** The absolute URL of an API path with its query (undefined values are left out). */
@@ -82,6 +90,7 @@ export class ApiClient {
       } catch {
         // not a problem body; keep the status line
       }
+      if (res.status === 401) for (const l of this.#unauthorized) l();
       throw new ApiProblem(res.status, detail);
     }
     if (res.status === 204) return undefined as T;

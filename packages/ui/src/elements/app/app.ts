@@ -2,12 +2,12 @@
 // provides the page's one API client, its navigator and its theme to every element through
 // context, routes deep links with the History API, signs the user in (session cookie) and out,
 // and frames the views with a top bar and breadcrumbs.
-import { html, nothing, type TemplateResult } from "lit";
+import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { state } from "lit/decorators.js";
 import { ifDefined } from "lit/directives/if-defined.js";
 import { ContextProvider } from "@lit/context";
 import { UpdraftElement } from "../../shared/updraft-element.ts";
-import { ApiProblem } from "../../shared/api-client.ts";
+import { ApiProblem, type ApiClient } from "../../shared/api-client.ts";
 import { clientContext, navigatorContext, themeContext, type Route } from "../../shared/context.ts";
 import type { StreamStatus } from "../../shared/event-stream.ts";
 import { forgetWhoAmI, whoAmI, type Me } from "../../shared/principal.ts";
@@ -41,6 +41,7 @@ export class UpdraftApp extends UpdraftElement {
   readonly #navigatorProvider = new ContextProvider(this, { context: navigatorContext, initialValue: { href: (r: Route) => routeHref(r) } });
   readonly #themeProvider = new ContextProvider(this, { context: themeContext, initialValue: "" });
   #offStatus: (() => void) | null = null;
+  #watched: ApiClient | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -62,17 +63,22 @@ export class UpdraftApp extends UpdraftElement {
     this.removeEventListener("updraft-login", this.#onLogin);
     this.#offStatus?.();
     this.#offStatus = null;
+    this.#watched = null;
   }
 
-  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+  override willUpdate(changed: PropertyValues): void {
     // The app's own credentials (none: the session cookie) are every element's.
-    if (changed.has("apiBase") || changed.has("token") || this.#clientProvider.value === undefined) {
-      const client = this.client;
-      if (this.#clientProvider.value !== client) {
-        this.#clientProvider.setValue(client);
-        this.#offStatus?.();
-        this.#offStatus = this.stream.onStatus((s) => this.#onStreamStatus(s));
-      }
+    const client = this.client;
+    if (this.#clientProvider.value !== client) this.#clientProvider.setValue(client);
+    if (this.#watched !== client) {
+      this.#offStatus?.();
+      const offStream = this.stream.onStatus((s) => this.#onStreamStatus(s));
+      const offUnauthorized = client.onUnauthorized(() => this.#recheck());
+      this.#offStatus = () => {
+        offStream();
+        offUnauthorized();
+      };
+      this.#watched = client;
     }
     if (changed.has("route")) document.title = routeTitle(this.route);
   }
@@ -122,16 +128,26 @@ export class UpdraftApp extends UpdraftElement {
   #onStreamStatus(s: StreamStatus): void {
     const was = this.live;
     this.live = s;
-    // A stream that drops may mean the session ended: ask again, and show the form if so.
-    if (s === "reconnecting" && was === "live" && this.auth.state === "in") {
-      forgetWhoAmI(this.client);
-      whoAmI(this.client).then(
-        (me) => (this.auth = { state: "in", me }),
+    // A stream that drops may mean the session ended.
+    if (s === "reconnecting" && was === "live") this.#recheck();
+  }
+
+  #rechecking = false;
+  /** After a 401 or a dropped stream: asks who we are again, and shows the form if the session ended. */
+  #recheck(): void {
+    if (this.auth.state !== "in" || this.#rechecking) return;
+    this.#rechecking = true;
+    forgetWhoAmI(this.client);
+    void whoAmI(this.client)
+      .then(
+        (me) => {
+          if (this.auth.state === "in") this.auth = { state: "in", me };
+        },
         (err: unknown) => {
           if (err instanceof ApiProblem && err.status === 401) this.#signedOut("Your session ended. Sign in again to carry on.");
         },
-      );
-    }
+      )
+      .finally(() => (this.#rechecking = false));
   }
 
   // ── routing ────────────────────────────────────────────────────────────────────────────────────
