@@ -17,3 +17,8 @@ export { UpdraftWorkers } from "./elements/workers/workers.ts";
 export { UpdraftHome } from "./elements/home/home.ts";
 export { UpdraftDags } from "./elements/dags/dags.ts";
 export { UpdraftDag } from "./elements/dag/dag.ts";
+export { UpdraftVariables } from "./elements/variables/variables.ts";
+export { UpdraftConnections } from "./elements/connections/connections.ts";
+export { UpdraftPools } from "./elements/pools/pools.ts";
+export { UpdraftImportErrors } from "./elements/import-errors/import-errors.ts";
+export { UpdraftEventLog } from "./elements/event-log/event-log.ts";
