@@ -36,6 +36,10 @@ export class UpdraftMenu extends UpdraftElement {
         border-radius: var(--updraft-radius);
         font-weight: 500;
       }
+      ::slotted([slot="button"]) {
+        display: inline-flex;
+        align-items: center;
+      }
       .trigger:hover:not(:disabled),
       :host([open]) .trigger {
         background: var(--updraft-surface-2);
