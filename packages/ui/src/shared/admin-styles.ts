@@ -283,6 +283,10 @@ export const adminStyles = css`
     font-size: 12px;
     font-weight: 600;
   }
+  .field > label.check {
+    font-weight: 400;
+    font-size: 13px;
+  }
   .field .hint {
     font-size: 12px;
     color: var(--updraft-text-muted);

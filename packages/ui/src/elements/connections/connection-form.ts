@@ -23,7 +23,8 @@ export interface ConnectionDraft {
   busy: boolean;
   testing: boolean;
   error: string | null;
-  test: { ok: boolean; message: string } | null;
+  /** The last test's answer; `ok` null when the server could not test at all. */
+  test: { ok: boolean | null; message: string } | null;
 }
 
 /** Connection types offered in the type field (any other may be typed). */
@@ -94,7 +95,7 @@ export function connectionForm(d: ConnectionDraft, canTest: boolean, on: Connect
           ? `Not valid JSON: ${extra.message}`
           : masked ? "Sensitive values show as ***: change this field only to replace all of it, secrets included." : "JSON, as Airflow's connection extra."}</span>
       </div>
-      ${d.test ? html`<div class=${d.test.ok ? "form-ok" : "form-error"} role="status">${d.test.ok ? "Connection test passed" : "Connection test failed"}: ${d.test.message}</div>` : nothing}
+      ${d.test ? html`<div class=${d.test.ok ? "form-ok" : "form-error"} role="status">${d.test.ok === null ? "Not tested" : d.test.ok ? "Connection test passed" : "Connection test failed"}: ${d.test.message}</div>` : nothing}
       ${d.error ? html`<div class="form-error" role="alert">${d.error}</div>` : nothing}`,
     aside: canTest ? html`<button type="button" class="with-icon" ?disabled=${d.testing || problem !== null} @click=${() => on.test()}>${icon("plug")}${d.testing ? "Testing…" : "Test"}</button>` : nothing,
     actions: html`<button type="button" @click=${() => on.cancel()}>Cancel</button>

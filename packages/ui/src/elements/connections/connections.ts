@@ -196,8 +196,9 @@ export class UpdraftConnections extends UpdraftElement {
       const r = await this.client.post<{ status: boolean; message: string }>("/api/v1/connections/test", body);
       this.#patch({ testing: false, test: { ok: r.status, message: r.message } });
     } catch (err) {
-      if (err instanceof ApiProblem && err.status === 403 && /disabled/i.test(err.message)) this.#testDisabled = err.message;
-      this.#patch({ testing: false, test: { ok: false, message: (err as Error).message } });
+      const disabled = err instanceof ApiProblem && err.status === 403 && /disabled/i.test(err.message);
+      if (disabled) this.#testDisabled = err.message;
+      this.#patch({ testing: false, test: { ok: disabled ? null : false, message: (err as Error).message } });
     }
   }
 
