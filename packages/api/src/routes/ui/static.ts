@@ -1,6 +1,7 @@
 // The UI's files: `/ui/updraft.js` (every element), `/ui/elements/<name>.js` (one each) and their
 // chunks, built in memory by @updraft/ui on the first request and served gzipped when the client
-// accepts it; and the app's HTML shell at `/` and at every deep link the app routes.
+// accepts it; and the app's HTML shell at `/` and at every deep link the app routes (the shell
+// loads `/ui/elements/app.js`, which loads each view's module when the view is first shown).
 // No credentials are needed here: the files hold no data, and the app logs in through the API.
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
@@ -27,7 +28,7 @@ const SHELL = `<!doctype html>
 <title>Updraft</title>
 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath d='M2 12 8 3l6 9z' fill='%230b63ce'/%3E%3C/svg%3E">
 <style>html,body{margin:0;height:100%;background:Canvas;color-scheme:light dark}updraft-app{display:block;min-height:100%}</style>
-<script type="module" src="/ui/updraft.js"></script>
+<script type="module" src="/ui/elements/app.js"></script>
 </head>
 <body><updraft-app></updraft-app></body>
 </html>

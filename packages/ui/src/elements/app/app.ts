@@ -16,6 +16,7 @@ import { ADMIN_LABELS, ADMIN_PAGES, parseLocation, routeHref, routeTitle, type A
 import { appStyles } from "./app-styles.ts";
 import { checkIcon, chevronDown, keyIcon, logoMark, logoutIcon, moonIcon, sunIcon, systemIcon } from "./icons.ts";
 import { loadThemePreference, saveThemePreference, THEME_CHOICES, type ThemePreference } from "./theme-preference.ts";
+import { loadView, viewTag } from "./views.ts";
 import "./menu.ts";
 import "./login.ts";
 
@@ -36,6 +37,7 @@ export class UpdraftApp extends UpdraftElement {
   @state() private auth: Auth = { state: "checking" };
   @state() private live: StreamStatus = "closed";
   @state() private themePref: ThemePreference = "system";
+  @state() private viewError = "";
 
   readonly #clientProvider = new ContextProvider(this, { context: clientContext });
   readonly #navigatorProvider = new ContextProvider(this, { context: navigatorContext, initialValue: { href: (r: Route) => routeHref(r) } });
@@ -80,7 +82,17 @@ export class UpdraftApp extends UpdraftElement {
       };
       this.#watched = client;
     }
-    if (changed.has("route")) document.title = routeTitle(this.route);
+    if (changed.has("route")) {
+      document.title = routeTitle(this.route);
+      // The view's module loads beside the sign-in check, not after it.
+      const tag = viewTag(this.route);
+      this.viewError = "";
+      if (tag) {
+        loadView(tag).catch((err: unknown) => {
+          if (viewTag(this.route) === tag) this.viewError = (err as Error).message || `could not load <${tag}>`;
+        });
+      }
+    }
   }
 
   // ── sign-in ────────────────────────────────────────────────────────────────────────────────────
@@ -235,7 +247,7 @@ export class UpdraftApp extends UpdraftElement {
     return html`<div class="frame">
       ${this.#header(me)}
       ${this.#breadcrumbs()}
-      <main id="main" part="main" tabindex="-1">${this.#view(me)}</main>
+      <main id="main" part="main" tabindex="-1">${this.viewError ? this.#loadFailed() : this.#view(me)}</main>
     </div>`;
   }
 
@@ -374,6 +386,14 @@ export class UpdraftApp extends UpdraftElement {
         throw new Error(`unknown view ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  #loadFailed(): TemplateResult {
+    return html`<div class="center" role="alert"><div>
+      <h1>This view did not load</h1>
+      <p class="muted">${this.viewError}. The server may have been updated since this page opened.</p>
+      <p><button class="primary" @click=${() => location.reload()}>Reload the page</button></p>
+    </div></div>`;
   }
 
   #notAllowed(): TemplateResult {
