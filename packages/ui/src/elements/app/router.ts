@@ -6,13 +6,10 @@ import type { Route } from "../../shared/context.ts";
 export const ADMIN_PAGES = ["variables", "connections", "pools", "import-errors", "event-log"] as const;
 export type AdminPage = (typeof ADMIN_PAGES)[number];
 
-/** The views of one DAG, as `/dags/<dag_id>/<tab>`; the first is the default. */
-export const DAG_TABS = ["grid", "graph", "gantt", "calendar", "duration", "code"] as const;
-export type DagTab = (typeof DAG_TABS)[number];
-
 /** Every place the app shows: the elements' routes, the login form and a page that does not exist. */
 export type AppRoute = Route | { view: "login"; next?: string } | { view: "not-found"; path: string };
 
+/** A DAG's view in `/dags/<dag_id>/<tab>`: any lower-case name (the DAG element knows its tabs and defaults to the grid). */
 const TAB_SEGMENT = /^[a-z][a-z0-9-]*$/;
 
 function decode(segment: string): string | null {
