@@ -87,6 +87,8 @@ const airflowOp = (r: { method: string; template: string }) => (r.template.start
 const pathParams = (template: string) => [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 /** Routes that only read although they are POSTs (Airflow's batch list endpoints). */
 const readsOnly = (r: Route) => r.method === "GET" || /\/list$/.test(r.template);
+/** Routes that declare `security: []` (health, the UI's login and logout) are public by design. */
+const isPublic = (r: Route) => Array.isArray(r.op.security) && r.op.security.length === 0;
 
 // Ids the fixtures made that only the API can tell.
 async function firstId(path: string, field: string, listKey: string): Promise<string | undefined> {
@@ -459,8 +461,8 @@ describe("authentication: 401 without or with bad credentials, on every route", 
     ["garbage Basic", { header: "Basic !!!" }],
     ["unknown scheme", { header: "Token abc" }],
   ];
-  // Routes that declare `security: []` (health) are public by design.
-  for (const r of routes.filter((x) => !(Array.isArray(x.op.security) && x.op.security.length === 0))) {
+  // Public routes (health, the UI's login and logout) answer without credentials by design.
+  for (const r of routes.filter((x) => !isPublic(x))) {
     it(`${r.key}`, async () => {
       const params = r.method === "GET" ? { ...common, ...CONTEXTS[isMappedTemplate(r.template) ? 1 : 0]!.params } : writeParams(r.template);
       const path = pathOf(r.template, params);
@@ -503,7 +505,7 @@ describe("credentials that exist but must not work, and HTTP Basic", () => {
 });
 
 describe("scopes: a read token cannot write (403)", () => {
-  for (const r of routes.filter((x) => !readsOnly(x))) {
+  for (const r of routes.filter((x) => !readsOnly(x) && !isPublic(x))) {
     it(`${r.key}`, async () => {
       const params = writeParams(r.template);
       const res = await req(r.method, pathOf(r.template, params), { auth: "read", body: sampleBody(r, params) });
@@ -808,6 +810,31 @@ describe("write routes, for real, validated against Airflow's spec", () => {
     else expect(expectValid(after, "after delete").total_entries).toBe(0);
   });
 
+  // The UI's session: plain fetch, since the steps need the Set-Cookie headers.
+  let cookie = "";
+  let csrf = "";
+  step("POST /api/updraft/auth/login", "a user's name and password set the HttpOnly session cookie and the CSRF cookie", async () => {
+    const made = await server.cli(["users", "create", "conformance_ui", "--role", "trigger", "--password", "ui pass"]);
+    expect(made.code, made.stderr).toBe(0);
+    const login = (body: unknown) => fetch(`${server.baseUrl}/api/updraft/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await login({ username: "conformance_ui", password: "wrong" })).status).toBe(401);
+    const res = await login({ username: "conformance_ui", password: "ui pass" });
+    expect(res.status).toBe(204);
+    const set = res.headers.getSetCookie();
+    expect(set.find((c) => c.startsWith("updraft_session="))).toMatch(/HttpOnly; SameSite=Strict/);
+    const value = (name: string) => set.find((c) => c.startsWith(`${name}=`))!.split(";")[0]!;
+    cookie = `${value("updraft_session")}; ${value("updraft_csrf")}`;
+    csrf = value("updraft_csrf").slice("updraft_csrf=".length);
+    const me = await fetch(`${server.baseUrl}/api/updraft/ui/me`, { headers: { cookie } });
+    expect(await me.json()).toMatchObject({ name: "user:conformance_ui", scope: "trigger" });
+  });
+  step("POST /api/updraft/auth/logout", "ends the session (with the CSRF header)", async () => {
+    const logout = (headers: Record<string, string>) => fetch(`${server.baseUrl}/api/updraft/auth/logout`, { method: "POST", headers: { cookie, ...headers } });
+    expect((await logout({})).status).toBe(403);
+    expect((await logout({ "x-csrf-token": csrf })).status).toBe(204);
+    expect((await fetch(`${server.baseUrl}/api/updraft/ui/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
   it("every write route has a step here (else it is exercised by the error-path tests only)", () => {
     const stepped = new Set(["POST /api/v1/dags/{dag_id}/dagRuns", ...STEPPED]);
     const missing = routes.filter((r) => r.method !== "GET" && !stepped.has(r.key)).map((r) => r.key);
@@ -827,6 +854,7 @@ const STEPPED = [
   "PATCH /api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}",
   "POST /api/v1/dags/~/dagRuns/list", "POST /api/v1/dags/~/dagRuns/~/taskInstances/list",
   "DELETE /api/v1/dags/{dag_id}/dagRuns/{dag_run_id}",
+  "POST /api/updraft/auth/login", "POST /api/updraft/auth/logout",
 ];
 
 describe("overall", () => {
