@@ -22,7 +22,7 @@ export interface OutcomeContext {
   xcoms: XcomCache;
   setState(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: TaskState, at?: number): void;
   /** Ends an instance that never ran and lets its downstream react. */
-  finishWithout(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: "skipped" | "upstream_failed"): void;
+  finishWithout(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: "skipped" | "upstream_failed" | "removed"): void;
   afterFinish(run: RunModel, group: TaskGroup): void;
   /** Arms the wake-up of a retry or a reschedule. */
   wakeAt(at: number, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, from: TaskState): void;

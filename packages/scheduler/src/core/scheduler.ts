@@ -24,6 +24,8 @@ import type { SchedulerEvent } from "./scheduler-events.ts";
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
 import { DagRegistry } from "./dag-registry.ts";
 import { SchedulerJob } from "./scheduler-job.ts";
+import { RunCreation } from "./run-creation.ts";
+import { adoptVersion, type IntegrityContext } from "./run-integrity.ts";
 import { SchedulerRequestError } from "../errors.ts";
 
 /** How a scheduler is put together; see packages/cli/src/runtime.ts for the usual composition. */
@@ -76,6 +78,8 @@ export class Scheduler {
   private readonly repo: RunRepository;
   private readonly registry: DagRegistry;
   private readonly job: SchedulerJob;
+  private readonly creation: RunCreation;
+  private readonly integrity: IntegrityContext;
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
   private offExecutor: (() => void) | null = null;
   private stopped = false;
@@ -88,6 +92,11 @@ export class Scheduler {
     this.repo = new RunRepository(opts.store, opts.host.xcoms);
     this.registry = new DagRegistry(opts.store, opts.home);
     this.job = new SchedulerJob(opts.store);
+    this.creation = new RunCreation({
+      repo: this.repo, registry: this.registry, timers: this.timers, runs: () => this.runs.values(),
+      enabled: () => this.opts.scheduleRuns && !this.stopped,
+      adopt: (run) => this.adopt(run), dispatch: () => this.dispatch(), fail: (err) => this.fail(err),
+    });
     this.past = new PastChecks({
       flushed: () => this.writer.flushed(),
       query: (run, spec) => this.repo.pastAllows(run, spec),
@@ -106,6 +115,13 @@ export class Scheduler {
       resolveArg: (run, arg) => this.dispatcher.resolveArg(run, arg),
       makeReady: (run, group, ti) => this.makeReady(run, group, ti),
       guard: (fn) => this.guard(fn), live: (run) => !this.stopped && run.state === "running" && this.runs.has(run.id),
+    };
+    this.integrity = {
+      writer: this.writer, xcoms: opts.host.xcoms,
+      setState: (run, group, ti, state) => this.setState(run, group, ti, state),
+      stopTry: (run, group, ti, reason) => this.stopTry(run, group, ti, reason),
+      makeReady: (run, group, ti) => this.makeReady(run, group, ti),
+      materialize: (run, group) => materializeMapped(this.mapping, run, group),
     };
     this.children = new SubmittedChildren({
       ...this.mapping, inFlight: (key) => this.dispatcher.inFlight(key), isActive: (run) => !this.stopped && run.state === "running" && this.runs.has(run.id),
@@ -183,8 +199,8 @@ export class Scheduler {
     await this.loadPools();
     await this.registry.refresh();
     this.offExecutor = this.opts.executor.onEvent((e) => this.guard(() => this.onExecutorEvent(e)));
-    if (this.opts.exclusive) for (const run of await this.repo.loadActiveRuns(this.registry, (d) => this.queuedRoom(d))) this.adopt(run);
-    for (const entry of this.registry.entries()) this.scheduleDag(entry.dagId);
+    if (this.opts.exclusive) for (const run of await this.repo.loadActiveRuns(this.registry, (d) => this.creation.queuedRoom(d))) this.adopt(run);
+    for (const entry of this.registry.entries()) this.creation.scheduleDag(entry.dagId);
     this.sweepTimer = setInterval(() => void this.sweep(), this.opts.sweepMs);
     this.sweepTimer.unref();
     this.dispatch();
@@ -258,8 +274,23 @@ export class Scheduler {
     // the first copy is the live one.
     if (this.runs.has(run.id)) return;
     this.runs.set(run.id, run);
+    const latest = this.registry.get(run.dagId);
+    if (latest?.isActive) adoptVersion(this.integrity, run, latest.version); // a run follows its DAG's latest version
     if (run.state === "running") this.resume(run);
     else this.activateQueued(run.dagId);
+  }
+
+  /** The DAG changed: its active runs take the new version (run-integrity.ts) and are evaluated again. */
+  private followVersion(dagId: string): void {
+    const version = this.registry.get(dagId)!.version;
+    for (const run of this.runs.values()) {
+      if (run.dagId !== dagId || run.version.versionId === version.versionId) continue;
+      adoptVersion(this.integrity, run, version);
+      if (run.state !== "running") continue;
+      for (const group of run.tasks.values()) this.evaluate(run, group);
+      this.completeIfDone(run);
+    }
+    this.dispatchSoon();
   }
 
   private activeRunCount(dagId: string): number {
@@ -324,7 +355,7 @@ export class Scheduler {
       this.runWaiters.delete(k);
     });
     this.activateQueued(run.dagId);
-    this.scheduleDag(run.dagId);
+    this.creation.scheduleDag(run.dagId);
     this.adoptSoon();
   }
 
@@ -371,7 +402,8 @@ export class Scheduler {
         return;
       case "skip":
       case "upstream_failed":
-        this.finishWithout(run, group, placeholder, decision === "skip" ? "skipped" : "upstream_failed");
+      case "removed":
+        this.finishWithout(run, group, placeholder, decision === "skip" ? "skipped" : decision);
         return;
       case "run":
         if (spec.expand) expandMapped(this.mapping, run, group, placeholder);
@@ -382,8 +414,8 @@ export class Scheduler {
     }
   }
 
-  /** Ends an instance that never ran (skipped, upstream_failed) and lets its downstream react. */
-  private finishWithout(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: "skipped" | "upstream_failed"): void {
+  /** Ends an instance that never ran (skipped, upstream_failed, removed) and lets its downstream react. */
+  private finishWithout(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: "skipped" | "upstream_failed" | "removed"): void {
     ti.endDate = Date.now();
     this.setState(run, group, ti, state);
     this.afterFinish(run, group);
@@ -459,53 +491,6 @@ export class Scheduler {
 
   // ---- schedules, sweep, pools ------------------------------------------------------------
 
-  private readonly scheduling = new Map<string, "busy" | "again">();
-
-  /**
-   * Creates the DAG's due scheduled runs (bounded by maxActiveRuns) and arms a timer for the
-   * next one. One pass per DAG at a time; a call during a pass asks for another pass after it.
-   */
-  private scheduleDag(dagId: string): void {
-    if (!this.opts.scheduleRuns || this.stopped) return;
-    if (this.scheduling.has(dagId)) {
-      this.scheduling.set(dagId, "again");
-      return;
-    }
-    const entry = this.registry.get(dagId);
-    if (!entry) return;
-    this.scheduling.set(dagId, "busy");
-    void this.repo.createDueRuns(entry, () => this.activeOrQueuedCount(dagId), new Date()).then(
-      ({ created, nextDueAt }) => {
-        for (const run of created) this.adopt(run);
-        if (nextDueAt != null && entry.timerAt !== nextDueAt) {
-          entry.timerAt = nextDueAt;
-          this.timers.at(nextDueAt, () => {
-            const current = this.registry.get(dagId);
-            if (current) current.timerAt = null;
-            this.scheduleDag(dagId);
-          });
-        }
-        if (created.length) this.dispatch();
-        const again = this.scheduling.get(dagId) === "again";
-        this.scheduling.delete(dagId);
-        if (again) this.scheduleDag(dagId);
-      },
-      (err: unknown) => this.fail(err),
-    );
-  }
-
-  /** How many more queued runs of a DAG are worth holding in memory: room under maxActiveRuns. */
-  private queuedRoom(dagId: string): number {
-    const max = this.registry.get(dagId)?.version.serialized.maxActiveRuns ?? 0;
-    return Math.max(0, max - this.activeOrQueuedCount(dagId));
-  }
-
-  private activeOrQueuedCount(dagId: string): number {
-    let n = 0;
-    for (const r of this.runs.values()) if (r.dagId === dagId && (r.state === "running" || r.state === "queued")) n++;
-    return n;
-  }
-
   private async loadPools(): Promise<void> {
     this.dispatcher.setPools(await this.repo.pools());
   }
@@ -528,7 +513,7 @@ export class Scheduler {
     this.adopting = this.adopting.then(async () => {
       if (!this.opts.exclusive || this.stopped) return;
       const known = new Set([...this.runs.values()].map((r) => r.id));
-      for (const run of await this.repo.loadQueuedRunsExcept(this.registry, known, (d) => this.queuedRoom(d))) this.adopt(run);
+      for (const run of await this.repo.loadQueuedRunsExcept(this.registry, known, (d) => this.creation.queuedRoom(d))) this.adopt(run);
     }).catch((err: unknown) => this.opts.onWarning?.(err));
     return this.adopting;
   }
@@ -544,7 +529,8 @@ export class Scheduler {
       await this.loadPools();
       const changed = await this.registry.refresh();
       for (const entry of changed) {
-        this.scheduleDag(entry.dagId);
+        if (entry.isActive) this.followVersion(entry.dagId);
+        this.creation.scheduleDag(entry.dagId);
         this.activateQueued(entry.dagId);
       }
       if (changed.length) this.emit({ type: "dags", at: Date.now() });

@@ -88,6 +88,24 @@ describe("evaluateTriggerRule", () => {
   });
 });
 
+// Airflow's test_mapped_task_upstream_removed_with_{all_success,all_failed,none_failed}_trigger_rules:
+// an upstream mapped over [1..5] shrank to 3 instances (2 removed); the downstream maps over it.
+describe("evaluateTriggerRule for a mapped instance whose upstream shrank", () => {
+  const shrunk = (state: TaskState) => summarizeUpstream([state, state, state, "removed", "removed"]);
+
+  it.each([
+    ["all_success removes the instance beyond the upstream's successes", "all_success", "success", 3, "removed"],
+    ["all_success removes the last instance too", "all_success", "success", 4, "removed"],
+    ["all_success runs an instance still within them", "all_success", "success", 2, "run"],
+    ["all_success runs the unmapped placeholder", "all_success", "success", -1, "run"],
+    ["all_failed runs, the removed ones left out", "all_failed", "failed", 3, "run"],
+    ["none_failed runs, the removed ones left out", "none_failed", "success", 3, "run"],
+    ["none_failed_min_one_success runs, the removed ones left out", "none_failed_min_one_success", "success", 3, "run"],
+  ] as const)("%s", (_name, rule, state, mapIndex, expected) => {
+    expect(evaluateTriggerRule(rule, shrunk(state), mapIndex)).toBe(expected);
+  });
+});
+
 describe("summarizeUpstream", () => {
   it("counts each finished state and treats removed as done", () => {
     expect(summarizeUpstream(["success", "skipped", "failed", "upstream_failed", "removed", "running", "up_for_retry"])).toEqual({

@@ -17,8 +17,11 @@ export interface UpstreamSummary {
   done: number;
 }
 
-/** What the scheduler does with the task instance now. */
-export type TriggerDecision = "wait" | "run" | "skip" | "upstream_failed";
+/**
+ * What the scheduler does with the task instance now. "removed" only for a mapped instance
+ * beyond what its upstream still produces (see evaluateTriggerRule).
+ */
+export type TriggerDecision = "wait" | "run" | "skip" | "upstream_failed" | "removed";
 
 /**
  * Counts upstream states.
@@ -43,13 +46,16 @@ export function summarizeUpstream(states: Iterable<TaskState>): UpstreamSummary 
  * Rules settle early where Airflow's do: `all_success` is upstream_failed as soon as one upstream
  * failed and skipped as soon as one is skipped; `one_success` runs at the first success; and so on.
  *
- * Removed upstream instances (map indexes dropped when an expansion shrank) count as done and
- * are otherwise left out, as Airflow does for mapped task instances. For unmapped ones Airflow
- * still counts them as upstreams that must succeed, which can block a task for ever
- * (apache/airflow#33164); Updraft does not follow that.
+ * Removed upstream instances (map indexes dropped when an expansion shrank, or tasks dropped from
+ * the DAG) count as done and are otherwise left out, as Airflow does for mapped task instances.
+ * For unmapped ones Airflow still counts them as upstreams that must succeed, which can block a
+ * task for ever (apache/airflow#33164); Updraft does not follow that. With `all_success`, a
+ * mapped instance (`mapIndex` >= 0) whose index is not below the number of upstream successes,
+ * when some upstream instances were removed, is itself removed: its upstream shrank under it
+ * (Airflow's test_mapped_task_upstream_removed_with_all_success_trigger_rules).
  * @example evaluateTriggerRule("all_success", summarizeUpstream(["success", "failed"])) // "upstream_failed"
  */
-export function evaluateTriggerRule(rule: TriggerRule, s: UpstreamSummary): TriggerDecision {
+export function evaluateTriggerRule(rule: TriggerRule, s: UpstreamSummary, mapIndex = -1): TriggerDecision {
   if (s.total === 0 || rule === "always") return "run";
   const { success, skipped, failed, upstreamFailed, removed } = s;
   const upstream = s.total - removed;
@@ -60,6 +66,7 @@ export function evaluateTriggerRule(rule: TriggerRule, s: UpstreamSummary): Trig
     case "all_success":
       if (anyFailed) return "upstream_failed";
       if (skipped > 0) return "skip";
+      if (removed > 0 && success > 0 && mapIndex >= 0 && mapIndex >= success) return "removed";
       return success >= upstream ? "run" : "wait";
     case "all_failed":
       if (success > 0 || skipped > 0) return "skip";
