@@ -59,8 +59,8 @@ describe("WorkersModel", () => {
         tryOf("a", "sched/thread-2", T0 - 50_000, T0 - 40_000),
         tryOf("b", "edge-1", T0 - 50_000, T0 - 30_000),
         tryOf("c", "edge-1", T0 - 45_000, null),
-        // Starts 200 ms before b's end reached the server: the same slot.
-        tryOf("d", "edge-1", T0 - 30_200, T0 - 10_000),
+        // Starts 1.2 s before b's end reached the server: the same slot.
+        tryOf("d", "edge-1", T0 - 31_200, T0 - 10_000),
         tryOf("e", "edge-1", T0 - 29_000, T0 - 20_000),
       ],
     }), T0);
@@ -93,6 +93,19 @@ describe("WorkersModel", () => {
     expect(m.series(row, 2).at(-1)).toEqual({ minute: Math.floor((T0 + 4_000) / MINUTE_MS) * MINUTE_MS, done: 1, failed: 1 });
     // A second end of the same try changes nothing.
     expect(m.applyTask(task("t", "failed", T0 + 5_000))).toBe(false);
+  });
+
+  it("moves a try back into the slot of the one before once that one's late end arrives", () => {
+    const m = new WorkersModel();
+    m.load(data(), T0);
+    m.applyTask(task("a", "running", T0 + 1_000, "sched/thread-1"));
+    // The thread starts b before the scheduler has handled a's result.
+    m.applyTask(task("b", "running", T0 + 5_000, "sched/thread-1"));
+    expect(m.bars.find((b) => b.taskId === "b")!.slot).toBe(1);
+    expect(m.lines().filter((l) => l.lane === "thread-1")).toHaveLength(2);
+    m.applyTask(task("a", "success", T0 + 5_400, "sched/thread-1"));
+    expect(m.bars.find((b) => b.taskId === "b")!.slot).toBe(0);
+    expect(m.lines().filter((l) => l.lane === "thread-1")).toHaveLength(1);
   });
 
   it("ignores queued instances, snapshots and tries with no host", () => {

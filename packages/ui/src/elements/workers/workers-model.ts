@@ -7,8 +7,12 @@ import type { TaskEvent, WorkerEvent } from "../../shared/event-stream.ts";
 import type { LocalPoolJson, UiWorkersJson, WorkerJson, WorkerTryJson } from "./workers-types.ts";
 
 export const MINUTE_MS = 60_000;
-/** How much two tries of one slot may overlap on the server's clock (a result's trip to it). */
-const OVERLAP_MS = 500;
+/**
+ * How much two tries of one slot may overlap on the server's clock: a thread or worker starts its
+ * next try as soon as it is free, while the end of the one before is the moment the scheduler
+ * handled its result, a little later on a busy server.
+ */
+const OVERLAP_MS = 1_500;
 
 export type WorkerState = WorkerJson["state"];
 
@@ -169,6 +173,7 @@ export class WorkersModel {
     bar.state = barState(e.state);
     const lane = this.#lanes.get(bar.row)?.get(bar.lane);
     if (lane && lane.slotEnds[bar.slot] === Number.POSITIVE_INFINITY) lane.slotEnds[bar.slot] = bar.end;
+    if (lane) this.#pullBack(bar, lane);
     const row = this.#rows.get(bar.row);
     if (row) {
       row.running = Math.max(0, row.running - 1);
@@ -296,6 +301,27 @@ export class WorkersModel {
     this.#placed.set(bar.key, { row: row.id, lane: laneName, slot });
     this.#bars.set(bar.key, bar);
     return bar;
+  }
+
+  /**
+   * The next try of a slot may start (on the worker) before the end of the one before reached the
+   * server: live, it was put in another slot. Once that end is known, it moves back into the slot
+   * that just freed.
+   */
+  #pullBack(ended: StreamBar, lane: Lane): void {
+    const end = ended.end!;
+    const next = [...this.#bars.values()].find((b) => b.row === ended.row && b.lane === ended.lane && b.slot > ended.slot
+      && b.start >= end - OVERLAP_MS && b.start <= end + OVERLAP_MS);
+    if (!next || (lane.slotEnds[ended.slot] ?? Number.NEGATIVE_INFINITY) > next.start + OVERLAP_MS) return;
+    const from = next.slot;
+    next.slot = ended.slot;
+    this.#placed.set(next.key, { row: next.row, lane: next.lane, slot: next.slot });
+    lane.slotEnds[next.slot] = next.end ?? Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const b of this.#bars.values()) if (b.row === next.row && b.lane === next.lane && b.slot === from) last = Math.max(last, b.end ?? Number.POSITIVE_INFINITY);
+    lane.slotEnds[from] = last;
+    // Slots left empty at the end go (down to the lane's least).
+    while (lane.slotEnds.length > lane.minSlots && lane.slotEnds.at(-1) === Number.NEGATIVE_INFINITY) lane.slotEnds.pop();
   }
 
   #addRow(row: WorkerRow): void {
