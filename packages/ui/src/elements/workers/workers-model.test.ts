@@ -108,6 +108,22 @@ describe("WorkersModel", () => {
     expect(m.lines().filter((l) => l.lane === "thread-1")).toHaveLength(1);
   });
 
+  it("counts a worker's prefetched try as running once it starts, and the pool's queued tries down as they start", () => {
+    const m = new WorkersModel();
+    const held = { key: "d/r/p/-1/1", dag_id: "d", dag_run_id: "r", task_id: "p", map_index: -1, try_number: 1, started: false };
+    const d = data({ workers: [worker({ tries: [held] })] });
+    d.local!.queued = 2;
+    m.load(d, T0);
+    const remote = m.rows.find((r) => r.id === "w1")!;
+    const local = m.rows.find((r) => r.id === "local")!;
+    expect([remote.waiting, local.waiting]).toEqual([1, 2]);
+    m.applyTask(task("p", "running", T0 + 1_000));
+    m.applyTask(task("q", "running", T0 + 1_000, "sched/thread-1"));
+    expect([remote.waiting, remote.running, remote.tries.length, local.waiting]).toEqual([0, 1, 1, 1]);
+    m.applyTask(task("p", "success", T0 + 2_000));
+    expect([remote.running, remote.tries.length]).toEqual([0, 0]);
+  });
+
   it("ignores queued instances, snapshots and tries with no host", () => {
     const m = new WorkersModel();
     m.load(data(), T0);

@@ -92,6 +92,10 @@ export function barState(state: string | null): string {
 export const tryKey = (t: { dag_id: string; run_id: string; task_id: string; map_index: number; try_number: number }) =>
   `${t.dag_id}\u001f${t.run_id}\u001f${t.task_id}\u001f${t.map_index}\u001f${t.try_number}`;
 
+/** Whether a try a worker holds is the one an event is about. */
+const sameTry = (t: WorkerTryJson, e: TaskEvent) =>
+  t.dag_id === e.dag_id && t.dag_run_id === e.run_id && t.task_id === e.task_id && t.map_index === e.map_index && t.try_number === e.try_number;
+
 const threadOrder = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
 
 export class WorkersModel {
@@ -160,10 +164,13 @@ export class WorkersModel {
       const row = this.#rows.get(placed.row)!;
       row.running++;
       if (row.kind === "remote") {
-        const held = row.tries.find((t) => t.key === key);
+        const held = row.tries.find((t) => sameTry(t, e));
         if (held) held.started = true;
         else row.tries.push({ key, dag_id: e.dag_id, dag_run_id: e.run_id, task_id: e.task_id, map_index: e.map_index, try_number: e.try_number, started: true });
         row.waiting = row.tries.filter((t) => !t.started).length;
+      } else if (row.waiting > 0) {
+        // It was one of the pool's queued tries (the resync corrects the count).
+        row.waiting--;
       }
       this.#refresh();
       return true;
@@ -184,7 +191,10 @@ export class WorkersModel {
       m.done++;
       if (bar.state === "failed") m.failed++;
       row.perMinute.set(minute, m);
-      if (row.kind === "remote") row.tries = row.tries.filter((t) => t.key !== key);
+      if (row.kind === "remote") {
+        row.tries = row.tries.filter((t) => !sameTry(t, e));
+        row.waiting = row.tries.filter((t) => !t.started).length;
+      }
     }
     return true;
   }
