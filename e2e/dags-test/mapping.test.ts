@@ -115,4 +115,18 @@ describe("dynamic task mapping", () => {
     expect(r.json?.state).toBe("success");
     expect(r.code).toBe(0);
   }, TEST_TIMEOUT);
+
+  it("expands over .map() and .zip() of outputs, as Airflow's XComArg.map and .zip", async () => {
+    const r = await dagsTest("map_and_zip", { folder });
+    expect(sortedTis(r.json), show(r)).toEqual(sortTis([
+      ti("names", "success", 1, ["ann", "bob", "cy"]),
+      ti("ages", "success", 1, [31, 42]),
+      ti("hello", "success", 1, "hello ann", 0), ti("hello", "success", 1, "hello bob", 1), ti("hello", "success", 1, "hello cy", 2),
+      ti("gather", "success", 1, "hello ann hello bob hello cy"),
+      ti("pair", "success", 1, "ann:31", 0), ti("pair", "success", 1, "bob:42", 1),
+      ti("padded", "success", 1, "ann:31", 0), ti("padded", "success", 1, "bob:42", 1), ti("padded", "success", 1, "cy:?", 2),
+      ti("no_bob", "success", 1, "ann", 0), ti("no_bob", "skipped", 1, null, 1), ti("no_bob", "success", 1, "cy", 2),
+    ]));
+    expect(r.json?.state).toBe("success");
+  }, TEST_TIMEOUT);
 });

@@ -41,6 +41,8 @@ export class DagBuilder {
   readonly edges: Array<[string, string]> = [];
   /** Definitions made while the body ran, called or not. */
   readonly definitions: DefinitionRecord[] = [];
+  /** Functions given to `.map()`, by id (`map_1`, `map_2`… in the order the body made them). */
+  readonly mapFunctions = new Map<string, (value: unknown) => unknown>();
 
   constructor(dagId: string) {
     this.dagId = dagId;
@@ -57,6 +59,13 @@ export class DagBuilder {
 
   addNode(node: NodeDraft): void {
     this.nodes.set(node.id, node);
+  }
+
+  /** Keeps a `.map()` function and returns its id, the same on every load of the DAG file. */
+  addMapFunction(fn: (value: unknown) => unknown): string {
+    const id = `map_${this.mapFunctions.size + 1}`;
+    this.mapFunctions.set(id, fn);
+    return id;
   }
 
   addEdge(upstream: string, downstream: string): void {

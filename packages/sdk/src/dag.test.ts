@@ -107,6 +107,40 @@ describe("dag()", () => {
     expect(s.dagrunTimeoutMs).toBe(7_200_000);
   });
 
+  it("serializes .map() and .zip() as the source of expand(), with the map functions kept by id", () => {
+    const names = task("names", () => ["a", "b"]);
+    const sizes = task("sizes", () => [1, 2, 3]);
+    const use = task("use", (_ctx, pair: [string | null, number | null]) => pair.join());
+    const shout = task("shout", (_ctx, name: string) => name);
+    const d = dag({ id: "derived" }, () => {
+      const n = names();
+      shout.expand(n.map((name) => name.toUpperCase()));
+      use.expand(n.zip(sizes(), { fillValue: null }));
+    });
+    const by = (id: string) => d.task(id).spec;
+    expect(by("shout").expand).toEqual({ argIndex: 0, source: { kind: "map", source: { kind: "xcom", taskId: "names", key: "return_value" }, fn: "map_1" } });
+    expect(by("shout").upstream).toEqual(["names"]);
+    expect(by("use").expand!.source).toEqual({
+      kind: "zip", fill: { value: null },
+      sources: [{ kind: "xcom", taskId: "names", key: "return_value" }, { kind: "xcom", taskId: "sizes", key: "return_value" }],
+    });
+    expect(by("use").upstream).toEqual(["names", "sizes"]);
+    expect(d.mapFunction("map_1")("ab")).toBe("AB");
+  });
+
+  it("refuses .map()/.zip() results where a list to expand over does not fit, naming the place", () => {
+    const names = task("names", () => ["a"]);
+    const one = task("one", (_ctx, xs: string[]) => xs);
+    const other = dag({ id: "other" }, () => void names());
+    void other;
+    expect(() => dag({ id: "plain_arg" }, () => void one(names().map((x) => x)))).toThrow('dag "plain_arg": task "one": argument 1 is the result of .map()/.zip(), which can only be the source of expand()');
+    expect(() => dag({ id: "ordered" }, () => void names().map((x) => x).after(names()))).toThrow(/has no after\(\)/);
+    expect(() => dag({ id: "chained" }, () => chain(names().map((x) => x), one([])))).toThrow("chain(): the result of .map()/.zip() is a list to expand() over, not a task to order");
+    expect(() => dag({ id: "bad_fill" }, () => void names().zip(names(), { fillValue: new Date() as never }))).toThrow('dag "bad_fill": names.zip(): fillValue must be a JSON value');
+    expect(() => dag({ id: "lonely" }, () => void names().zip())).toThrow('dag "lonely": names.zip() needs at least one other output or list');
+    expect(() => dag({ id: "task_fn" }, () => void names().map(one as never))).toThrow("names.map() takes a plain function, not a task definition");
+  });
+
   it("resolves the past options with Airflow's defaults; waitForDownstream implies dependsOnPast", () => {
     const d = dag({ id: "past", defaultArgs: { waitForPastDependsBeforeSkipping: true } }, () => {
       task("plain", () => 1)();

@@ -2,7 +2,7 @@
 // both the serializable structure and the task functions that runtimes call by task id.
 import { DagDefinitionError } from "./errors.ts";
 import { DagBuilder, buildWith, takeAmbientDefinitions, type DefinitionRecord, type NodeDraft, type TaskFunction } from "./builder.ts";
-import { isOutput } from "./output.ts";
+import { isOutput, outputSpec, outputUpstream } from "./output.ts";
 import { dagOptionsSchema, describeIssues, resolveTaskOptions, type DagOptions, type TaskOptions } from "./options.ts";
 import { parseDuration } from "./duration.ts";
 import { splitParams } from "./param.ts";
@@ -34,13 +34,26 @@ export class Dag {
   readonly order: readonly string[];
   /** Definitions `ctx.submit` can start, by id: made in the DAG file, not called as tasks. */
   readonly submittable: ReadonlyMap<string, RuntimeTask>;
+  /** The functions given to `.map()`, by the id the serialized DAG names them with. */
+  readonly mapFunctions: ReadonlyMap<string, (value: unknown) => unknown>;
 
-  constructor(options: DagOptions, tasks: Map<string, RuntimeTask>, order: string[], submittable: Map<string, RuntimeTask> = new Map()) {
+  constructor(
+    options: DagOptions, tasks: Map<string, RuntimeTask>, order: string[], submittable: Map<string, RuntimeTask> = new Map(),
+    mapFunctions: ReadonlyMap<string, (value: unknown) => unknown> = new Map(),
+  ) {
     this.id = options.id;
     this.options = options;
     this.tasks = tasks;
     this.order = order;
     this.submittable = submittable;
+    this.mapFunctions = mapFunctions;
+  }
+
+  /** The `.map()` function with this id; throws naming the DAG when there is none. */
+  mapFunction(id: string): (value: unknown) => unknown {
+    const fn = this.mapFunctions.get(id);
+    if (!fn) throw new DagDefinitionError(`dag "${this.id}" has no .map() function "${id}" (was the DAG file changed since the run started?)`);
+    return fn;
   }
 
   /** The task (or submittable definition) with this id; throws naming the DAG when there is none. */
@@ -99,14 +112,14 @@ export function toUtcIso(value: string | Date, field: string): string {
 }
 
 function toArgSpec(value: unknown): ArgSpec {
-  if (isOutput(value)) return { kind: "xcom", taskId: value.taskId, key: value.key };
+  if (isOutput(value)) return outputSpec(value);
   return { kind: "literal", value: (value === undefined ? null : value) as Json };
 }
 
 function upstreamOf(node: NodeDraft): string[] {
   const ids: string[] = [];
-  for (const a of node.args) if (isOutput(a)) ids.push(a.taskId);
-  if (node.expand && isOutput(node.expand.source)) ids.push(node.expand.source.taskId);
+  for (const a of node.args) if (isOutput(a)) ids.push(...outputUpstream(a));
+  if (node.expand && isOutput(node.expand.source)) ids.push(...outputUpstream(node.expand.source));
   return ids;
 }
 
@@ -243,5 +256,5 @@ export function dag(options: DagOptions, body: () => void): Dag {
     };
     tasks.set(id, { id, kind: node.kind, fn: node.fn, downstream: downstream.get(id)!, spec });
   }
-  return new Dag(opts, tasks, order, submittableTasks(opts.id, builder.nodes, [...ambient, ...builder.definitions], defaults));
+  return new Dag(opts, tasks, order, submittableTasks(opts.id, builder.nodes, [...ambient, ...builder.definitions], defaults), builder.mapFunctions);
 }

@@ -18,6 +18,8 @@ export { DagDefinitionError, SkipTask, FailTask, SubmitError, ChildTaskFailed, t
 export type { ErrorData } from "./errors.ts";
 export { parseDuration } from "./duration.ts";
 export { isTruthy } from "./truthiness.ts";
+export { isDerived, argLeaves, describeArgSpec, rawElements, finishElement, DerivedArgError } from "./derived-args.ts";
+export type { DerivedArgSpec } from "./derived-args.ts";
 export type { Duration } from "./duration.ts";
 export type {
   Json, ArgSpec, ScheduleSpec, TaskKind, SensorSpec, ShellSpec, SerializedTask, SerializedDag,

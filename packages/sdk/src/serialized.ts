@@ -6,11 +6,15 @@ import type { ParamSpec } from "./param.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Where a task argument comes from: a literal value or an XCom of an upstream task. */
+/** Where a task argument comes from: a literal value, an XCom of an upstream task, or a derivation of them. */
 export type ArgSpec =
   | { kind: "literal"; value: Json }
   /** The XCom `key` of `taskId`; for a mapped task, the list of its instances' values in map-index order. */
-  | { kind: "xcom"; taskId: string; key: string };
+  | { kind: "xcom"; taskId: string; key: string }
+  /** `source.map(fn)`: each element of the source passed through the DAG's map function `fn` (by id). */
+  | { kind: "map"; source: ArgSpec; fn: string }
+  /** `a.zip(b, …)`: lists of the sources' elements, as long as the shortest, or the longest padded with `fill.value`. */
+  | { kind: "zip"; sources: ArgSpec[]; fill: { value: Json } | null };
 
 /** A schedule after parsing: a cron expression (presets already translated) or a fixed interval. */
 export type ScheduleSpec =

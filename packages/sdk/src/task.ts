@@ -2,8 +2,9 @@
 // inside a DAG body adds a node whose arguments (literals or other tasks' outputs) are its inputs.
 import { DagDefinitionError, SubmitError } from "./errors.ts";
 import { currentBuilder, recordDefinition, type DefinitionRecord, type NodeDraft, type TaskFunction } from "./builder.ts";
-import { isOutput, makeOutput, outputDagId, type Output } from "./output.ts";
+import { isDerivedOutput, isOutput, makeOutput, outputDagId, type Output } from "./output.ts";
 import { ID_PATTERN, parseTaskOptions, type TaskOptions } from "./options.ts";
+import { isJsonValue } from "./json-value.ts";
 import type { TaskContext } from "./context.ts";
 import type { Json, TaskKind } from "./serialized.ts";
 
@@ -41,15 +42,6 @@ function splitIdAndOptions(idOrOptions: TaskIdOrOptions, where: string): { id: s
   return { id, options: parseTaskOptions(`task "${id}"`, options) };
 }
 
-function isJsonLiteral(value: unknown): boolean {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isJsonLiteral);
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.values(value as object).every(isJsonLiteral);
-  }
-  return false;
-}
 
 /**
  * The record behind a task definition (id, kind, options, function), or null for anything else.
@@ -71,7 +63,7 @@ export function checkSubmitArgs(where: string, args: readonly unknown[]): Json[]
     if (isOutput(a)) {
       throw new SubmitError(`${where}: argument ${i + 1} is a task output, which exists only inside a dag() body; pass a value (read an upstream result with ctx.xcom.pull)`);
     }
-    if (a !== undefined && !isJsonLiteral(a)) {
+    if (a !== undefined && !isJsonValue(a)) {
       throw new SubmitError(`${where}: argument ${i + 1} must be a JSON value (strings, numbers, booleans, null, arrays, plain objects)`);
     }
     return (a === undefined ? null : a) as Json;
@@ -79,14 +71,17 @@ export function checkSubmitArgs(where: string, args: readonly unknown[]): Json[]
 }
 
 /** Checks an argument at definition time: an output of this DAG, or a JSON literal. */
-export function checkArg(dagId: string, taskId: string, value: unknown, position: string): void {
+export function checkArg(dagId: string, taskId: string, value: unknown, position: string, mapped = false): void {
   if (isOutput(value)) {
+    if (!mapped && isDerivedOutput(value)) {
+      throw new DagDefinitionError(`dag "${dagId}": task "${taskId}": ${position} is the result of .map()/.zip(), which can only be the source of expand()`);
+    }
     if (outputDagId(value) !== dagId) {
       throw new DagDefinitionError(`dag "${dagId}": task "${taskId}" takes the output of task "${value.taskId}" of another dag "${outputDagId(value)}"`);
     }
     return;
   }
-  if (!isJsonLiteral(value)) {
+  if (!isJsonValue(value)) {
     throw new DagDefinitionError(
       `dag "${dagId}": task "${taskId}": ${position} must be a task output or a JSON value (strings, numbers, booleans, null, arrays, plain objects); outputs nested inside lists or objects are not supported`,
     );
@@ -105,7 +100,7 @@ function defineCallable<A extends unknown[], R>(kind: TaskKind, idOrOptions: Tas
     args.forEach((a, i) => {
       if (!(expand && i === expand.argIndex)) checkArg(builder.dagId, nodeId, a, `argument ${i + 1}`);
     });
-    if (expand) checkArg(builder.dagId, nodeId, expand.source, "the source of expand()");
+    if (expand) checkArg(builder.dagId, nodeId, expand.source, "the source of expand()", true);
     if (expand && !isOutput(expand.source) && !Array.isArray(expand.source)) {
       throw new DagDefinitionError(`dag "${builder.dagId}": task "${nodeId}": expand() takes a list or a task output`);
     }

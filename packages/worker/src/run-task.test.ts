@@ -53,6 +53,9 @@ export default dag({ id: "rt", params: { who: "world" } }, () => {
   const wrong = branch("wrong", () => ["only", "nowhere", "nor_here"]);
   branch("deep", () => ["only"])();
   branch("numeric", () => 7)();
+  const names = task("names", () => ["a", "b"])();
+  task("greet", (ctx, pair) => pair[0] + "=" + pair[1]).expand(names.map((n) => n.toUpperCase()).zip([1, 2]));
+  task("picky", (ctx, n) => n).expand(names.map((n) => { if (n === "b") throw new SkipTask("no b"); return n; }));
   const left = task("left", () => 1);
   const right = task("right", () => 2);
   const p = pick(); left().after(p); right().after(p);
@@ -196,6 +199,15 @@ describe("runTask", () => {
     expect(await run("deep")).toEqual({ status: "success", value: ["only"], pushed: {} });
     expect(await run("wrong")).toMatchObject({ status: "failed", error: { message: 'branch "wrong" returned task ids that are not in dag "rt": "nowhere", "nor_here" (branch task ids must be valid task ids)' } });
     expect(await run("numeric")).toMatchObject({ status: "failed", error: { message: 'branch "numeric" must return task ids as strings (or null), got 7' } });
+  });
+
+  // Airflow's XComArg.map / .zip: the scheduler sends the raw element, the runtime applies the map functions.
+  it("finishes a mapped instance's element of a .map()/.zip() source, and skips the instance when the map function throws SkipTask", async () => {
+    const mapped = (taskId: string, mapIndex: number, element: Json) => ({ ...assignment(taskId, [element]), mapIndex });
+    expect(await runTask(mapped("greet", 1, { zip: [{ v: "b" }, { v: 2 }] }), recordingHost(), new AbortController().signal))
+      .toEqual({ status: "success", value: "B=2", pushed: {} });
+    expect(await runTask(mapped("picky", 0, "a"), recordingHost(), new AbortController().signal)).toEqual({ status: "success", value: "a", pushed: {} });
+    expect(await runTask(mapped("picky", 1, "b"), recordingHost(), new AbortController().signal)).toMatchObject({ status: "skipped", reason: "no b" });
   });
 
   it("says which DAG a bundle lacks", async () => {

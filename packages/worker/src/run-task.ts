@@ -1,7 +1,7 @@
 // Runs one try of one task: finds the task in its bundle, builds ctx, calls it by kind and turns
 // whatever happens into a TaskOutcome. Used alike by scheduler threads and remote workers.
 import { isMainThread } from "node:worker_threads";
-import { toErrorData, type Dag, type Json, type RuntimeTask } from "@updraft/sdk";
+import { finishElement, isDerived, toErrorData, type Dag, type Json, type RuntimeTask } from "@updraft/sdk";
 import type { TaskAssignment, TaskHost, TaskOutcome } from "./protocol.ts";
 import { loadDag } from "./bundle-loader.ts";
 import { buildContext, type BuiltContext } from "./task-context.ts";
@@ -54,15 +54,27 @@ function branchTargets(dag: Dag, taskId: string, chosen: unknown): string[] {
   return ids as string[];
 }
 
+/**
+ * The arguments the task function receives: those of the assignment, with a mapped instance's
+ * element of a `.map()` / `.zip()` source finished here, where the map functions are.
+ */
+async function taskArgs(dag: Dag, task: RuntimeTask, a: TaskAssignment): Promise<unknown[]> {
+  const expand = task.spec.expand;
+  if (!expand || a.mapIndex < 0 || !isDerived(expand.source)) return a.args;
+  const args: unknown[] = [...a.args];
+  args[expand.argIndex] = await finishElement(expand.source, a.args[expand.argIndex] ?? null, (id, value) => dag.mapFunction(id)(value));
+  return args;
+}
+
 async function executeKind(dag: Dag, task: RuntimeTask, { ctx, pushed }: BuiltContext, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
   switch (task.kind) {
     case "task":
     case "short_circuit": {
-      const value = toJson(await (task.fn as (...args: unknown[]) => unknown)(ctx, ...a.args), a.taskId);
+      const value = toJson(await (task.fn as (...args: unknown[]) => unknown)(ctx, ...(await taskArgs(dag, task, a))), a.taskId);
       return { status: "success", ...(value === undefined ? {} : { value }), pushed };
     }
     case "branch": {
-      const chosen = await (task.fn as (...args: unknown[]) => unknown)(ctx, ...a.args);
+      const chosen = await (task.fn as (...args: unknown[]) => unknown)(ctx, ...(await taskArgs(dag, task, a)));
       const ids = branchTargets(dag, a.taskId, chosen);
       log.write("info", `Following branch ${JSON.stringify(ids)}`);
       return { status: "success", value: (chosen ?? null) as Json, pushed };

@@ -12,6 +12,7 @@ import { taskLogPath } from "./task-logs.ts";
 import type { XcomCache } from "./task-host.ts";
 import { ReadyQueue, type ReadyItem } from "./ready-queue.ts";
 import { tiKey, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
+import { resolveArgValue } from "./arg-values.ts";
 
 export interface InFlight {
   run: RunModel;
@@ -252,10 +253,8 @@ export class Dispatcher {
     };
   }
 
-  /** A task argument: a literal, or an upstream XCom (for a mapped upstream, the list of its values). */
+  /** A task argument's value in the run (arg-values.ts). */
   resolveArg(run: RunModel, arg: SerializedTask["args"][number]): Json | undefined {
-    if (arg.kind === "literal") return arg.value;
-    const mapped = run.tasks.get(arg.taskId)!.spec.expand !== null;
-    return this.opts.xcoms.get(run.dagId, run.runId, arg.taskId, arg.key, mapped);
+    return resolveArgValue(run, this.opts.xcoms, arg);
   }
 }

@@ -57,6 +57,42 @@ export default dag({ id: "bad_source" }, () => {
     });
   });
 
+  it("fails an upstream that pushed a non-list under a .zip() or .map() the mapped task expands over", async () => {
+    const e = await engines.open();
+    await e.writeDag("bad_zip.ts", dagFile(`
+export default dag({ id: "bad_zip" }, () => {
+  const good = task("good", () => [1, 2]);
+  const make = task("make", () => "not a list");
+  const add = task("add", (_ctx, p: [number, string]) => p);
+  add.expand(good().zip(make().map((x) => x)));
+});`));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("bad_zip");
+    expect(await e.waitForRun("bad_zip", runId)).toBe("failed");
+    await e.scheduler.flushed();
+    expect(await rows(e.store, "bad_zip")).toEqual({ good: ["success", 1], make: ["failed", 1], add: ["upstream_failed", 0] });
+    const history = await e.store.client.execute("SELECT error FROM task_instance_history WHERE task_id = 'make'");
+    expect(JSON.parse(String(history.rows[0]!.error))).toMatchObject({ name: "UnmappableXComTypePushed" });
+  });
+
+  it("expands over a .zip() of an output and a literal list, as long as the shorter one", async () => {
+    const e = await engines.open();
+    await e.writeDag("zip_literal.ts", dagFile(`
+export default dag({ id: "zip_literal" }, () => {
+  const make = task("make", () => [1, 2, 3]);
+  const add = task("add", (_ctx, p: [number, string]) => p.join());
+  add.expand(make().zip(["a", "b"]));
+});`));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("zip_literal");
+    expect(await e.waitForRun("zip_literal", runId)).toBe("success");
+    await e.scheduler.flushed();
+    const values = await e.store.db.select({ i: xcom.mapIndex, v: xcom.value }).from(xcom).where(and(eq(xcom.dagId, "zip_literal"), eq(xcom.taskId, "add")));
+    expect(values.sort((a, b) => a.i - b.i).map((x) => x.v)).toEqual(["1,a", "2,b"]);
+  });
+
   it("makes the mapped task upstream_failed when its upstream pushed nothing", async () => {
     const e = await engines.open();
     await e.writeDag("no_source.ts", dagFile(`

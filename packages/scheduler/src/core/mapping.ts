@@ -7,7 +7,7 @@
 // elements never builds nor writes all its instances at once, and holds at most about a chunk of
 // them waiting to run. The rest count as unfinished meanwhile, so nothing downstream starts
 // early. After a restart, the instances not made yet are made then.
-import type { Json, SerializedTask } from "@updraft/sdk";
+import { DerivedArgError, describeArgSpec, type Json, type SerializedTask } from "@updraft/sdk";
 import type { OutcomeContext } from "./outcomes.ts";
 import { deleteTiRow, historyRow, tiRow } from "./persist.ts";
 import { newTaskInstance, track, untrack, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
@@ -27,9 +27,6 @@ export interface MappingContext extends OutcomeContext {
   live(run: RunModel): boolean;
 }
 
-function describeArg(arg: SerializedTask["args"][number]): string {
-  return arg.kind === "literal" ? "a literal value" : `the XCom "${arg.key}" of task "${arg.taskId}"`;
-}
 
 function failMapping(c: MappingContext, run: RunModel, group: TaskGroup, placeholder: TaskInstanceModel, message: string): void {
   placeholder.endDate = Date.now();
@@ -41,13 +38,20 @@ function failMapping(c: MappingContext, run: RunModel, group: TaskGroup, placeho
 /** Creates one instance per element of the mapped argument; an empty list skips the task. */
 export function expandMapped(c: MappingContext, run: RunModel, group: TaskGroup, placeholder: TaskInstanceModel): void {
   const spec = group.spec.expand!;
-  const source = c.resolveArg(run, spec.source);
+  let source: Json | undefined;
+  try {
+    source = c.resolveArg(run, spec.source);
+  } catch (err) {
+    if (!(err instanceof DerivedArgError)) throw err;
+    failMapping(c, run, group, placeholder, `task "${group.spec.id}" maps over ${describeArgSpec(spec.source)}: ${err.message}`);
+    return;
+  }
   if (source === undefined) {
     c.finishWithout(run, group, placeholder, "upstream_failed");
     return;
   }
   if (!Array.isArray(source)) {
-    failMapping(c, run, group, placeholder, `task "${group.spec.id}" maps over ${describeArg(spec.source)}, which is ${source === undefined ? "missing" : `not a list (got ${typeof source})`}`);
+    failMapping(c, run, group, placeholder, `task "${group.spec.id}" maps over ${describeArgSpec(spec.source)}, which is ${source === undefined ? "missing" : `not a list (got ${typeof source})`}`);
     return;
   }
   if (source.length === 0) {

@@ -1,7 +1,7 @@
 // How a finished try changes its task instance: success (XComs, branch and short-circuit
 // skipping, skip-decisions.ts), skip, failure with or without a retry, a sensor's reschedule, and a try the
 // executor dropped when it stopped. Apart from the scheduler loop; it calls these.
-import type { ErrorData, Json, TaskState } from "@updraft/sdk";
+import { argLeaves, type ErrorData, type Json, type TaskState } from "@updraft/sdk";
 import type { TaskOutcome } from "@updraft/worker";
 import type { GroupCommitWriter } from "./group-commit.ts";
 import type { TimerQueue } from "./timer-queue.ts";
@@ -43,14 +43,17 @@ function describeValue(value: Json): string {
 function unmappablePush(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, outcome: Extract<TaskOutcome, { status: "success" }>): ErrorData | null {
   if (ti.mapIndex >= 0) return null; // a mapped task's values reach the mapper as the list of them
   for (const id of group.downstream) {
-    const source = run.tasks.get(id)?.spec.expand?.source;
-    if (source?.kind !== "xcom" || source.taskId !== group.spec.id) continue;
-    const value = source.key === "return_value" ? outcome.value : outcome.pushed[source.key];
-    if (value === undefined || Array.isArray(value)) continue;
-    return {
-      name: "UnmappableXComTypePushed",
-      message: `task "${group.spec.id}" pushed ${describeValue(value)} as XCom "${source.key}", but task "${id}" maps over it with expand(): it must be a list`,
-    };
+    const expanded = run.tasks.get(id)?.spec.expand?.source;
+    // Every XCom the expand() source is built from: itself, or those under a .map() / .zip().
+    for (const source of expanded ? argLeaves(expanded) : []) {
+      if (source.kind !== "xcom" || source.taskId !== group.spec.id) continue;
+      const value = source.key === "return_value" ? outcome.value : outcome.pushed[source.key];
+      if (value === undefined || Array.isArray(value)) continue;
+      return {
+        name: "UnmappableXComTypePushed",
+        message: `task "${group.spec.id}" pushed ${describeValue(value)} as XCom "${source.key}", but task "${id}" maps over it with expand(): it must be a list`,
+      };
+    }
   }
   return null;
 }

@@ -12,6 +12,7 @@ import type { DagEntry, DagRegistry } from "./dag-registry.ts";
 import { compileOps, historyRow, tiRow, type RowOp } from "./persist.ts";
 import type { XcomCache } from "./task-host.ts";
 import { childGroup, indexChild, submittableSpec } from "./submitted.ts";
+import { resolveArgValue } from "./arg-values.ts";
 
 export interface TriggerOptions {
   runId?: string;
@@ -229,10 +230,13 @@ export class RunRepository {
       await this.loadXcoms(run);
       for (const group of run.tasks.values()) {
         if (group.spec.expand && !group.tis.has(-1)) {
-          const src = group.spec.expand.source;
-          group.mapSource = src.kind === "literal"
-            ? (src.value as Json[])
-            : (this.xcoms.get(run.dagId, run.runId, src.taskId, src.key, run.tasks.get(src.taskId)!.spec.expand !== null) as Json[]);
+          let source: Json | undefined;
+          try {
+            source = resolveArgValue(run, this.xcoms, group.spec.expand.source);
+          } catch {
+            source = undefined; // it was a list when the task was expanded; the instances made stand
+          }
+          group.mapSource = Array.isArray(source) ? source : [];
           // Instances are made in map-index order, a chunk at a time: those not made before the stop are made on resume.
           group.pending = Math.max(0, (group.mapSource?.length ?? 0) - group.tis.size);
           run.unfinished += group.pending;
