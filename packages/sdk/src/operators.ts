@@ -46,7 +46,11 @@ export interface SensorOptions extends TaskOptions {
   timeout?: Duration;
   /** `poke` holds its slot between pokes; `reschedule` frees it (state `up_for_reschedule`). */
   mode?: "poke" | "reschedule";
-  /** On time-out, skip instead of failing. */
+  /**
+   * Skip instead of failing when the sensor times out, when its poke throws `FailTask`, or when
+   * `executionTimeout` cuts it off (Airflow's soft_fail). Other errors from the poke still fail
+   * the try, and retries apply.
+   */
   softFail?: boolean;
   /** Grow the interval between pokes exponentially. */
   exponentialBackoff?: boolean;
@@ -61,6 +65,7 @@ export type PokeResult<T extends Json = Json> = boolean | { done: boolean; value
 
 /**
  * A task that calls `poke` until it reports done, or fails (or skips, with `softFail`) at `timeout`.
+ * A poke's result is read by Python's truth rules, as Airflow reads it: `[]` is not done.
  * @example
  * const ready = sensor("wait_for_file", { pokeInterval: "30s", timeout: "1h", mode: "reschedule" },
  *   async (ctx) => exists(`/data/${ctx.ds}.csv`));
