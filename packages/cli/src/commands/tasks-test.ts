@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { dag, dagVersion } from "@updraft/store";
 import { SchedulerTaskHost, TaskLogWriter, bundlePath, formatLogLine, airflowIso } from "@updraft/scheduler";
 import { runTask, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
-import type { Json } from "@updraft/sdk";
+import { describeArgSpec, rawElements, type Json } from "@updraft/sdk";
 import type { Config } from "../config.ts";
 import { openConfiguredStore } from "../runtime.ts";
 import { UsageError } from "../errors.ts";
@@ -27,12 +27,19 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
     const mapIndex = opts.mapIndex === undefined ? (spec.expand ? 0 : -1) : Number(opts.mapIndex);
     const args: Json[] = spec.args.map((a) => {
       if (a.kind === "literal") return a.value;
-      console.error(`note: the output of upstream task "${a.taskId}" is not available in tasks test; passing null`);
+      const what = a.kind === "xcom" ? `the output of upstream task "${a.taskId}"` : describeArgSpec(a);
+      console.error(`note: ${what} is not available in tasks test; passing null`);
       return null;
     });
     if (spec.expand) {
-      const src = spec.expand.source;
-      args[spec.expand.argIndex] = src.kind === "literal" && Array.isArray(src.value) ? (src.value[mapIndex] ?? null) : null;
+      // The element of a literal list (or of .map()/.zip() over literal lists, finished by the runtime).
+      let elements: Json[] | undefined;
+      try {
+        elements = rawElements(spec.expand.source, (leaf) => (leaf.kind === "literal" ? leaf.value : undefined));
+      } catch {
+        elements = undefined;
+      }
+      args[spec.expand.argIndex] = elements?.[mapIndex] ?? null;
     }
     const interval = manualDataInterval(row!.serialized.schedule, logicalDate, row!.serialized.timezone);
     const inner = new SchedulerTaskHost(store, new TaskLogWriter());
