@@ -100,9 +100,6 @@ export const runBarStyles = [
       outline: 2px solid var(--updraft-focus);
       outline-offset: 1px;
     }
-    .bar[data-state="running"] {
-      background-image: linear-gradient(180deg, rgb(255 255 255 / 35%), transparent 60%);
-    }
   `,
   stateRules(".bar", "", "background: $img center bottom 1px / 7px 7px no-repeat, $fill;"),
   css`

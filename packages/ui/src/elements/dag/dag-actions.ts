@@ -14,11 +14,10 @@ export type DagAction =
   | { kind: "delete"; runId: string };
 
 /** The instances a clear would reset: null while the dry run runs, or an error. */
-export type ClearPreview = { instances: string[] } | { error: string } | null;
+export type ClearPreview = { count: number; tasks: string[] } | { error: string } | null;
 
 interface ClearedRef {
   task_id: string;
-  map_index: number;
 }
 
 /** The task instances clearing this run would reset (a dry run). */
@@ -27,7 +26,10 @@ export async function previewClear(client: ApiClient, dagId: string, runId: stri
     const r = await client.post<{ task_instances: ClearedRef[] }>(`/api/v1/dags/${seg(dagId)}/clearTaskInstances`, {
       dry_run: true, dag_run_id: runId, only_failed: onlyFailed,
     });
-    return { instances: r.task_instances.map((t) => (t.map_index >= 0 ? `${t.task_id} [${t.map_index}]` : t.task_id)) };
+    // Airflow's references carry no map index: a mapped task's instances are counted under its id.
+    const byTask = new Map<string, number>();
+    for (const t of r.task_instances) byTask.set(t.task_id, (byTask.get(t.task_id) ?? 0) + 1);
+    return { count: r.task_instances.length, tasks: [...byTask].map(([task, n]) => (n > 1 ? `${task} (${n} instances)` : task)) };
   } catch (err) {
     return { error: (err as Error).message };
   }
@@ -76,12 +78,12 @@ function body(a: DagAction, dagId: string, on: ConfirmHandlers): { title: string
         ? html`<p class="muted">Finding the task instances…</p>`
         : "error" in p
           ? html`<p class="error">${p.error}</p>`
-          : p.instances.length === 0
+          : p.count === 0
             ? html`<p class="muted">No task instance would be cleared${a.onlyFailed ? ": none of them failed" : ""}.</p>`
-            : html`<p>${p.instances.length} task ${p.instances.length === 1 ? "instance runs" : "instances run"} again, each with a new try:</p>
-              <ul>${p.instances.slice(0, 50).map((t) => html`<li>${t}</li>`)}${p.instances.length > 50 ? html`<li>… and ${p.instances.length - 50} more</li>` : nothing}</ul>`;
+            : html`<p>${p.count} task ${p.count === 1 ? "instance runs" : "instances run"} again, each with a new try:</p>
+              <ul>${p.tasks.slice(0, 50).map((t) => html`<li>${t}</li>`)}${p.tasks.length > 50 ? html`<li>… and ${p.tasks.length - 50} more tasks</li>` : nothing}</ul>`;
       return {
-        title: `Clear run ${a.runId}?`, verb: "Clear", danger: false, ready: !!p && "instances" in p && p.instances.length > 0,
+        title: "Clear this run?", verb: "Clear", danger: false, ready: !!p && "count" in p && p.count > 0,
         text: html`<label class="check"><input type="checkbox" .checked=${a.onlyFailed}
             @change=${(e: Event) => on.update({ ...a, onlyFailed: (e.target as HTMLInputElement).checked, preview: null })}> Only failed and upstream-failed tasks</label>
           ${list}`,
@@ -89,14 +91,14 @@ function body(a: DagAction, dagId: string, on: ConfirmHandlers): { title: string
     }
     case "mark":
       return {
-        title: `Mark run ${a.runId} as ${a.state}?`, verb: `Mark ${a.state}`, danger: a.state === "failed", ready: true,
+        title: `Mark this run ${a.state}?`, verb: `Mark ${a.state}`, danger: a.state === "failed", ready: true,
         text: a.state === "success"
           ? html`<p>Its unfinished task instances are set to success and the run ends as success.</p>`
           : html`<p>Its unfinished task instances stop where they are and the run ends as failed.</p>`,
       };
     case "delete":
       return {
-        title: `Delete run ${a.runId}?`, verb: "Delete", danger: true, ready: true,
+        title: "Delete this run?", verb: "Delete", danger: true, ready: true,
         text: html`<p>The run, its task instances, their tries and XComs are removed for good; a running run's tries are stopped first. Its logs stay on disk.</p>`,
       };
     default: {
@@ -119,7 +121,10 @@ export function confirmAction(a: DagAction, dagId: string, busy: boolean, on: Co
         on.cancel();
       }}>
     <h2 id="confirm-title">${b.title}</h2>
-    <div class="content">${b.text}</div>
+    <div class="content">
+      ${a.kind === "pause" ? nothing : html`<p class="subject"><span class="muted">${dagId} ·</span> <code>${a.runId}</code></p>`}
+      ${b.text}
+    </div>
     <div class="buttons">
       <button @click=${() => on.cancel()}>Cancel</button>
       <button class=${b.danger ? "danger solid" : "primary"} ?disabled=${!b.ready || busy} @click=${() => on.confirm(a)}>${busy ? "Working…" : b.verb}</button>

@@ -234,6 +234,16 @@ export const dagStyles = css`
   dialog.confirm .content p {
     margin: 0 0 10px;
   }
+  dialog.confirm .subject {
+    padding: 6px 10px;
+    border-radius: var(--updraft-radius);
+    background: var(--updraft-surface);
+    overflow-wrap: anywhere;
+    font-size: 12.5px;
+  }
+  dialog.confirm code {
+    font-family: var(--updraft-font-mono);
+  }
   dialog.confirm ul {
     margin: 0 0 10px;
     padding-left: 18px;
@@ -267,7 +277,7 @@ export const dagStyles = css`
   }
   .details-grid {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(320px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(320px, 1fr));
     gap: 16px;
   }
   .card {

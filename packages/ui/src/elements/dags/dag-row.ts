@@ -63,7 +63,7 @@ export function dagRow(d: DagListRow, ctx: RowContext): TemplateResult {
   const dagRoute: Route = { view: "dag", dagId: d.dag_id };
   const schedule = describeSchedule(d.schedule_interval);
   const raw = d.schedule_interval && d.schedule_interval !== "None" && schedule !== d.schedule_interval ? d.schedule_interval : null;
-  return html`<div class="row ${d.is_paused ? "paused" : ""}" role="row" aria-rowindex=${ctx.index + 2} part="row">
+  return html`<div class="row ${d.is_paused ? "paused" : ""}" role="row" aria-rowindex=${ctx.index + 2} part="row" data-dag-id=${d.dag_id}>
     <div role="cell">
       <button class="switch" role="switch" aria-checked=${d.is_paused ? "false" : "true"}
         aria-label="${d.dag_id}: ${d.is_paused ? "paused" : "active"}" title=${ctx.canEdit ? (d.is_paused ? "Paused: click to unpause" : "Active: click to pause") : "Pausing needs the edit scope"}

@@ -70,6 +70,12 @@ export const triggerDialogStyles = css`
     flex-direction: column;
     border-left: 1px solid var(--updraft-border);
     background: var(--updraft-surface);
+    /* Stays in view while a long form scrolls beside it. */
+    position: sticky;
+    top: 0;
+    align-self: start;
+    height: min(100%, calc(100vh - 230px));
+    min-height: 320px;
   }
   h3 {
     margin: 0 0 12px;
@@ -132,7 +138,7 @@ export const triggerDialogStyles = css`
   }
   .json textarea {
     flex: 1;
-    min-height: 260px;
+    min-height: 200px;
     background: var(--updraft-bg);
     tab-size: 2;
   }
@@ -206,6 +212,10 @@ export const triggerDialogStyles = css`
     border-top: 1px solid var(--updraft-border);
     padding: 10px 18px;
   }
+  /* A <details>'s content inherits through the browser's own shadow tree, not from the host. */
+  details.advanced * {
+    box-sizing: border-box;
+  }
   details.advanced summary {
     cursor: pointer;
     font-weight: 600;
@@ -220,8 +230,13 @@ export const triggerDialogStyles = css`
   }
   .adv > div {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 4px;
     align-content: start;
+    min-width: 0;
+  }
+  .adv input {
+    min-width: 0;
   }
   .adv .desc {
     margin: 0;
