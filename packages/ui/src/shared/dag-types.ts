@@ -106,7 +106,7 @@ export interface HomeSummary {
     remote: { online: number; draining: number; disconnected: number; lost: number; slots: number; running: number } | null;
     local: { executor: string; threads: number; capacity: number; running: number; queued: number } | null;
   };
-  dags: { total: number; active: number; paused: number; import_errors: number };
+  dags: { total: number; active: number; paused: number; import_errors: number; failed: number; running: number };
   runs: { counts: Record<string, number>; total: number };
   task_instances: { counts: Record<string, number>; total: number };
   failures: Array<{

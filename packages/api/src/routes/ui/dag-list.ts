@@ -62,7 +62,9 @@ const csv = z.union([z.string(), z.array(z.string())]).optional()
 
 /** The latest run of each DAG, as a scalar subquery on `dag` (the unique index on dag_id, logical_date serves it). */
 const latestRun = (column: "state" | "start_date") =>
-  sql`(select r.${sql.raw(column)} from ${dagRun} r where r.dag_id = ${dag.dagId} order by r.logical_date desc limit 1)`;
+  sql`(select r.${sql.raw(column)} from ${dagRun} r where r.dag_id = ${OUTER_DAG_ID} order by r.logical_date desc limit 1)`;
+/** `dag.dag_id` named with its table, so that a subquery over dag_run never reads its own column instead. */
+const OUTER_DAG_ID = sql.raw(`"dag"."dag_id"`);
 
 const ORDERS: Record<string, (dir: "asc" | "desc") => SQL[]> = {
   dag_id: (d) => [d === "asc" ? asc(dag.dagId) : desc(dag.dagId)],

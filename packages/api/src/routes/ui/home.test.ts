@@ -53,7 +53,7 @@ describe("the home endpoint", () => {
 
   it("counts the DAGs, the import errors, and the runs and task instances of the last 24 h by state", async () => {
     const { body } = await home();
-    expect(body.dags).toEqual({ total: 4, active: 3, paused: 1, import_errors: 2 });
+    expect(body.dags).toEqual({ total: 4, active: 3, paused: 1, import_errors: 2, failed: 1, running: 2 });
     expect(body.runs).toEqual({ counts: { running: 1, failed: 2, success: 19, queued: 1 }, total: 23 });
     expect(body.task_instances).toEqual({ counts: { failed: 1, running: 1, success: 1 }, total: 3 });
   });
@@ -75,7 +75,7 @@ describe("the home endpoint", () => {
 
   it("counts only the DAGs a restricted token may see", async () => {
     const { body } = await home(f.sales);
-    expect(body.dags).toEqual({ total: 2, active: 1, paused: 1, import_errors: 0 });
+    expect(body.dags).toEqual({ total: 2, active: 1, paused: 1, import_errors: 0, failed: 0, running: 1 });
     expect(body.runs.total).toBe(21);
     expect(body.failures.map((x: any) => x.dag_id)).toEqual(["sales_daily"]);
   });

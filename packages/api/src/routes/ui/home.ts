@@ -4,7 +4,7 @@
 // import errors; runs and task instances by state over the last 24 h (grouped in SQL); and the
 // latest failures. A handful of queries, each filtered by the credentials' DAG restriction.
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, count, desc, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { dag, dagRun, job, taskInstance, type Store } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import type { Principal } from "../../auth.ts";
@@ -20,6 +20,9 @@ const FAILURES = 10;
 /** Runs and instances that still count as "in the last 24 h" however long ago they last changed. */
 const ACTIVE_RUN_STATES = ["queued", "running"] as const;
 const ACTIVE_TI_STATES = ["queued", "running", "scheduled", "up_for_retry", "up_for_reschedule"] as const;
+
+/** `dag.dag_id` named with its table: drizzle leaves a select field's column unqualified, and a subquery would read its own. */
+const OUTER_DAG_ID = sql.raw(`"dag"."dag_id"`);
 
 const Counts = z.record(z.string(), z.number().int()).openapi({ description: "By state (`none` for an instance with no state yet)." });
 
@@ -40,7 +43,11 @@ const UiHome = z.object({
     local: z.object({ executor: z.string(), threads: z.number().int(), capacity: z.number().int(), running: z.number().int(), queued: z.number().int() })
       .nullable().openapi({ description: "The scheduler's own thread pool; null when it has none or runs elsewhere." }),
   }),
-  dags: z.object({ total: z.number().int(), active: z.number().int(), paused: z.number().int(), import_errors: z.number().int() }),
+  dags: z.object({
+    total: z.number().int(), active: z.number().int(), paused: z.number().int(), import_errors: z.number().int(),
+    failed: z.number().int().openapi({ description: "DAGs whose latest run failed." }),
+    running: z.number().int().openapi({ description: "DAGs with a run queued or running." }),
+  }),
   runs: z.object({ counts: Counts, total: z.number().int() }).openapi({ description: "Runs that changed in the last 24 h, or are queued or running, by state." }),
   task_instances: z.object({ counts: Counts, total: z.number().int() }).openapi({ description: "Task instances that changed in the last 24 h, or are still in flight, by state." }),
   failures: z.array(z.object({
@@ -129,7 +136,11 @@ export function registerHome(app: ApiApp, deps: ApiDeps): void {
       const latency = dbHealthy ? Math.round((performance.now() - began) * 10) / 10 : null;
       const dagWhere = and(eq(dag.isActive, true), ...visibleDags(p, dag.dagId));
       const [dagRows, errorCount, runRows, tiRows, failures] = await Promise.all([
-        store.db.select({ paused: dag.isPaused, n: count() }).from(dag).where(dagWhere).groupBy(dag.isPaused),
+        store.db.select({
+          paused: dag.isPaused, n: count(),
+          failed: sql<number>`sum((select r.state from ${dagRun} r where r.dag_id = ${OUTER_DAG_ID} order by r.logical_date desc limit 1) = 'failed')`,
+          running: sql<number>`sum(exists (select 1 from ${dagRun} r where r.dag_id = ${OUTER_DAG_ID} and r.state in ('queued', 'running')))`,
+        }).from(dag).where(dagWhere).groupBy(dag.isPaused),
         importErrorCount(store, p),
         // Two index ranges each (changed since, or still in flight from before) rather than an OR that scans the table.
         Promise.all([
@@ -157,7 +168,10 @@ export function registerHome(app: ApiApp, deps: ApiDeps): void {
         },
         metadatabase: { status: dbHealthy ? "healthy" as const : "unhealthy" as const, latency_ms: latency },
         workers: workersSummary(deps),
-        dags: { total: paused + active, active, paused, import_errors: errorCount },
+        dags: {
+          total: paused + active, active, paused, import_errors: errorCount,
+          failed: dagRows.reduce((n, r) => n + Number(r.failed ?? 0), 0), running: dagRows.reduce((n, r) => n + Number(r.running ?? 0), 0),
+        },
         runs: countsOf(runRows.flat()),
         task_instances: countsOf(tiRows.flat()),
         failures,

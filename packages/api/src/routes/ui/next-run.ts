@@ -32,7 +32,7 @@ export async function plannedNextRuns(store: Store, dagIds: string[], now = new 
   const out = new Map<string, PlannedRun>();
   if (dagIds.length === 0) return out;
   const last = (column: "data_interval_start" | "data_interval_end") =>
-    sql<number | null>`(select r.${sql.raw(column)} from dag_run r where r.dag_id = ${dag.dagId} and r.run_type in ('scheduled', 'backfill') order by r.logical_date desc limit 1)`;
+    sql<number | null>`(select r.${sql.raw(column)} from dag_run r where r.dag_id = ${sql.raw(`"dag"."dag_id"`)} and r.run_type in ('scheduled', 'backfill') order by r.logical_date desc limit 1)`;
   const rows: Row[] = await store.db.select({
     dagId: dag.dagId,
     schedule: sql<string | null>`json_extract(${dagVersion.serialized}, '$.schedule')`,

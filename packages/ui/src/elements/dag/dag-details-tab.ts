@@ -16,7 +16,7 @@ function paramValue(v: unknown): string {
 export function detailsTab(d: DagDetails): TemplateResult {
   return html`<div class="details-grid">
     <section class="card" aria-labelledby="dt-dag">
-      <h3 id="dt-dag">DAG</h3>
+      <h2 id="dt-dag">DAG</h2>
       <dl>
         ${row("DAG id", html`<span class="mono">${d.dag_id}</span>`)}
         ${row("Description", d.description)}
@@ -29,7 +29,7 @@ export function detailsTab(d: DagDetails): TemplateResult {
       </dl>
     </section>
     <section class="card" aria-labelledby="dt-schedule">
-      <h3 id="dt-schedule">Schedule</h3>
+      <h2 id="dt-schedule">Schedule</h2>
       <dl>
         ${row("Schedule", html`${describeSchedule(d.schedule_interval)} <span class="muted mono">${d.schedule_interval ?? "None"}</span>`)}
         ${row("Time zone", d.timezone)}
@@ -41,7 +41,7 @@ export function detailsTab(d: DagDetails): TemplateResult {
       </dl>
     </section>
     <section class="card" aria-labelledby="dt-limits">
-      <h3 id="dt-limits">Limits</h3>
+      <h2 id="dt-limits">Limits</h2>
       <dl>
         ${row("Max active runs", String(d.max_active_runs))}
         ${row("Max active tasks", String(d.max_active_tasks))}
@@ -50,7 +50,7 @@ export function detailsTab(d: DagDetails): TemplateResult {
       </dl>
     </section>
     <section class="card" aria-labelledby="dt-params" style="grid-column: 1 / -1">
-      <h3 id="dt-params">Params</h3>
+      <h2 id="dt-params">Params</h2>
       ${d.params.length === 0 ? html`<p class="muted" style="padding: 10px 14px; margin: 0">This DAG declares no params.</p>` : html`
         <table class="params-table">
           <thead><tr><th scope="col">Name</th><th scope="col">Default</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead>

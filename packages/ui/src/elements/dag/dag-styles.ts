@@ -285,7 +285,7 @@ export const dagStyles = css`
     border-radius: 8px;
     overflow: hidden;
   }
-  .card h3 {
+  .card h2 {
     margin: 0;
     padding: 9px 14px;
     border-bottom: 1px solid var(--updraft-border);

@@ -182,7 +182,7 @@ export class UpdraftDags extends UpdraftElement {
     const loading = this.#task.status === TaskStatus.PENDING;
     const error = this.#task.status === TaskStatus.ERROR ? (this.#task.error as Error).message : "";
     return html`
-      <h2 class="title" part="title">DAGs</h2>
+      <h1 class="title" part="title">DAGs</h1>
       ${d && d.import_errors > 0 ? this.#banner(d.import_errors) : nothing}
       ${this.#toolbar(d)}
       ${this.actionError ? html`<p class="problem" role="alert">${this.actionError}</p>` : nothing}

@@ -2,13 +2,13 @@
 import { css } from "lit";
 
 export const homeStyles = css`
-  h2 {
+  h1 {
     margin: 0 0 14px;
     font-size: 20px;
     font-weight: 650;
     letter-spacing: -0.01em;
   }
-  h3 {
+  h2 {
     margin: 0 0 10px;
     font-size: 13px;
     font-weight: 650;

@@ -101,20 +101,20 @@ export class UpdraftHome extends UpdraftElement {
       });
     }
     return html`
-      <h2>Overview</h2>
+      <h1>Overview</h1>
       <section aria-labelledby="health-title" part="health">
-        <h3 id="health-title">Health</h3>
+        <h2 id="health-title">Health</h2>
         <div class="cards">${this.#scheduler(d)}${this.#database(d)}${this.#workers(d)}${this.#dags(d)}</div>
       </section>
       <section aria-labelledby="history-title" part="history">
-        <h3 id="history-title">Last 24 hours</h3>
+        <h2 id="history-title">Last 24 hours</h2>
         <div class="history">
           ${this.#states("DAG runs", d.runs)}
           ${this.#states("Task instances", d.task_instances)}
         </div>
       </section>
       <section aria-labelledby="failures-title" part="failures">
-        <h3 id="failures-title">Recent failures</h3>
+        <h2 id="failures-title">Recent failures</h2>
         ${this.#failures(d)}
       </section>
     `;
@@ -176,10 +176,13 @@ export class UpdraftHome extends UpdraftElement {
     const errors = d.dags.import_errors;
     return html`<div class="card" part="card">
       <span class="label">DAGs</span>
-      ${this.#link({ view: "dags" }, html`${this.#health(errors === 0)}${d.dags.total} ${d.dags.total === 1 ? "DAG" : "DAGs"}`, "value")}
-      <span class="sub">${d.dags.active} active · ${d.dags.paused} paused${errors
-        ? html` · ${this.#link({ view: "admin", page: "import-errors" }, `${errors} import ${errors === 1 ? "error" : "errors"}`, "error")}`
-        : nothing}</span>
+      ${this.#link({ view: "dags" }, html`${this.#health(errors === 0 && d.dags.failed === 0)}${d.dags.total} ${d.dags.total === 1 ? "DAG" : "DAGs"}`, "value")}
+      <span class="sub">${d.dags.active} active · ${d.dags.paused} paused</span>
+      <span class="workers-line">
+        <span>${stateGlyph("running")} <strong>${d.dags.running}</strong> running</span>
+        <span class=${d.dags.failed ? "error" : ""}>${stateGlyph("failed")} <strong>${d.dags.failed}</strong> last run failed</span>
+        ${errors ? html`<span>${this.#link({ view: "admin", page: "import-errors" }, `${errors} import ${errors === 1 ? "error" : "errors"}`, "error")}</span>` : nothing}
+      </span>
     </div>`;
   }
 
