@@ -128,6 +128,8 @@ export function applyRunEvent(runs: DagRunSummary[], e: { run_id: string; state:
   if (known) {
     if (known.state === e.state) return false;
     known.state = e.state;
+    // A cleared run is queued again and starts anew.
+    if (e.state === "queued") known.start_date = null;
     if (e.state === "running" && !known.start_date) known.start_date = at;
     if (ACTIVE_RUN_STATES.has(e.state)) {
       known.end_date = null;

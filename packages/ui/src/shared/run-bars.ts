@@ -46,11 +46,13 @@ export function runBars(newestFirst: DagRunSummary[], o: RunBarsOptions): Templa
   const now = Date.now();
   const runs = newestFirst.slice(0, o.slots).reverse();
   const secs = runs.map((r) => runSeconds(r, now));
-  const longest = Math.max(1, ...secs.map((s) => s ?? 0));
+  // Scaled to the finished runs, so that a run going for hours does not flatten the others; it is capped at the top.
+  const finished = secs.filter((s, i) => s != null && runs[i]!.end_date);
+  const longest = Math.max(1, ...(finished.length ? finished : secs).map((s) => s ?? 0));
   return html`<div class="runbars" role="group" aria-label="Latest runs of ${o.label}" part="runs" style="--slots:${o.slots}" @keydown=${onKey}>
     ${runs.map((r, i) => {
       const s = secs[i];
-      const pct = s == null ? 18 : Math.max(18, Math.round((s / longest) * 100));
+      const pct = s == null ? 18 : Math.min(100, Math.max(18, Math.round((s / longest) * 100)));
       const text = `${stateLabel(r.state)} · ${formatDateTime(r.logical_date)} UTC · ${s == null ? "not started" : formatDuration(s)} · ${r.run_id}`;
       const href = o.href(r);
       const go = (e: Event) => {
