@@ -352,11 +352,20 @@ export const dagsStyles = css`
   .pager button {
     height: 30px;
   }
-  @media (max-width: 900px) {
+  /* Narrower: the next run goes, then the schedule (a hidden cell takes no track, so the template loses one). */
+  @media (max-width: 1000px) {
     :host {
-      --cols: 46px minmax(180px, 2fr) minmax(120px, 1fr) 0 minmax(120px, 1fr) 128px 46px;
+      --cols: 46px minmax(160px, 2fr) minmax(110px, 1fr) minmax(110px, 1fr) 148px 46px;
     }
     .col-next {
+      display: none;
+    }
+  }
+  @media (max-width: 680px) {
+    :host {
+      --cols: 46px minmax(120px, 1fr) minmax(100px, auto) 148px 46px;
+    }
+    .sched {
       display: none;
     }
   }
