@@ -202,7 +202,7 @@ export class UpdraftDags extends UpdraftElement {
     const href = this.href(route);
     return html`<div class="banner" role="status" part="banner">
       ${warnIcon(18)}
-      <span class="grow"><strong>${n} DAG ${n === 1 ? "file" : "files"} failed to load.</strong> Their DAGs are not updated until the errors are fixed.</span>
+      <span class="grow"><strong>${n} DAG ${n === 1 ? "file" : "files"} failed to load.</strong> Until ${n === 1 ? "it is" : "they are"} fixed, ${n === 1 ? "its" : "their"} DAGs keep the last version that loaded, if any.</span>
       ${href ? html`<a href=${href}>See the import errors</a>` : nothing}
     </div>`;
   }
