@@ -100,6 +100,7 @@ export interface DagDetails {
 /** GET /api/updraft/ui/home. */
 export interface HomeSummary {
   now: string;
+  hours: number;
   scheduler: { status: "healthy" | "unhealthy"; latest_heartbeat: string | null; in_process: boolean };
   metadatabase: { status: "healthy" | "unhealthy"; latency_ms: number | null };
   workers: {

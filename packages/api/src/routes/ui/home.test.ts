@@ -1,8 +1,8 @@
 // GET /api/updraft/ui/home over the real app and a real :memory: store: health, 24 h counts by
 // state, the latest failures, a real remote executor's workers, and a portal token's restriction.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { job } from "@updraft/store";
+import { and, eq, or } from "drizzle-orm";
+import { dagRun, job } from "@updraft/store";
 import { RemoteExecutor } from "@updraft/executor";
 import { SchedulerTaskHost, TaskLogWriter } from "@updraft/scheduler";
 import { PROTOCOL_VERSION } from "@updraft/worker";
@@ -56,6 +56,24 @@ describe("the home endpoint", () => {
     expect(body.dags).toEqual({ total: 4, active: 3, paused: 1, import_errors: 2, failed: 1, running: 2 });
     expect(body.runs).toEqual({ counts: { running: 1, failed: 2, success: 19, queued: 1 }, total: 23 });
     expect(body.task_instances).toEqual({ counts: { failed: 1, running: 1, success: 1 }, total: 3 });
+  });
+
+  it("counts over another window when asked, and refuses one out of range naming the parameter", async () => {
+    const old = and(eq(dagRun.dagId, "sales_hourly"), eq(dagRun.runId, "manual__1"));
+    const queued = and(eq(dagRun.dagId, "finance_100%_ok"), eq(dagRun.runId, "manual__0"));
+    await f.store.db.update(dagRun).set({ updatedAt: new Date(Date.now() - 5 * 3_600_000) }).where(or(old, queued));
+    try {
+      const { body } = await getAs(f.app, "/api/updraft/ui/home?hours=2", f.read);
+      expect(body.hours).toBe(2);
+      // The success that last changed 5 h ago is out; the queued run counts however long ago it changed.
+      expect(body.runs).toEqual({ counts: { running: 1, failed: 2, success: 18, queued: 1 }, total: 22 });
+      expect((await getAs(f.app, "/api/updraft/ui/home", f.read)).body.runs.total).toBe(23);
+    } finally {
+      await f.store.db.update(dagRun).set({ updatedAt: new Date() }).where(or(old, queued));
+    }
+    const bad = await getAs(f.app, "/api/updraft/ui/home?hours=0", f.read);
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toContain("hours");
   });
 
   it("lists the latest failures: failed instances, and a failed run that has none on its own", async () => {

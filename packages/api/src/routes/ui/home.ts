@@ -1,7 +1,7 @@
 // GET /api/updraft/ui/home: everything `<updraft-home>` shows, in one request — the health of the
 // scheduler (its latest heartbeat, as /api/v1/health judges it), of the database (and how long a
 // query takes), of the workers (remote and the local pool); the DAGs by paused/active and with
-// import errors; runs and task instances by state over the last 24 h (grouped in SQL); and the
+// import errors; runs and task instances by state over the last hours (24 by default; grouped in SQL); and the
 // latest failures. A handful of queries, each filtered by the credentials' DAG restriction.
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
@@ -15,9 +15,10 @@ import { importErrorCount } from "./dag-list.ts";
 
 /** A scheduler whose heartbeat is older than this is unhealthy (as /api/v1/health says). */
 export const HEARTBEAT_HEALTHY_MS = 30_000;
-const WINDOW_MS = 24 * 3_600_000;
+const DEFAULT_HOURS = 24;
+const MAX_HOURS = 24 * 31;
 const FAILURES = 10;
-/** Runs and instances that still count as "in the last 24 h" however long ago they last changed. */
+/** Runs and instances that still count as "in the window" however long ago they last changed. */
 const ACTIVE_RUN_STATES = ["queued", "running"] as const;
 const ACTIVE_TI_STATES = ["queued", "running", "scheduled", "up_for_retry", "up_for_reschedule"] as const;
 
@@ -28,6 +29,7 @@ const Counts = z.record(z.string(), z.number().int()).openapi({ description: "By
 
 const UiHome = z.object({
   now: z.string(),
+  hours: z.number().int().openapi({ description: "The window of `runs` and `task_instances`." }),
   scheduler: z.object({
     status: z.enum(["healthy", "unhealthy"]),
     latest_heartbeat: z.string().nullable(),
@@ -48,8 +50,8 @@ const UiHome = z.object({
     failed: z.number().int().openapi({ description: "DAGs whose latest run failed." }),
     running: z.number().int().openapi({ description: "DAGs with a run queued or running." }),
   }),
-  runs: z.object({ counts: Counts, total: z.number().int() }).openapi({ description: "Runs that changed in the last 24 h, or are queued or running, by state." }),
-  task_instances: z.object({ counts: Counts, total: z.number().int() }).openapi({ description: "Task instances that changed in the last 24 h, or are still in flight, by state." }),
+  runs: z.object({ counts: Counts, total: z.number().int() }).openapi({ description: "Runs that changed in the window, or are queued or running, by state." }),
+  task_instances: z.object({ counts: Counts, total: z.number().int() }).openapi({ description: "Task instances that changed in the window, or are still in flight, by state." }),
   failures: z.array(z.object({
     dag_id: z.string(), run_id: z.string(), task_id: z.string().nullable().openapi({ description: "Null for a run that failed without a failed instance (timed out, marked failed)." }),
     map_index: z.number().int(), try_number: z.number().int().nullable(), logical_date: z.string().nullable(), end_date: z.string().nullable(),
@@ -115,13 +117,20 @@ export function registerHome(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "get", path: "/api/updraft/ui/home", tags: ["Updraft UI"],
-      summary: "Health of the scheduler, database and workers; runs and task instances by state over 24 h; the latest failures",
+      summary: "Health of the scheduler, database and workers; runs and task instances by state over the last hours; the latest failures",
+      request: {
+        query: z.object({
+          hours: z.coerce.number().int().min(1).max(MAX_HOURS).default(DEFAULT_HOURS)
+            .openapi({ description: `How far back the counts by state go (default ${DEFAULT_HOURS}, at most ${MAX_HOURS}).` }),
+        }),
+      },
       responses: { 200: { description: "Success.", content: jsonOf(UiHome) }, ...errors },
     }),
     async (c) => {
       const p = c.get("principal");
       const now = Date.now();
-      const since = new Date(now - WINDOW_MS);
+      const { hours } = c.req.valid("query");
+      const since = new Date(now - hours * 3_600_000);
       const began = performance.now();
       let dbHealthy = true;
       let heartbeat: Date | null = null;
@@ -161,6 +170,7 @@ export function registerHome(app: ApiApp, deps: ApiDeps): void {
       const active = Number(dagRows.find((r) => !r.paused)?.n ?? 0);
       return c.json({
         now: new Date(now).toISOString(),
+        hours,
         scheduler: {
           status: heartbeat != null && now - heartbeat.getTime() < HEARTBEAT_HEALTHY_MS ? "healthy" as const : "unhealthy" as const,
           latest_heartbeat: iso(heartbeat),

@@ -19,6 +19,40 @@ export const homeStyles = css`
   section {
     margin-bottom: 22px;
   }
+  .section-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 12px;
+    margin-bottom: 10px;
+  }
+  .section-head h2 {
+    margin: 0;
+  }
+  .segmented {
+    display: inline-flex;
+    border: 1px solid var(--updraft-border);
+    border-radius: var(--updraft-radius);
+    overflow: hidden;
+    background: var(--updraft-surface);
+  }
+  .segmented button {
+    height: 26px;
+    padding: 0 10px;
+    border: 0;
+    border-radius: 0;
+    background: transparent;
+    color: var(--updraft-text-muted);
+    font-size: 12.5px;
+  }
+  .segmented button + button {
+    border-left: 1px solid var(--updraft-border);
+  }
+  .segmented button[aria-pressed="true"] {
+    background: var(--updraft-bg);
+    color: var(--updraft-text);
+    box-shadow: inset 0 -2px 0 var(--updraft-accent);
+  }
   .cards {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(220px, 1fr));

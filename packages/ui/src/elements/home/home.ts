@@ -3,6 +3,7 @@
 // instances by state over the last 24 hours; the latest failures, linked to their grid. It follows
 // the event stream: run and task changes refresh it, a few times a minute at most.
 import { html, nothing, type TemplateResult } from "lit";
+import { state } from "lit/decorators.js";
 import { Task } from "@lit/task";
 import { UpdraftElement } from "../../shared/updraft-element.ts";
 import { LiveController } from "../../shared/live-controller.ts";
@@ -18,6 +19,11 @@ import { homeStyles } from "./home-styles.ts";
 /** How the states are listed: the outcomes first, the rest after. */
 const ORDER = ["success", "failed", "running", "queued", "scheduled", "up_for_retry", "up_for_reschedule", "upstream_failed", "skipped", "deferred", "restarting", "removed", "none"];
 const REFRESH_MIN_MS = 5_000;
+/** The windows of the history, as Airflow 3's home offers them. */
+const WINDOWS: ReadonlyArray<{ hours: number; label: string; title: string }> = [
+  { hours: 1, label: "1 h", title: "Last hour" }, { hours: 8, label: "8 h", title: "Last 8 hours" },
+  { hours: 24, label: "24 h", title: "Last 24 hours" }, { hours: 168, label: "7 d", title: "Last 7 days" },
+];
 const POLL_MS = 30_000;
 
 const check = html`<svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2.5 6.5l2.3 2.3 4.7-5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
@@ -37,19 +43,22 @@ function sorted(counts: Record<string, number>): Array<[string, number]> {
 export class UpdraftHome extends UpdraftElement {
   static override styles = [...UpdraftElement.styles, stateBadgeStyles, homeStyles];
 
+  /** The history's window. */
+  @state() private hours = 24;
+
   #data: HomeSummary | null = null;
   #last = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
 
   readonly #task = new Task(this, {
-    task: async (_args, { signal }) => {
+    task: async ([hours], { signal }) => {
       this.#last = Date.now();
-      const d = await this.client.get<HomeSummary>("/api/updraft/ui/home", undefined, signal);
+      const d = await this.client.get<HomeSummary>("/api/updraft/ui/home", { hours }, signal);
       this.#data = d;
       return d;
     },
-    args: () => [this.apiBase, this.token] as const,
+    args: () => [this.hours, this.apiBase, this.token] as const,
   });
 
   readonly #live = new LiveController(this, {
@@ -107,7 +116,12 @@ export class UpdraftHome extends UpdraftElement {
         <div class="cards">${this.#scheduler(d)}${this.#database(d)}${this.#workers(d)}${this.#dags(d)}</div>
       </section>
       <section aria-labelledby="history-title" part="history">
-        <h2 id="history-title">Last 24 hours</h2>
+        <div class="section-head">
+          <h2 id="history-title">${WINDOWS.find((w) => w.hours === this.hours)?.title ?? `Last ${this.hours} hours`}</h2>
+          <div class="segmented" role="group" aria-label="Window of the history">
+            ${WINDOWS.map((w) => html`<button aria-pressed=${this.hours === w.hours ? "true" : "false"} title=${w.title} @click=${() => (this.hours = w.hours)}>${w.label}</button>`)}
+          </div>
+        </div>
         <div class="history">
           ${this.#states("DAG runs", d.runs)}
           ${this.#states("Task instances", d.task_instances)}
@@ -176,7 +190,7 @@ export class UpdraftHome extends UpdraftElement {
     const errors = d.dags.import_errors;
     return html`<div class="card" part="card">
       <span class="label">DAGs</span>
-      ${this.#link({ view: "dags" }, html`${this.#health(errors === 0 && d.dags.failed === 0)}${d.dags.total} ${d.dags.total === 1 ? "DAG" : "DAGs"}`, "value")}
+      ${this.#link({ view: "dags" }, html`${this.#health(errors === 0)}${d.dags.total} ${d.dags.total === 1 ? "DAG" : "DAGs"}`, "value")}
       <span class="sub">${d.dags.active} active · ${d.dags.paused} paused</span>
       <span class="workers-line">
         <span>${stateGlyph("running")} <strong>${d.dags.running}</strong> running</span>
@@ -191,7 +205,7 @@ export class UpdraftHome extends UpdraftElement {
     const label = entries.map(([state, n]) => `${n} ${stateLabel(state)}`).join(", ");
     return html`<div class="panel">
       <div class="panel-head"><strong>${title}</strong><span class="total">${s.total.toLocaleString("en")} total</span></div>
-      ${s.total === 0 ? html`<p class="none">None in the last 24 hours.</p>` : html`
+      ${s.total === 0 ? html`<p class="none">None in this window.</p>` : html`
         <div class="stack" role="img" aria-label="${title}: ${label}">
           ${entries.map(([state, n]) => html`<span style="width:${(n / s.total) * 100}%;background:${stateVar(state)}" title="${n} ${stateLabel(state)}"></span>`)}
         </div>
