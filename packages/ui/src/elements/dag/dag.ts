@@ -10,7 +10,7 @@ import { UpdraftElement } from "../../shared/updraft-element.ts";
 import { LiveController } from "../../shared/live-controller.ts";
 import { seg } from "../../shared/api-client.ts";
 import { whoAmI, type Me } from "../../shared/principal.ts";
-import { applyRunEvent, type DagDetails, type DagRunSummary } from "../../shared/dag-types.ts";
+import { ACTIVE_RUN_STATES, applyRunEvent, type DagDetails, type DagRunSummary } from "../../shared/dag-types.ts";
 import type { Route } from "../../shared/context.ts";
 import { stateBadgeStyles } from "../../shared/state-badge-styles.ts";
 import { statePill } from "../../shared/state-badge.ts";
@@ -102,8 +102,13 @@ export class UpdraftDag extends UpdraftElement {
 
   readonly #live = new LiveController(this, {
     apply: (e) => {
-      if (e.type !== "run" || e.dag_id !== this.dagId || !this.#data) return false;
-      return applyRunEvent(this.#data.runs, e, RUNS);
+      const d = this.#data;
+      if (e.type !== "run" || e.dag_id !== this.dagId || !d) return false;
+      const before = d.runs.find((r) => r.run_id === e.run_id)?.state;
+      if (!applyRunEvent(d.runs, e, RUNS)) return false;
+      const delta = (ACTIVE_RUN_STATES.has(e.state) ? 1 : 0) - (before !== undefined && ACTIVE_RUN_STATES.has(before) ? 1 : 0);
+      d.active_runs = Math.max(0, d.active_runs + delta);
+      return true;
     },
     resync: () => void this.#task.run(),
   });
