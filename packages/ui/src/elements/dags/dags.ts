@@ -248,7 +248,7 @@ export class UpdraftDags extends UpdraftElement {
       <div role="columnheader"><span class="visually-hidden">Active</span></div>
       <div role="columnheader" aria-sort=${ariaSort("dag_id")}>${sort("dag_id", "DAG")}</div>
       <div role="columnheader" class="sched">Schedule</div>
-      <div role="columnheader" class="col-next" aria-sort=${ariaSort("next_dagrun")}>${sort("next_dagrun", "Next run")}</div>
+      <div role="columnheader" class="col-next">Next run</div>
       <div role="columnheader" aria-sort=${ariaSort("last_run_start_date")}>${sort("last_run_start_date", "Last run")}</div>
       <div role="columnheader" class="right">Latest runs</div>
       <div role="columnheader"><span class="visually-hidden">Trigger</span></div>
