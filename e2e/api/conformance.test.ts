@@ -120,13 +120,23 @@ interface IdContext {
   mapped: boolean;
 }
 
+/** A DAG's current stored version (the UI's source view names versions by id). */
+async function versionOf(dagId: string): Promise<string> {
+  const r = await server.request("GET", `/api/updraft/ui/dags/${dagId}/versions`);
+  const id = (r.json as Obj | undefined)?.versions?.[0]?.id;
+  if (id === undefined) throw new Error(`no stored version of ${dagId}: ${r.status} ${r.text.slice(0, 200)}`);
+  return String(id);
+}
+const VERSION = { mapped: await versionOf(DAGS.mapped), fails: await versionOf(DAGS.fails), shell: await versionOf(DAGS.shell), paused: await versionOf(DAGS.paused) };
+
+// Airflow's routes name a run dag_run_id; the UI's own routes (as Airflow 3's) name it run_id.
 const CONTEXTS: IdContext[] = [
-  { name: "succeeded run, task collect", mapped: false, params: { dag_id: DAGS.mapped, dag_run_id: RUN.mapped, task_id: "collect", task_try_number: "1", xcom_key: "return_value" } },
-  { name: "mapped task double[1]", mapped: true, params: { dag_id: DAGS.mapped, dag_run_id: RUN.mapped, task_id: "double", map_index: "1", task_try_number: "1", xcom_key: "return_value" } },
-  { name: "failed run, failed task boom", mapped: false, params: { dag_id: DAGS.fails, dag_run_id: RUN.fails, task_id: "boom", task_try_number: "1" } },
-  { name: "failed run, upstream_failed task after", mapped: false, params: { dag_id: DAGS.fails, dag_run_id: RUN.fails, task_id: "after" } },
-  { name: "shell run, shell task hello", mapped: false, params: { dag_id: DAGS.shell, dag_run_id: RUN.shell, task_id: "hello", task_try_number: "1", xcom_key: "return_value" } },
-  { name: "paused DAG", mapped: false, params: { dag_id: DAGS.paused, task_id: "noop" } },
+  { name: "succeeded run, task collect", mapped: false, params: { dag_id: DAGS.mapped, dag_run_id: RUN.mapped, run_id: RUN.mapped, version_id: VERSION.mapped, task_id: "collect", task_try_number: "1", xcom_key: "return_value" } },
+  { name: "mapped task double[1]", mapped: true, params: { dag_id: DAGS.mapped, dag_run_id: RUN.mapped, run_id: RUN.mapped, version_id: VERSION.mapped, task_id: "double", map_index: "1", task_try_number: "1", xcom_key: "return_value" } },
+  { name: "failed run, failed task boom", mapped: false, params: { dag_id: DAGS.fails, dag_run_id: RUN.fails, run_id: RUN.fails, version_id: VERSION.fails, task_id: "boom", task_try_number: "1" } },
+  { name: "failed run, upstream_failed task after", mapped: false, params: { dag_id: DAGS.fails, dag_run_id: RUN.fails, run_id: RUN.fails, version_id: VERSION.fails, task_id: "after" } },
+  { name: "shell run, shell task hello", mapped: false, params: { dag_id: DAGS.shell, dag_run_id: RUN.shell, run_id: RUN.shell, version_id: VERSION.shell, task_id: "hello", task_try_number: "1", xcom_key: "return_value" } },
+  { name: "paused DAG", mapped: false, params: { dag_id: DAGS.paused, version_id: VERSION.paused, task_id: "noop" } },
 ];
 
 /** Paths where Updraft's own routes may be (probed: when one answers, /openapi.json must list it). */
@@ -409,7 +419,8 @@ describe("GET routes with real ids validate against Airflow's spec", () => {
       }, T);
     }
     const limitParam = ((r.op.parameters ?? []) as Obj[]).some((p) => p.in === "query" && p.name === "limit");
-    if (limitParam && paths[0]) {
+    // Airflow's offset-paged collections; the UI's own routes page otherwise (the grid by run date) and test it themselves.
+    if (limitParam && paths[0] && r.template.startsWith(`${API_PREFIX}/`)) {
       it(`${r.key}?limit=1&offset=0: one page of one, total_entries counts them all`, async () => {
         const res = await req("GET", `${paths[0]!.path}?limit=1&offset=0`, { auth: "read" });
         const body = expectValid(res, "limit=1");

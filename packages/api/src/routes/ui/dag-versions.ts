@@ -75,7 +75,7 @@ export function registerDagVersions(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: "get", path: "/api/updraft/ui/dags/{dag_id}/versions/{version_id}/source", tags: ["Updraft UI"],
       summary: "The source text of one stored version of a DAG",
-      request: { params: z.object({ dag_id: z.string(), version_id: z.string().regex(/^\d{1,15}$/, "must be a version id (an integer)").transform(Number) }) },
+      request: { params: z.object({ dag_id: z.string(), version_id: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).openapi({ description: "A version id, from …/versions." }) }) },
       responses: { 200: { description: "Success.", content: jsonOf(UiDagSource) }, ...errors },
     }),
     async (c) => {
