@@ -1,5 +1,5 @@
-// Builds the UI's browser modules with esbuild, in memory: `updraft.js` (every element),
-// `elements/<name>.js` (one element each, for a portal that wants a single widget) and the shared
+// Builds the UI's browser modules with esbuild, in memory: `updraft.js` (the autoloader that
+// defines each element when its tag appears), `elements/<name>.js` (one element each) and the shared
 // and lazily loaded chunks they import. The API serves the result under `/ui/`; `npm run build`
 // in this package writes the same files to `dist/`.
 import { readdirSync, existsSync } from "node:fs";

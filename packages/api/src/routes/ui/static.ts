@@ -1,4 +1,4 @@
-// The UI's files: `/ui/updraft.js` (every element), `/ui/elements/<name>.js` (one each) and their
+// The UI's files: `/ui/updraft.js` (defines each element as its tag appears), `/ui/elements/<name>.js` (one each) and their
 // chunks, built in memory by @updraft/ui on the first request and served gzipped when the client
 // accepts it; and the app's HTML shell at `/` and at every deep link the app routes (the shell
 // loads `/ui/elements/app.js`, which loads each view's module when the view is first shown).
