@@ -33,6 +33,8 @@ const GRID_RUNS = 100;
 const EVENTS_PER_S = 1_000;
 const EVENT_SECONDS = 10;
 const CHROMIUM = process.env.UPDRAFT_CHROMIUM ?? "/usr/bin/chromium";
+/** BENCH_UI_TRACE=1 prints each measured page's requests (start and end ms), to see where the time goes. */
+const TRACE = process.env.BENCH_UI_TRACE === "1";
 
 const SMALL_DAG = `import { dag, task, chain } from "@updraft/sdk";
 export default dag({ id: "bench_template", schedule: "@daily", startDate: "2026-01-01", tags: ["bench", "etl"], description: "a DAG of the 1,000" }, () => {
@@ -146,6 +148,16 @@ async function timeUntil(page: Page, tag: string, selector: string, min = 1, tim
   }), { tag, selector, min, timeoutMs });
 }
 
+/** With BENCH_UI_TRACE=1: the page's requests as a waterfall, ms since navigation. */
+async function trace(page: Page, label: string): Promise<void> {
+  if (!TRACE) return;
+  const rows = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => {
+    const r = e as PerformanceResourceTiming;
+    return `${r.startTime.toFixed(0).padStart(6)} → ${r.responseEnd.toFixed(0).padStart(6)}  ${(r.encodedBodySize / 1024).toFixed(1).padStart(6)} KB  ${r.name.replace(/^https?:\/\/[^/]+/, "")}`;
+  }));
+  console.log(`  ${label}:\n    ${rows.join("\n    ")}`);
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "updraft-bench-ui-"));
   const dbUrl = `file:${join(dir, "updraft.db")}`;
@@ -180,10 +192,22 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     await fetch(`${apiBase}/ui/updraft.js`); // the first request builds the modules; not part of any figure
+    // A server that has been up answers from warm code and statement caches; so does this one, as
+    // the figures are of the page, not of the process's first seconds (BENCH_UI_TRACE shows both).
+    const warm = ["/api/updraft/ui/dags?limit=100&offset=0&runs=14&status=all&order_by=dag_id", "/api/updraft/ui/dags/bench_grid/grid?limit=25", "/api/updraft/ui/me", "/api/updraft/ui/dags/bench_grid/run-status"];
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
     const portalUrl = (el: string) => `http://127.0.0.1:${portalPort}/?el=${encodeURIComponent(el)}`;
     const attrs = `api-base="$API" token="$TOKEN"`;
 
+    for (const path of warm) {
+      const ms: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await (await fetch(`${apiBase}${path}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
+        ms.push(performance.now() - t);
+      }
+      if (TRACE) console.log(`  server: ${path}: ${ms.map((m) => m.toFixed(0)).join(", ")} ms`);
+    }
     console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${await browser.version()}`);
 
     // (a) JS bytes before the first widget renders.
@@ -209,6 +233,7 @@ async function main(): Promise<void> {
       const page = await ctx.newPage();
       await page.goto(portalUrl(`<updraft-dags ${attrs}></updraft-dags>`));
       dagsMs.push(await timeUntil(page, "updraft-dags", "[data-dag-id]", 5));
+      await trace(page, `dags, ${dagsMs.at(-1)!.toFixed(0)} ms`);
       await ctx.close();
     }
     console.log(`(b) <updraft-dags>, 1,000 DAGs, first render (ms, budget 1,000): ${stats(dagsMs)}`);
@@ -222,6 +247,7 @@ async function main(): Promise<void> {
       const page = await ctx.newPage();
       await page.goto(portalUrl(`<updraft-grid ${attrs} dag-id="bench_grid"></updraft-grid>`));
       gridMs.push(await timeUntil(page, "updraft-grid", "[data-state]", 50));
+      await trace(page, `grid, ${gridMs.at(-1)!.toFixed(0)} ms`);
       await page.evaluate(() => {
         const dom = globalThis as Dom;
         const w = dom as { __long: number; __lastFrame: number };

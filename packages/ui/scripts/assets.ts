@@ -67,5 +67,39 @@ export async function buildUiAssets(options: { minify?: boolean; sourcemap?: boo
     const ext = path.slice(path.lastIndexOf("."));
     assets.set(path, { body: file.contents, type: TYPES[ext] ?? "application/octet-stream", immutable: path.startsWith("chunks/") });
   }
+  writePreloads(assets);
   return assets;
+}
+
+/** The marker in `updraft.ts` that the build replaces with the preload manifest. */
+export const PRELOADS_MARKER = "updraft:preloads";
+
+/**
+ * Puts each element's static chunks into the autoloader (`updraft.js`), so that a page fetches an
+ * element's module and all it imports at once instead of one import level after the other.
+ */
+function writePreloads(assets: UiAssets): void {
+  const loader = assets.get("updraft.js");
+  if (!loader) return;
+  const manifest: Record<string, string[]> = {};
+  for (const path of assets.keys()) {
+    const name = /^elements\/([\w-]+)\.js$/.exec(path)?.[1];
+    if (name) manifest[name] = [...staticClosure(assets, path)].filter((p) => p !== path).sort();
+  }
+  const text = new TextDecoder().decode(loader.body);
+  const marker = JSON.stringify(PRELOADS_MARKER);
+  if (!text.includes(marker)) throw new Error(`updraft.js: the preload marker ${marker} is missing (was it renamed in updraft.ts?)`);
+  loader.body = new TextEncoder().encode(text.replace(marker, JSON.stringify(JSON.stringify(manifest))));
+}
+
+/** The files a module imports statically, transitively (dynamic `import()`s are lazy and left out). */
+export function staticClosure(assets: UiAssets, path: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(path) || !assets.has(path)) return seen;
+  seen.add(path);
+  const text = new TextDecoder().decode(assets.get(path)!.body);
+  const from = new URL(path, "file:///ui/");
+  for (const m of text.matchAll(/\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?"(\.{1,2}\/[^"]+)"/g)) {
+    staticClosure(assets, new URL(m[1]!, from).pathname.slice("/ui/".length), seen);
+  }
+  return seen;
 }

@@ -17,6 +17,16 @@ const known = new Set<string>(ELEMENT_NAMES);
 const loading = new Map<string, Promise<CustomElementConstructor>>();
 
 /**
+ * Each element's statically imported chunks (paths beside this file), written in by the build
+ * (scripts/assets.ts replaces the marker), so they download with the element's module instead of
+ * after it. Unbuilt, the marker is not JSON and nothing is preloaded.
+ */
+const PRELOADS: Record<string, string[] | undefined> = (() => {
+  const manifest = "updraft:preloads";
+  return manifest.startsWith("{") ? (JSON.parse(manifest) as Record<string, string[]>) : {};
+})();
+
+/**
  * Loads and defines `updraft-<name>`; resolves once it is defined. Pages rarely need it (tags are
  * found on their own); it helps a page that creates an element and wants to wait for it.
  * @example await loadElement("grid"); document.body.append(document.createElement("updraft-grid"));
@@ -25,10 +35,12 @@ export function loadElement(name: ElementName): Promise<CustomElementConstructor
   let done = loading.get(name);
   if (!done) {
     const tag = `updraft-${name}`;
-    const url = new URL(`./elements/${name}.js`, import.meta.url).href;
+    const here = (path: string) => new URL(`./${path}`, import.meta.url).href;
+    const url = here(`elements/${name}.js`);
     done = customElements.get(tag)
       ? customElements.whenDefined(tag)
-      : import(/* a runtime URL, not bundled */ url).then(() => customElements.whenDefined(tag));
+      : Promise.all([url, ...(PRELOADS[name] ?? []).map(here)].map((u) => import(/* a runtime URL, not bundled */ u)))
+        .then(() => customElements.whenDefined(tag));
     done.catch((err: unknown) => {
       loading.delete(name); // a later appearance of the tag tries again
       console.error(`updraft: could not load <${tag}> from ${url}:`, err);
