@@ -18,7 +18,7 @@ export interface UiFile {
 }
 
 /** Paths of the app that are deep links: the server answers each with the app's shell. */
-export const APP_ROUTES = /^\/(?:dags|runs|admin|workers|login)(?:\/.*)?$/;
+export const APP_ROUTES = /^\/(?:dags|admin|workers|login)(?:\/.*)?$/;
 
 const SHELL = `<!doctype html>
 <html lang="en">
