@@ -3,6 +3,7 @@
 // schemas that validate requests. A plain fetch handler: it runs on Node, Bun and Deno.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { and, desc, eq } from "drizzle-orm";
@@ -111,6 +112,10 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   if (deps.corsOrigins?.length) {
     app.use("*", cors({ origin: deps.corsOrigins, allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], maxAge: 600 }));
   }
+
+  // JSON answers are gzipped for clients that accept it (a grid page of 25 runs × 200 tasks is a
+  // few hundred kB, a page of 100 DAGs with their runs ~100 kB); the event stream is left alone.
+  app.use("/api/*", compress({ contentTypeFilter: /^application\/(?:problem\+)?json\b/ }));
 
   app.get("/api/v1/health", async (c) => {
     let db = "healthy";
