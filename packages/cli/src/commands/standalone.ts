@@ -56,7 +56,7 @@ export async function runApiProcess(config: Config): Promise<number> {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
   // No scheduler here: a worker that connects is told (503) to connect to the one that runs it.
   const socket = attachWorkerSocket(server, { store });
-  console.log(`[${new Date().toISOString()}] Updraft ${VERSION} API: http://localhost:${config.port}/api/v1 · database ${config.dbUrl}`);
+  console.log(`[${new Date().toISOString()}] Updraft ${VERSION} API: web UI http://localhost:${config.port}/ · API /api/v1 · database ${config.dbUrl}`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
@@ -110,7 +110,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
       log(`worker ${w.name} (${w.hostname}, pid ${w.pid}, queues ${w.queues.join(",")}, capacity ${w.capacity}): ${type}`);
     });
     const local = config.executor === "sequential" ? "the sequential executor (no remote workers)" : config.localQueues.length ? `threads serve queue(s) ${config.localQueues.join(", ")}` : "threads serve no queue (remote workers only)";
-    log(`Updraft ${VERSION} standalone: http://localhost:${config.port}/api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl} · ${local}`);
+    log(`Updraft ${VERSION} standalone: web UI http://localhost:${config.port}/ · API /api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl} · ${local}`);
     await printFirstAdminToken(engine.store, log);
   } else {
     log(`Updraft ${VERSION} scheduler · DAGs from ${config.dagsFolder} · database ${config.dbUrl}`);
