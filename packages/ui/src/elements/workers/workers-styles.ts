@@ -561,7 +561,9 @@ export const workersStyles = [
     }
     .axisfade.right {
       right: 0;
-      background: linear-gradient(to left, var(--updraft-bg) 60%, transparent);
+      /* Wide enough that a tick's time never shows half-covered beside the "now" label. */
+      width: 110px;
+      background: linear-gradient(to left, var(--updraft-bg) 70%, transparent);
     }
     .now-label {
       z-index: 2;
