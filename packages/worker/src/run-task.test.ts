@@ -35,6 +35,13 @@ export default dag({ id: "rt", params: { who: "world" } }, () => {
     ctx.log.warn("token is", await ctx.variables.get("api_token"));
     return "done";
   })();
+  task("extra_leak", async (ctx) => {
+    const c = await ctx.connections.get("db");
+    console.log("key", c.extra.api_key, "region", c.extra.region, "auth", JSON.stringify(c.extra.auth));
+    console.log(c.extra.auth.private_key.split("\\n")[1]);
+    return "done";
+  })();
+  shell("shell_secret", { command: "echo 'pw {{ conn.db.password }} key {{ conn.db.extra.api_key }} region {{ conn.db.extra.region }}'" });
   task("wait_abort", (ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))))();
   shell("echo", { command: "echo first; echo 'hello {{ params.who }} {{ ds_nodash }} {{ var.value.greeting }} {{ xcom(\\"push\\") }}'" });
   shell("env", { command: "echo $WHERE", env: { WHERE: "in {{ ds }}" } });
@@ -75,7 +82,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** A host backed by plain maps: what a test can assert on. */
 function recordingHost(): TaskHost & { lines: LogLine[] } {
   const variables = new Map([["greeting", "hi"], ["api_token", "s3cr3t-token"]]);
-  const connections = new Map<string, ConnectionData>([["db", { connId: "db", connType: "postgres", host: "db.local", schema: null, login: "u", password: "hunter22", port: 5432, extra: {} }]]);
+  const connections = new Map<string, ConnectionData>([["db", { connId: "db", connType: "postgres", host: "db.local", schema: null, login: "u", password: "hunter22", port: 5432,
+    extra: { region: "eu-west-1", api_key: "ak-0123456789", auth: { private_key: "-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\n-----END KEY-----" } } }]]);
   const xcoms = new Map<string, Json>([["push", "ok"]]);
   const lines: LogLine[] = [];
   return {
@@ -130,6 +138,23 @@ describe("runTask", () => {
     expect(text).toContain("token is ***");
     expect(text).not.toContain("hunter22");
     expect(text).not.toContain("s3cr3t-token");
+  });
+
+  it("masks the sensitive keys of a connection's extra in the log, as its password", async () => {
+    const host = recordingHost();
+    expect(await run("extra_leak", [], host)).toMatchObject({ status: "success" });
+    const text = host.lines.map((l) => l.message).join("\n");
+    expect(text).toContain("key *** region eu-west-1");
+    expect(text).not.toContain("ak-0123456789");
+    expect(text).not.toContain("AAAABBBBCCCCDDDD");
+  });
+
+  it("masks a shell task's XCom as the log line it comes from", async () => {
+    const host = recordingHost();
+    expect(await run("shell_secret", [], host)).toEqual({ status: "success", value: "pw *** key *** region eu-west-1", pushed: {} });
+    const text = host.lines.map((l) => l.message).join("\n");
+    expect(text).toContain("pw *** key ***");
+    expect(text).not.toContain("hunter22");
   });
 
   it("masks secrets in the error a failed try reports", async () => {

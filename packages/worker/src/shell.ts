@@ -33,7 +33,8 @@ export function runShell(command: string, spec: ShellSpec, extraEnv: Record<stri
     signal.addEventListener("abort", killGroup, { once: true });
     createInterface({ input: child.stdout }).on("line", (line) => {
       log.write("info", line);
-      if (line.trim() !== "") lastLine = line;
+      // The XCom is the line as the log shows it: a secret the command printed is masked in both.
+      if (line.trim() !== "") lastLine = log.redact(line);
     });
     createInterface({ input: child.stderr }).on("line", (line) => log.write("warn", line));
     child.on("error", (err) => reject(new ShellCommandError(`could not start bash for the command: ${err.message}`, { cause: err })));

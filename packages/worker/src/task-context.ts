@@ -2,6 +2,7 @@
 import { checkSubmitArgs, ChildTaskFailed, definitionOf, SubmitError, type Connection, type Dag, type Json, type TaskContext } from "@updraft/sdk";
 import type { ErrorData, SubmitResult, TaskAssignment, TaskHost } from "./protocol.ts";
 import { isSensitiveKey, type TaskLog } from "./task-log.ts";
+import { connectionSecrets } from "./connection-secrets.ts";
 
 export interface BuiltContext {
   ctx: TaskContext;
@@ -100,7 +101,7 @@ export function buildContext(a: TaskAssignment, dag: Dag, host: TaskHost, log: T
       async get(connId): Promise<Connection> {
         const conn = await host.connectionGet(connId);
         if (!conn) throw new Error(`connection "${connId}" is not defined`);
-        log.mask(conn.password);
+        for (const secret of connectionSecrets(conn)) log.mask(secret);
         return conn;
       },
     },

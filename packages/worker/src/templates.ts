@@ -5,6 +5,7 @@ import type { Json } from "@updraft/sdk";
 import type { TaskAssignment, TaskHost } from "./protocol.ts";
 import { TemplateError } from "./errors.ts";
 import { isSensitiveKey, type TaskLog } from "./task-log.ts";
+import { connectionSecrets } from "./connection-secrets.ts";
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
 
@@ -42,7 +43,7 @@ export async function renderTemplate(template: string, a: TaskAssignment, host: 
   for (const [, id] of template.matchAll(/\bconn\.([A-Za-z0-9_]+)/g)) {
     fetches.push(host.connectionGet(id!).then((c) => {
       if (!c) return;
-      log.mask(c.password);
+      for (const secret of connectionSecrets(c)) log.mask(secret);
       conn[id!] = { ...c, conn_id: c.connId, conn_type: c.connType };
     }));
   }
