@@ -291,6 +291,23 @@ describe.skipIf(skip)("the example portal on another origin, with a read token r
       expect(JSON.stringify(mine.events)).not.toContain(OTHER);
       // Asking for the other DAG by name gives nothing at all.
       expect(peek.events).toEqual([]);
+
+      // The workers' endpoint lists the tries of the token's DAG only (the admin's lists both).
+      const triesOf = async (auth: { auth: { header: string } } | Record<string, never>) => {
+        const r = await server.request("GET", "/api/updraft/ui/workers?minutes=10", auth);
+        expect(r.status, r.text).toBe(200);
+        return new Set((r.json as { tries: Array<{ dag_id: string }> }).tries.map((t) => t.dag_id));
+      };
+      expect([...(await triesOf({}))].sort()).toEqual([ALLOWED, OTHER]);
+      expect([...(await triesOf(asToken(portalToken)))]).toEqual([ALLOWED]);
+
+      // The portal page drew the run's tries live and none of the other DAG's, and after a reload neither.
+      const bars = (dagId: string, runId = "") => page.locator(`updraft-workers .bar[data-key^="${dagId}\\1f ${runId}"]`);
+      await expect.poll(() => bars(ALLOWED, allowedRun).count(), { timeout: LONG }).toBeGreaterThanOrEqual(1);
+      expect(await bars(OTHER).count()).toBe(0);
+      await page.reload();
+      await expect.poll(() => bars(ALLOWED, allowedRun).count(), { timeout: LONG }).toBeGreaterThanOrEqual(1);
+      expect(await bars(OTHER).count()).toBe(0);
     } finally {
       mine.close();
       peek.close();
