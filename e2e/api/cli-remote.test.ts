@@ -56,7 +56,9 @@ describe("updraft against a server", { timeout: 90_000 }, () => {
     expect((dag.json as { is_paused: boolean }).is_paused).toBe(true);
     expect((await remote(["dags", "unpause", DAGS.shell], server.tokens.edit)).code).toBe(0);
     expect((await remote(["variables", "set", "remote_key", "remote value"], server.tokens.edit)).code).toBe(0);
-    const got = await remote(["variables", "get", "remote_key"], server.tokens.read);
+    // A variable's value needs the edit scope; a read token sees the keys only.
+    const got = await remote(["variables", "get", "remote_key"], server.tokens.edit);
     expect(got.stdout.trim()).toBe("remote value");
+    expect((await remote(["variables", "get", "remote_key"], server.tokens.read)).code).not.toBe(0);
   });
 });

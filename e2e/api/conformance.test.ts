@@ -110,8 +110,16 @@ const common: Record<string, string> = {
   hash: readdirSync(join(server.home, "bundles")).find((f) => f.endsWith(".mjs"))?.replace(/\.mjs$/, "") ?? "no-bundle",
 };
 
-/** Updraft's own GET routes a read token may not call, with the scope they need (bundles are for workers). */
-const OWN_ROUTE_SCOPE: Record<string, "worker"> = { "GET /api/updraft/bundles/{hash}": "worker" };
+/**
+ * GET routes a read token may not call, with the scope they need: bundles are for workers; a
+ * variable's value and connections need `edit`, as Airflow's Viewer reads neither.
+ */
+const OWN_ROUTE_SCOPE: Record<string, "worker" | "edit"> = {
+  "GET /api/updraft/bundles/{hash}": "worker",
+  "GET /api/v1/variables/{variable_key}": "edit",
+  "GET /api/v1/connections": "edit",
+  "GET /api/v1/connections/{connection_id}": "edit",
+};
 
 interface IdContext {
   name: string;
@@ -422,7 +430,7 @@ describe("GET routes with real ids validate against Airflow's spec", () => {
     // Airflow's offset-paged collections; the UI's own routes page otherwise (the grid by run date) and test it themselves.
     if (limitParam && paths[0] && r.template.startsWith(`${API_PREFIX}/`)) {
       it(`${r.key}?limit=1&offset=0: one page of one, total_entries counts them all`, async () => {
-        const res = await req("GET", `${paths[0]!.path}?limit=1&offset=0`, { auth: "read" });
+        const res = await req("GET", `${paths[0]!.path}?limit=1&offset=0`, { auth: OWN_ROUTE_SCOPE[r.key] ?? "read" });
         const body = expectValid(res, "limit=1");
         const list = Object.values(body).find(Array.isArray) as unknown[] | undefined;
         expect(list, show(res)).toBeDefined();
@@ -435,7 +443,7 @@ describe("GET routes with real ids validate against Airflow's spec", () => {
     const textual = Object.keys((ok200?.$ref ? resolveAirflowRef(ok200.$ref as string) : ok200)?.content ?? {}).some((ct) => /text/.test(ct));
     if (textual && paths[0]) {
       it(`${r.key} with Accept: text/plain answers text`, async () => {
-        const res = await req("GET", paths[0]!.path, { auth: "read", headers: { accept: "text/plain" } });
+        const res = await req("GET", paths[0]!.path, { auth: OWN_ROUTE_SCOPE[r.key] ?? "read", headers: { accept: "text/plain" } });
         expect(res.status, show(res)).toBe(200);
         expect(res.contentType, show(res)).toMatch(/^text\/plain/);
         record(r.key, "Accept: text/plain", res);
@@ -452,7 +460,7 @@ describe("GET routes with real ids validate against Airflow's spec", () => {
     expect(Object.fromEntries((failed.task_instances as Obj[]).map((t) => [t.task_id, t.state]))).toEqual({ boom: "failed", after: "upstream_failed" });
     const xcom = expectValid(await req("GET", `/api/v1/dags/${DAGS.mapped}/dagRuns/${RUN.mapped}/taskInstances/collect/xcomEntries/return_value`, { auth: "read" }), "xcom");
     expect(String(xcom.value)).toBe("12");
-    const conn = expectValid(await req("GET", `/api/v1/connections/${CONNECTION}`, { auth: "read" }), "connection");
+    const conn = expectValid(await req("GET", `/api/v1/connections/${CONNECTION}`, { auth: "edit" }), "connection");
     expect(conn).toMatchObject({ connection_id: CONNECTION, conn_type: "http", host: "example.org", login: "me", port: 8443 });
     expect(conn).not.toHaveProperty("password");
     const pool = expectValid(await req("GET", `/api/v1/pools/${POOL}`, { auth: "read" }), "pool");
@@ -699,13 +707,13 @@ describe("write routes, for real, validated against Airflow's spec", () => {
   step("PATCH /api/v1/variables/{variable_key}", "updates the value (update_mask=value)", async () => {
     const v = expectValid(await req("PATCH", "/api/v1/variables/conformance_v2?update_mask=value", { body: { key: "conformance_v2", value: "2" } }), "update");
     expect(v.value).toBe("2");
-    expectValid(await req("GET", "/api/v1/variables/conformance_v2", { auth: "read" }), "after update");
+    expectValid(await req("GET", "/api/v1/variables/conformance_v2", { auth: "edit" }), "after update");
   });
   step("DELETE /api/v1/variables/{variable_key}", "deletes (204), then it is a 404", async () => {
     const res = await req("DELETE", "/api/v1/variables/conformance_v2");
     expectValid(res, "delete", 204);
     expect(res.text).toBe("");
-    expectProblem(await req("GET", "/api/v1/variables/conformance_v2", { auth: "read" }), 404);
+    expectProblem(await req("GET", "/api/v1/variables/conformance_v2", { auth: "edit" }), 404);
   });
 
   step("POST /api/v1/pools", "creates with slot counts; a second time is 409", async () => {
@@ -728,7 +736,7 @@ describe("write routes, for real, validated against Airflow's spec", () => {
     const c = expectValid(await req("POST", "/api/v1/connections", { body: { connection_id: "conformance_c2", conn_type: "postgres", host: "db", port: 5432, login: "u", password: "pw", extra: '{"sslmode": "require"}' } }), "create");
     expect(c).not.toHaveProperty("password");
     expect(JSON.stringify(c)).not.toContain('"pw"');
-    const got = expectValid(await req("GET", "/api/v1/connections/conformance_c2", { auth: "read" }), "get");
+    const got = expectValid(await req("GET", "/api/v1/connections/conformance_c2", { auth: "edit" }), "get");
     expect(got).not.toHaveProperty("password");
     expectProblem(await req("POST", "/api/v1/connections", { body: { connection_id: "conformance_c2", conn_type: "postgres" } }), 409);
   });
@@ -738,7 +746,7 @@ describe("write routes, for real, validated against Airflow's spec", () => {
   });
   step("DELETE /api/v1/connections/{connection_id}", "deletes", async () => {
     expectValid(await req("DELETE", "/api/v1/connections/conformance_c2"), "delete", 204);
-    expectProblem(await req("GET", "/api/v1/connections/conformance_c2", { auth: "read" }), 404);
+    expectProblem(await req("GET", "/api/v1/connections/conformance_c2", { auth: "edit" }), 404);
   });
 
   step("PATCH /api/v1/dags/{dag_id}", "pauses and unpauses (update_mask=is_paused)", async () => {

@@ -51,7 +51,8 @@ afterEach(async () => {
 
 async function call(method: string, path: string, opts: { scope?: TokenScope | null; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...opts.headers };
-  const scope = opts.scope === undefined ? (method === "GET" ? "read" : "edit") : opts.scope;
+  // Variables' values and connections are for credentials that may edit them; the rest reads with `read`.
+  const scope = opts.scope === undefined ? (method === "GET" && !/^\/(variables|connections)\b/.test(path) ? "read" : "edit") : opts.scope;
   if (scope) headers.authorization = `Bearer ${env.tokens[scope]}`;
   let body: string | undefined;
   if (opts.raw !== undefined || opts.body !== undefined) {
@@ -83,6 +84,25 @@ describe("auth on the admin resources", () => {
       expectProblem(await call("GET", path, { scope: null }), 401);
     }
     expectProblem(await call("GET", "/variables", { scope: null, headers: { authorization: "Bearer updr_not-a-real-token" } }), 401);
+  });
+
+  it("shows a read token the variables' keys but no value and no connection, as Airflow's Viewer", async () => {
+    await call("POST", "/variables", { body: { key: "api_password", value: "hunter2", description: "the vendor's API" } });
+    await call("POST", "/connections", { body: { connection_id: "pg", conn_type: "postgres", password: "pw-secret", extra: '{"token": "tk-secret"}' } });
+    const before = env.seen.length;
+    for (const scope of ["read", "trigger"] as const) {
+      const list = await call("GET", "/variables", { scope });
+      expect(list.body).toEqual({ variables: [{ key: "api_password", description: "the vendor's API" }], total_entries: 1 });
+      expectProblem(await call("GET", "/variables?order_by=value", { scope }), 400, /order_by: "value" needs the edit scope/);
+      expectProblem(await call("GET", "/variables/api_password", { scope }), 403, /"edit" scope/);
+      expect((await call("HEAD", "/variables/api_password", { scope })).status).toBe(403);
+      expectProblem(await call("GET", "/connections", { scope }), 403, /"edit" scope/);
+      expectProblem(await call("GET", "/connections/pg", { scope }), 403, /"edit" scope/);
+    }
+    expect(env.seen.slice(before).filter((t) => /hunter2|secret/.test(t))).toEqual([]);
+    expect((await call("GET", "/variables", { scope: "edit" })).body.variables[0].value).toBe("hunter2");
+    expect((await call("GET", "/variables/api_password", { scope: "edit" })).body.value).toBe("hunter2");
+    expect((await call("GET", "/connections/pg", { scope: "edit" })).body).toMatchObject({ connection_id: "pg", extra: '{"token":"***"}' });
   });
 
   it("lets a read token read but answers 403 to it (and to a trigger token) on every write", async () => {

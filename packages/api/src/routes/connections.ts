@@ -1,7 +1,8 @@
 // /api/v1/connections: list, get, create (409 when the id exists), PATCH with update_mask, delete,
 // and /connections/test (disabled, as Airflow's default). The password is write-only: no response
 // carries it. `extra` is returned from a single connection with its sensitive keys masked, as
-// Airflow's secrets masker does; the list carries neither.
+// Airflow's secrets masker does; the list carries neither. Every call needs the edit scope: a
+// `read` token sees no connections, as Airflow's Viewer.
 import { createRoute, z } from "@hono/zod-openapi";
 import { count } from "drizzle-orm";
 import {
@@ -11,7 +12,8 @@ import {
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { ApiError, badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
-import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery, jsonBody } from "./kit.ts";
+import { requireScope } from "../auth.ts";
+import { alreadyExists, errors, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery, jsonBody } from "./kit.ts";
 
 const ConnectionId = z.string().min(1).openapi({ param: { name: "connection_id", in: "path" }, description: "The connection ID." });
 
@@ -79,7 +81,8 @@ async function loadConnection(store: Store, connId: string): Promise<ConnectionE
 export function registerConnections(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
   const columns = { connection_id: connection.connId, id: connection.connId, conn_type: connection.connType, description: connection.description, host: connection.host, port: connection.port };
-  guardByMethod(app, "/api/v1/connections", "/api/v1/connections/:connection_id");
+  const edit = requireScope("edit");
+  for (const path of ["/api/v1/connections", "/api/v1/connections/:connection_id"]) app.use(path, edit);
 
   app.openapi(
     createRoute({

@@ -1,10 +1,13 @@
 // /api/v1/variables: list, get, create (POST replaces an existing key, as Airflow's
 // Variable.set does), PATCH with update_mask, delete. Values are stored encrypted and returned in
-// plaintext, in the list too, as Airflow 2.10 returns them.
+// plaintext, in the list too, as Airflow 2.10 returns them, but only to credentials that may edit
+// variables: a `read` token (Airflow's Viewer reads no variables at all) lists the keys and
+// descriptions without values, and may not read one variable.
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { deleteVariable, getVariable, listVariables, setVariable, variable, type Store, type VariableEntry } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../app.ts";
+import { allows, requireScope } from "../auth.ts";
 import { badRequest, notFound } from "../problem.ts";
 import { pageQuery } from "../pagination.ts";
 import { errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery, jsonBody } from "./kit.ts";
@@ -15,7 +18,8 @@ const KEY_MAX = 250;
 const VariableKey = z.string().min(1).openapi({ param: { name: "variable_key", in: "path" }, description: "The variable Key." });
 
 const VariableJson = z.object({ key: z.string(), value: z.string(), description: z.string().nullable() });
-const VariableCollection = z.object({ variables: z.array(VariableJson), total_entries: z.number().int() });
+const VariableItem = VariableJson.extend({ value: z.string().optional().openapi({ description: "Only for credentials with the edit scope." }) });
+const VariableCollection = z.object({ variables: z.array(VariableItem), total_entries: z.number().int() });
 
 const VariableBody = z.strictObject({
   key: z.string().min(1).max(KEY_MAX),
@@ -42,6 +46,9 @@ async function loadVariable(store: Store, key: string) {
 export function registerVariables(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
   guardByMethod(app, "/api/v1/variables", "/api/v1/variables/:variable_key");
+  // One variable is read for its value: that needs the edit scope (the list shows a read token the keys).
+  const edit = requireScope("edit");
+  app.use("/api/v1/variables/:variable_key", async (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? edit(c, next) : next()));
 
   app.openapi(
     createRoute({
@@ -54,12 +61,15 @@ export function registerVariables(app: ApiApp, deps: ApiDeps): void {
       const text = q.order_by ?? "key";
       const field = text.replace(/^-/, "");
       if (!Object.hasOwn(SORTABLE, field)) throw badRequest(`order_by: "${field}" is not a field to order by; use one of ${Object.keys(SORTABLE).join(", ")}`);
+      const withValues = allows(c.get("principal").scope, "edit");
+      if (field === "value" && !withValues) throw badRequest(`order_by: "value" needs the edit scope, which may read the values; use one of key, description`);
       const by = SORTABLE[field as keyof typeof SORTABLE];
       const sign = text.startsWith("-") ? -1 : 1;
       // Values are ciphertext in the table, so sorting by value happens after decryption.
       const all = await listVariables(store);
       all.sort((a, b) => sign * compare(a[by], b[by]) || compare(a.key, b.key));
-      return c.json({ variables: all.slice(q.offset, q.offset + q.limit).map(variableJson), total_entries: all.length }, 200);
+      const page = all.slice(q.offset, q.offset + q.limit);
+      return c.json({ variables: withValues ? page.map(variableJson) : page.map((v) => ({ key: v.key, description: v.description })), total_entries: all.length }, 200);
     },
   );
 
