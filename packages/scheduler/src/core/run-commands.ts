@@ -34,6 +34,8 @@ export interface RunCommandHooks {
   requeued(): void;
   /** Drops an active run from memory (its tries already stopped), without ending it. */
   forget(run: RunModel): Promise<void>;
+  /** A run that had ended was marked in the store (no scheduler holds it): tells the live views. */
+  markedInStore?(dagId: string, runId: string, state: RunState): void;
 }
 
 const collect = (run: RunModel, select: TaskSelector): Array<[TaskGroup, TaskInstanceModel]> => {
@@ -72,6 +74,7 @@ export class RunCommands {
       }
       await tx.update(dagRun).set({ state, endDate: new Date() }).where(eq(dagRun.id, row.id));
     });
+    this.hooks.markedInStore?.(dagId, runId, state);
   }
 
   /**

@@ -150,6 +150,7 @@ export class Scheduler {
       },
       endRun: (run, state) => this.endRun(run, state),
       requeued: () => this.adoptSoon(),
+      markedInStore: (dagId, runId, state) => this.emit({ type: "run", dagId, runId, state, at: Date.now() }),
       forget: async (run) => {
         this.runs.delete(run.id);
         this.runTimers.get(run.id)?.();

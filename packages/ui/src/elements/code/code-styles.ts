@@ -6,7 +6,7 @@ const light = css`
   --updraft-code-keyword: #cf222e;
   --updraft-code-string: #0a3069;
   --updraft-code-number: #0550ae;
-  --updraft-code-comment: #6e7781;
+  --updraft-code-comment: #59636e;
   --updraft-code-function: #8250df;
   --updraft-code-type: #953800;
   --updraft-code-property: #0550ae;
@@ -101,7 +101,6 @@ export const codeStyles = css`
     background: var(--updraft-surface);
     border-right: 1px solid var(--updraft-border);
     user-select: none;
-    opacity: 0.8;
   }
   .src {
     flex: 1;

@@ -141,9 +141,8 @@ export class UpdraftMappedInstances extends UpdraftElement {
     const last = Math.min(this.offset + PAGE, page.total_entries);
     return html`<ul part="list" aria-label="Instances">
         ${page.task_instances.map((t) => html`<li>
-          <button class="item" part="item" @click=${() => this.#select(t.map_index)}
-            aria-label="instance ${t.map_index}: ${t.state ?? "no status"}">
-            <span class="idx">[${t.map_index}]</span>
+          <button class="item" part="item" @click=${() => this.#select(t.map_index)}>
+            <span class="idx"><span class="visually-hidden">Instance </span>[${t.map_index}]</span>
             <span class="label" title=${t.rendered_map_index ?? ""}>${t.rendered_map_index ?? ""}</span>
             ${statePill(t.state)}
             <span class="dur">${t.start_date ? formatDuration(secondsBetween(t.start_date, t.end_date)) : "–"}</span>
