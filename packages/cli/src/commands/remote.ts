@@ -54,7 +54,10 @@ export class ApiClient {
     return (accept === "application/json" ? await res.json() : await res.text()) as T;
   }
 
-  /** Follows the event stream; resolves when `until` says so, or false if the server has no stream. */
+  /**
+   * Follows the event stream; resolves when `until` says so, or false if the server has no stream
+   * or dropped this client for falling behind (an `overflow` event): the caller then polls.
+   */
   async follow(query: string, onEvent: (e: Record<string, unknown>) => boolean): Promise<boolean> {
     const res = await fetch(`${this.base}/api/updraft/events?${query}`, { headers: { authorization: `Bearer ${this.token}`, accept: "text/event-stream" } });
     if (!res.ok || !res.body) return false;
@@ -70,7 +73,10 @@ export class ApiClient {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
-          if (data && onEvent(JSON.parse(data) as Record<string, unknown>)) return true;
+          if (!data) continue;
+          const e = JSON.parse(data) as Record<string, unknown>;
+          if (e.type === "overflow") return false;
+          if (onEvent(e)) return true;
         }
       }
     } finally {
