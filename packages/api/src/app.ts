@@ -7,13 +7,14 @@ import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { and, desc, eq } from "drizzle-orm";
-import { job, recordEvent, type Store } from "@updraft/store";
+import { InvalidValueError, job, recordEvent, type Store } from "@updraft/store";
 import type { Json } from "@updraft/sdk";
 import { authenticate, type ApiEnv } from "./auth.ts";
 import { dagScopedRoutesOnly, guardHiddenDags, hideInvisibleDag } from "./dag-visibility.ts";
 import { registerAuthSession } from "./routes/auth-session.ts";
 import type { LoginLimits } from "./login-limiter.ts";
 import { ApiError, problem } from "./problem.ts";
+import { limitRequests, requestLimitsFromEnv, type RequestLimits } from "./request-limits.ts";
 import { registerDags } from "./routes/dags.ts";
 import { registerDagRuns } from "./routes/dag-runs.ts";
 import { registerTaskInstances } from "./routes/task-instances.ts";
@@ -68,6 +69,8 @@ export interface ApiDeps {
   uiAssets?: () => Promise<Map<string, UiFile>>;
   /** Failed logins allowed per user name and address in a window (default 10 in 5 minutes). */
   loginLimits?: LoginLimits;
+  /** Request body size and JSON nesting limits; by default from UPDRAFT_MAX_REQUEST_BYTES (1 MiB) and UPDRAFT_MAX_JSON_DEPTH (64). */
+  requestLimits?: Partial<RequestLimits>;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;
@@ -104,6 +107,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.onError((err, c) => {
     if (err instanceof ApiError) return problem(c, err.status, err.message, err.headers);
     if (err instanceof HTTPException) return problem(c, err.status as ContentfulStatusCode, err.message || "bad request");
+    // A value over a store limit (a variable's size), named in the message.
+    if (err instanceof InvalidValueError) return problem(c, 400, err.message);
     console.error(`api: ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     return problem(c, 500, "internal error; the server log has the details");
   });
@@ -112,6 +117,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   if (deps.corsOrigins?.length) {
     app.use("*", cors({ origin: deps.corsOrigins, allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], maxAge: 600 }));
   }
+
+  // Bodies are capped and JSON nesting measured before any route, or the login, reads a body.
+  app.use("*", limitRequests({ ...requestLimitsFromEnv(), ...deps.requestLimits }));
 
   // JSON answers are gzipped for clients that accept it (a grid page of 25 runs × 200 tasks is a
   // few hundred kB, a page of 100 DAGs with their runs ~100 kB); the event stream is left alone.

@@ -14,6 +14,7 @@ export {
 export type { ConstraintKind } from "./errors.ts";
 
 export { getVariable, setVariable, listVariables, deleteVariable } from "./variables.ts";
+export { byteLimitFromEnv, maxVariableBytes, DEFAULT_MAX_VARIABLE_BYTES } from "./limits.ts";
 export type { VariableEntry, ListVariablesOptions } from "./variables.ts";
 export { addConnection, getConnection, listConnections, deleteConnection } from "./connections.ts";
 export type { ConnectionInput, ConnectionEntry } from "./connections.ts";

@@ -1,7 +1,8 @@
 // Tests of variables: plain and encrypted storage, decryption on read, listing and deletion.
 import { afterEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { SecretKeyMissingError } from "./errors.ts";
+import { InvalidValueError, SecretKeyMissingError } from "./errors.ts";
+import { byteLimitFromEnv, DEFAULT_MAX_VARIABLE_BYTES } from "./limits.ts";
 import { deleteVariable, getVariable, listVariables, setVariable } from "./variables.ts";
 import { testStores } from "./test-support.ts";
 
@@ -56,5 +57,28 @@ describe("variables", () => {
     expect(await deleteVariable(store, "a")).toBe(true);
     expect(await deleteVariable(store, "a")).toBe(false);
     expect(await getVariable(store, "a")).toBeNull();
+  });
+
+  it("refuses a value larger than UPDRAFT_MAX_VARIABLE_BYTES (512 KiB by default), naming the limit", async () => {
+    const store = await t.memory();
+    await setVariable(store, "big", "x".repeat(DEFAULT_MAX_VARIABLE_BYTES));
+    const tooBig = setVariable(store, "big", "é".repeat(DEFAULT_MAX_VARIABLE_BYTES / 2 + 1));
+    await expect(tooBig).rejects.toThrow(InvalidValueError);
+    await expect(tooBig).rejects.toThrow(`variable "big": the value is ${DEFAULT_MAX_VARIABLE_BYTES + 2} bytes, more than the limit of ${DEFAULT_MAX_VARIABLE_BYTES} bytes (UPDRAFT_MAX_VARIABLE_BYTES)`);
+    expect((await getVariable(store, "big"))?.length).toBe(DEFAULT_MAX_VARIABLE_BYTES);
+    process.env.UPDRAFT_MAX_VARIABLE_BYTES = "10";
+    try {
+      await expect(setVariable(store, "small", "01234567890")).rejects.toThrow(/11 bytes, more than the limit of 10 bytes/);
+      await setVariable(store, "small", "0123456789");
+    } finally {
+      delete process.env.UPDRAFT_MAX_VARIABLE_BYTES;
+    }
+  });
+
+  it("reads a byte limit from the environment, refusing one that is not a whole number", () => {
+    expect(byteLimitFromEnv("X", 7, {})).toBe(7);
+    expect(byteLimitFromEnv("X", 7, { X: " 2048 " })).toBe(2048);
+    expect(() => byteLimitFromEnv("X", 7, { X: "1MiB" })).toThrow(`X: expected a whole number of bytes of at least 1, got "1MiB"`);
+    expect(() => byteLimitFromEnv("X", 7, { X: "0" })).toThrow(/X: expected/);
   });
 });

@@ -4,6 +4,8 @@ import { asc, eq } from "drizzle-orm";
 import type { Store } from "./open-store.ts";
 import { variable } from "./schema/admin.ts";
 import { openValue, sealValue } from "./secret-box.ts";
+import { InvalidValueError } from "./errors.ts";
+import { maxVariableBytes } from "./limits.ts";
 
 /** A variable as callers see it: the value decrypted. */
 export interface VariableEntry {
@@ -34,7 +36,8 @@ export async function getVariable(store: Store, key: string): Promise<string | n
 
 /**
  * Creates or replaces variable `key`; encrypted when the store has a secret key. Values are text:
- * `JSON.stringify` structured values and read them back with `{{ var.json.key }}`.
+ * `JSON.stringify` structured values and read them back with `{{ var.json.key }}`. A value larger
+ * than UPDRAFT_MAX_VARIABLE_BYTES (512 KiB by default) throws `InvalidValueError`, naming it.
  * @example await setVariable(store, "s3_bucket", "sales-eu", { description: "where exports go" });
  */
 export async function setVariable(
@@ -43,6 +46,12 @@ export async function setVariable(
   value: string,
   opts: { description?: string | null } = {},
 ): Promise<void> {
+  const limit = maxVariableBytes();
+  // UTF-8 takes at most three bytes per UTF-16 unit: only a value that may be too large is measured.
+  if (value.length * 3 > limit) {
+    const bytes = Buffer.byteLength(value, "utf8");
+    if (bytes > limit) throw new InvalidValueError(`${context(key)}: the value is ${bytes} bytes, more than the limit of ${limit} bytes (UPDRAFT_MAX_VARIABLE_BYTES)`);
+  }
   const { stored, encrypted } = sealValue(store.secrets, value, context(key));
   const set = { val: stored, isEncrypted: encrypted, ...(opts.description !== undefined ? { description: opts.description } : {}) };
   await store.write((tx) =>
