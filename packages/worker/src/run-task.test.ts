@@ -42,6 +42,8 @@ export default dag({ id: "rt", params: { who: "world" } }, () => {
     return "done";
   })();
   shell("shell_secret", { command: "echo 'pw {{ conn.db.password }} key {{ conn.db.extra.api_key }} region {{ conn.db.extra.region }}'" });
+  task("big_xcom", () => "x".repeat(1024 * 1024))();
+  task("big_push", (ctx) => { ctx.xcom.push("rows", Array.from({ length: 20 }, (_, i) => i)); return 1; })();
   task("wait_abort", (ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))))();
   shell("echo", { command: "echo first; echo 'hello {{ params.who }} {{ ds_nodash }} {{ var.value.greeting }} {{ xcom(\\"push\\") }}'" });
   shell("env", { command: "echo $WHERE", env: { WHERE: "in {{ ds }}" } });
@@ -155,6 +157,20 @@ describe("runTask", () => {
     const text = host.lines.map((l) => l.message).join("\n");
     expect(text).toContain("pw *** key ***");
     expect(text).not.toContain("hunter22");
+  });
+
+  it("fails a try whose XCom is larger than UPDRAFT_MAX_XCOM_BYTES (1 MiB by default), naming the key and the limit", async () => {
+    expect(await run("big_xcom")).toMatchObject({
+      status: "failed",
+      error: { message: `task "big_xcom": XCom "return_value" is ${1024 * 1024 + 2} bytes of JSON, more than the limit of ${1024 * 1024} bytes (UPDRAFT_MAX_XCOM_BYTES); store large data elsewhere and pass a reference` },
+    });
+    expect(await run("big_push")).toMatchObject({ status: "success", pushed: { rows: expect.any(Array) } });
+    process.env.UPDRAFT_MAX_XCOM_BYTES = "40";
+    try {
+      expect(await run("big_push")).toMatchObject({ status: "failed", error: { message: expect.stringContaining(`XCom "rows" is 51 bytes of JSON, more than the limit of 40 bytes`) } });
+    } finally {
+      delete process.env.UPDRAFT_MAX_XCOM_BYTES;
+    }
   });
 
   it("masks secrets in the error a failed try reports", async () => {

@@ -27,10 +27,33 @@ function toJson(value: unknown, taskId: string): Json | undefined {
   }
 }
 
+const DEFAULT_MAX_XCOM_BYTES = 1024 * 1024;
+
+/** The largest XCom a try may store, in bytes of JSON: UPDRAFT_MAX_XCOM_BYTES, or 1 MiB. */
+function maxXcomBytes(): number {
+  const raw = process.env.UPDRAFT_MAX_XCOM_BYTES?.trim();
+  const n = raw ? Number(raw) : DEFAULT_MAX_XCOM_BYTES;
+  return Number.isSafeInteger(n) && n >= 1 ? n : DEFAULT_MAX_XCOM_BYTES;
+}
+
+/** Fails the try when its return value or a pushed XCom is larger than the limit, naming the key and the limit. */
+function checkXcomSizes(outcome: TaskOutcome, taskId: string): void {
+  if (outcome.status !== "success" && outcome.status !== "skipped") return;
+  const limit = maxXcomBytes();
+  const entries: Array<[string, Json | undefined]> = [...Object.entries(outcome.pushed), ...(outcome.status === "success" ? [["return_value", outcome.value] as [string, Json | undefined]] : [])];
+  for (const [key, value] of entries) {
+    if (value === undefined || (typeof value !== "object" && typeof value !== "string")) continue;
+    const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
+    if (bytes > limit) throw new RangeError(`task "${taskId}": XCom "${key}" is ${bytes} bytes of JSON, more than the limit of ${limit} bytes (UPDRAFT_MAX_XCOM_BYTES); store large data elsewhere and pass a reference`);
+  }
+}
+
 async function execute(dag: Dag, a: TaskAssignment, host: TaskHost, log: TaskLog, signal: AbortSignal): Promise<TaskOutcome> {
   const built = buildContext(a, dag, host, log, signal);
   try {
-    return await executeKind(dag, dag.task(a.taskId), built, a, host, log, signal);
+    const outcome = await executeKind(dag, dag.task(a.taskId), built, a, host, log, signal);
+    checkXcomSizes(outcome, a.taskId);
+    return outcome;
   } finally {
     built.close();
   }
