@@ -1,11 +1,20 @@
 // A try's log: lines from ctx.log and from console.* inside the task, with secrets masked, sent
-// to the host in small batches so a running task's log is live without a message per line.
+// to the host in small batches so a running task's log is live without a message per line: every
+// 50 ms, or at once when a batch reaches LOG_BATCH_BYTES.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { format } from "node:util";
 import type { TaskLogger } from "@updraft/sdk";
 import type { LogLine, TaskHost } from "./protocol.ts";
 
 const FLUSH_MS = 50;
+/**
+ * Pending lines past this many bytes go to the host at once instead of waiting for the timer, so
+ * a task that prints in a tight loop (the timer never fires) sends many bounded batches, not one
+ * message of millions of lines.
+ */
+export const LOG_BATCH_BYTES = 64 * 1024;
+/** What a line costs in a batch besides its message (time, level, structure). */
+const LINE_OVERHEAD_BYTES = 32;
 
 /** Variable keys whose values are masked, as Airflow's `sensitive_var_conn_names`. */
 const SENSITIVE_KEY = /password|secret|passwd|authorization|api_key|apikey|access_token|token|private_key/i;
@@ -30,6 +39,7 @@ export class TaskLog {
   private readonly host: TaskHost;
   private readonly secrets = new Set<string>();
   private pending: LogLine[] = [];
+  private pendingBytes = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(key: string, host: TaskHost) {
@@ -52,8 +62,11 @@ export class TaskLog {
   }
 
   write(level: LogLine["level"], message: string): void {
-    this.pending.push({ at: Date.now(), level, message: this.redact(message) });
-    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    const line = { at: Date.now(), level, message: this.redact(message) };
+    this.pending.push(line);
+    this.pendingBytes += line.message.length + LINE_OVERHEAD_BYTES;
+    if (this.pendingBytes >= LOG_BATCH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   flush(): void {
@@ -62,6 +75,7 @@ export class TaskLog {
     if (this.pending.length === 0) return;
     const lines = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
     this.host.log(this.key, lines);
   }
 }
