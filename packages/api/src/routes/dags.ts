@@ -1,7 +1,7 @@
 // /api/v1/dags: list, get, details, pause/unpause (PATCH with update_mask), delete, tasks, and
 // /api/v1/dagSources/{file_token} (the stored source text of the DAG's file).
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, count, eq, inArray, like, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { dag, dagRun, dagVersion, type Store } from "@updraft/store";
 import type { SerializedDag, SerializedTask } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
@@ -11,6 +11,7 @@ import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
 import { dagJson, filelocOf } from "../serialize.ts";
 import { anyJson, problemJson, errors, jsonBody } from "./kit.ts";
+import { likeContains } from "./ui/kit.ts";
 
 const DagId = z.string().openapi({ param: { name: "dag_id", in: "path" }, description: "The DAG ID." });
 
@@ -91,7 +92,8 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
       const where: SQL[] = [...visibleDags(c.get("principal"), dag.dagId)];
       if (q.only_active) where.push(eq(dag.isActive, true));
       if (q.paused !== undefined) where.push(eq(dag.isPaused, q.paused));
-      if (q.dag_id_pattern) where.push(like(dag.dagId, `%${q.dag_id_pattern.replace(/[%_]/g, (m) => `\\${m}`)}%`));
+      // A substring of the id, ignoring case as Airflow's ilike; `_`, `%` and `\` in it match themselves.
+      if (q.dag_id_pattern) where.push(likeContains(dag.dagId, q.dag_id_pattern));
       for (const t of q.tags) where.push(sql`exists (select 1 from json_each(${dag.tags}) where json_each.value = ${t})`);
       const cond = where.length ? and(...where) : undefined;
       const [{ total }] = (await store.db.select({ total: count() }).from(dag).where(cond)) as [{ total: number }];
