@@ -115,6 +115,7 @@ describe.skipIf(skip)("the workers view with a remote worker connected", () => {
     await expect.poll(() => row.locator("[part=slots]").getAttribute("aria-label"), { timeout: LONG }).toMatch(new RegExp(`^${SLOTS} of ${SLOTS} slots busy`));
     // The stream has a heading line for the worker and one line per slot.
     await expect.poll(() => view.locator(".labels .lh").allInnerTexts(), { timeout: LONG }).toContain(WORKER);
+    expect(await view.locator(".labels .ll").allInnerTexts()).toEqual(expect.arrayContaining(["slot 1", "slot 2"]));
 
     // Opening the row lists the tries it runs, linked to their task instances.
     await row.getByRole("button", { name: `Show details of ${WORKER}` }).click();
@@ -131,6 +132,16 @@ describe.skipIf(skip)("the workers view with a remote worker connected", () => {
     await expect.poll(() => row.locator("[part=slots]").getAttribute("aria-label"), { timeout: LONG }).toBe(`0 of ${SLOTS} slots busy`);
     const state = await server.request("GET", `/api/v1/dags/${DAG_ID}/dagRuns/${encodeURIComponent(runId)}`);
     expect((state.json as { state: string }).state).toBe("success");
+    // The two tries that ran at once stay on two lines of the worker once they ended.
+    const crunchTops = await view.locator(`.stream .bar[data-key*="${runId}"][data-key*="crunch"]`).evaluateAll((els) => els.map((e) => /top:\s*([\d.]+)px/.exec(e.getAttribute("style") ?? "")?.[1]));
+    expect(new Set(crunchTops).size).toBeGreaterThanOrEqual(SLOTS);
+    // The keyboard reaches every try: End picks the latest, `total`, and its card says where it ran.
+    await view.locator(".stream").focus();
+    await page.keyboard.press("End");
+    const tip = view.getByRole("tooltip");
+    await expect.poll(() => tip.innerText(), { timeout: LONG }).toMatch(/^total · try 1/);
+    expect(await tip.innerText()).toContain(WORKER);
+    await page.keyboard.press("Escape");
     // Every try ran on the remote worker, none on the server's threads.
     const local = view.locator("tr.worker").filter({ has: page.locator(".kind", { hasText: "local" }) });
     expect(await local.locator("td.num").first().innerText()).toBe("0");

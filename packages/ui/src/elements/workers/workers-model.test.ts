@@ -108,6 +108,21 @@ describe("WorkersModel", () => {
     expect(m.lines().filter((l) => l.lane === "thread-1")).toHaveLength(1);
   });
 
+  it("keeps short tries that ran at once on a worker's slots apart, live and on a resync", () => {
+    const m = new WorkersModel();
+    m.load(data(), T0);
+    m.applyTask(task("x", "running", T0 + 1_000));
+    m.applyTask(task("y", "running", T0 + 2_000));
+    // x ends while y runs: y ran beside it on the worker's second slot, and stays there.
+    m.applyTask(task("x", "success", T0 + 2_500));
+    m.applyTask(task("y", "success", T0 + 3_000));
+    const slots = () => Object.fromEntries(m.bars.map((b) => [b.taskId, b.slot]));
+    expect(slots()).toEqual({ x: 0, y: 1 });
+    const fresh = new WorkersModel();
+    fresh.load(data({ now: iso(T0 + 5_000), tries: [tryOf("x", "edge-1", T0 + 1_000, T0 + 2_500), tryOf("y", "edge-1", T0 + 2_000, T0 + 3_000)] }), T0 + 5_000);
+    expect(Object.fromEntries(fresh.bars.map((b) => [b.taskId, b.slot]))).toEqual({ x: 0, y: 1 });
+  });
+
   it("counts a worker's prefetched try as running once it starts, and the pool's queued tries down as they start", () => {
     const m = new WorkersModel();
     const held = { key: "d/r/p/-1/1", dag_id: "d", dag_run_id: "r", task_id: "p", map_index: -1, try_number: 1, started: false };

@@ -298,12 +298,19 @@ export class WorkersModel {
     }
     const before = this.#placed.get(bar.key);
     // A worker starts its next try before the server has recorded the end of the one before (the
-    // end is when the result arrived): that much overlap does not need another slot.
-    const free = (i: number) => (lane.slotEnds[i] ?? Number.NEGATIVE_INFINITY) <= bar.start + OVERLAP_MS;
+    // end is when the result arrived): that much overlap does not need another slot. But a slot
+    // of the lane's capacity that is really free comes first: tries that ran at once on a
+    // worker's slots overlap for real, however short they are.
+    const end = (i: number) => lane.slotEnds[i] ?? Number.NEGATIVE_INFINITY;
+    const free = (i: number) => end(i) <= bar.start + OVERLAP_MS;
     let slot = before && before.row === row.id && before.lane === laneName && free(before.slot) ? before.slot : -1;
     if (slot < 0) {
       slot = 0;
-      while (!free(slot)) slot++;
+      while (slot < lane.minSlots && end(slot) > bar.start) slot++;
+      if (slot >= lane.minSlots) {
+        slot = 0;
+        while (!free(slot)) slot++;
+      }
     }
     while (lane.slotEnds.length <= slot) lane.slotEnds.push(Number.NEGATIVE_INFINITY);
     lane.slotEnds[slot] = bar.end ?? Number.POSITIVE_INFINITY;
@@ -315,13 +322,14 @@ export class WorkersModel {
 
   /**
    * The next try of a slot may start (on the worker) before the end of the one before reached the
-   * server: live, it was put in another slot. Once that end is known, it moves back into the slot
-   * that just freed.
+   * server: live, it was put in a slot beyond the lane's capacity. Once that end is known, it moves
+   * back into the slot that just freed. (A try in a slot within the capacity stays: it ran beside
+   * the one that ended.)
    */
   #pullBack(ended: StreamBar, lane: Lane): void {
     const end = ended.end!;
     const next = [...this.#bars.values()].find((b) => b.row === ended.row && b.lane === ended.lane && b.slot > ended.slot
-      && b.start >= end - OVERLAP_MS && b.start <= end + OVERLAP_MS);
+      && b.slot >= lane.minSlots && b.start >= end - OVERLAP_MS && b.start <= end + OVERLAP_MS);
     if (!next || (lane.slotEnds[ended.slot] ?? Number.NEGATIVE_INFINITY) > next.start + OVERLAP_MS) return;
     const from = next.slot;
     next.slot = ended.slot;

@@ -418,9 +418,14 @@ export const workersStyles = [
       display: flex;
       outline: none;
     }
-    .stream:focus-visible {
-      outline: 2px solid var(--updraft-focus);
-      outline-offset: -2px;
+    /* The focus ring is drawn over the axis fades (an outline would pass under them). */
+    .stream:focus-visible::after {
+      content: "";
+      position: absolute;
+      inset: 0;
+      z-index: 3;
+      border: 2px solid var(--updraft-focus);
+      pointer-events: none;
     }
     .labels {
       flex: none;
