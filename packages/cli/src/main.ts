@@ -181,5 +181,7 @@ try {
     || (err instanceof Error && ["DagImportError", "SchedulerRequestError", "DagDefinitionError", "SchedulerConflictError"].includes(err.name))
     || (err instanceof Error && err.name === "RemoteError" && (err as Error & { status: number }).status >= 400 && (err as Error & { status: number }).status < 500);
   console.error(`updraft: ${err instanceof Error ? (usage ? err.message : err.stack) : String(err)}`);
-  process.exitCode = usage ? 2 : 1;
+  // Exit now: a command that failed half-way may still hold threads or timers that would keep
+  // the process alive (stderr is written synchronously to files, pipes and terminals).
+  process.exit(usage ? 2 : 1);
 }

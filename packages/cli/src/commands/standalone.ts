@@ -89,7 +89,15 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
       log(`task ${e.dagId}.${e.taskId}${e.mapIndex >= 0 ? `[${e.mapIndex}]` : ""} (${e.runId}, try ${e.tryNumber}): ${e.state}`);
     }
   });
-  await engine.scheduler.start();
+  try {
+    await engine.scheduler.start();
+  } catch (err) {
+    // Refused (another scheduler owns the database) or broken: release the pool's threads and
+    // the store, or they would keep this process alive after the error is printed.
+    await engine.executor.stop({ graceful: false }).catch(() => undefined);
+    await engine.store.close().catch(() => undefined);
+    throw err;
+  }
   void parseLoop(engine, log, stop.signal);
   let server: ReturnType<typeof serve> | null = null;
   let socket: { close(): void } | null = null;

@@ -1,6 +1,7 @@
 // The scheduler's liveness row (Airflow's `job` table): one scheduler owns a database at a time.
 // A second one refuses to start while the first heartbeats; a crashed one is recognised (its
 // process is gone, or its heartbeat is stale) and its claim taken over.
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { and, eq } from "drizzle-orm";
 import { job, type Store } from "@updraft/store";
@@ -11,9 +12,14 @@ const STALE_AFTER_MS = 30_000;
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A process that has ended but is not yet reaped (a zombie) still answers signal 0.
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true; // no /proc here: trust the signal
   }
 }
 
