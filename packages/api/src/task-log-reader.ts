@@ -1,6 +1,6 @@
 // Reading a try's log file for the logs route: a chunk from a byte position (JSON answers, with a
-// continuation token saying where to go on), the whole rest as a stream (text/plain), and which of
-// the two the client asked for. A try that has not written its log yet reads as empty.
+// continuation token saying where to go on), the whole rest as a stream (text/plain, or JSON for
+// `full_content=true`), and which of the two the client asked for. A try that has not written its log yet reads as empty.
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
@@ -68,6 +68,45 @@ export async function streamLog(path: string, from: number): Promise<ReadableStr
   const size = await sizeOf(path);
   if (size == null || from >= size) return "";
   return Readable.toWeb(createReadStream(path, { start: from })) as unknown as ReadableStream<Uint8Array>;
+}
+
+/**
+ * The JSON answer `{"content": <the log from byte from>, "continuation_token": …}` as a stream: the
+ * file is read and escaped a piece at a time, never held whole (a log of gigabytes costs this
+ * process a few kilobytes). The log is read up to its size when the request came; the token says
+ * where that was and, with `ended`, whether the log is complete.
+ */
+export async function streamLogJson(path: string, from: number, ended: boolean): Promise<ReadableStream<Uint8Array>> {
+  const size = (await sizeOf(path)) ?? 0;
+  const start = Math.min(from, size);
+  const token = encodeLogToken({ log_pos: size, end_of_log: ended });
+  const tail = `","continuation_token":${JSON.stringify(token)}}`;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder("utf-8");
+  const escape = (text: string) => encoder.encode(JSON.stringify(text).slice(1, -1));
+  const file = size > start ? createReadStream(path, { start, end: size - 1, highWaterMark: 64 * 1024 }) : null;
+  const chunks = file?.[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode('{"content":"'));
+    },
+    async pull(controller) {
+      const next = chunks ? await chunks.next() : { done: true as const, value: undefined };
+      if (next.done) {
+        const rest = decoder.decode();
+        if (rest) controller.enqueue(escape(rest));
+        controller.enqueue(encoder.encode(tail));
+        controller.close();
+        return;
+      }
+      // A UTF-8 character split between two reads is held back until its last byte comes.
+      const text = decoder.decode(next.value as Buffer, { stream: true });
+      if (text) controller.enqueue(escape(text));
+    },
+    cancel() {
+      file?.destroy();
+    },
+  }, { highWaterMark: 0 });
 }
 
 export interface LogToken {

@@ -14,7 +14,7 @@ import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, notFound } from "../problem.ts";
 import { MAX_PAGE_LIMIT, orderBy, pageQuery } from "../pagination.ts";
 import { taskInstanceJson, triesOf, type TaskInstanceJson } from "../task-instance-json.ts";
-import { decodeLogToken, encodeLogToken, LOG_CHUNK_BYTES, readLogChunk, streamLog, wantsText } from "../task-log-reader.ts";
+import { decodeLogToken, encodeLogToken, LOG_CHUNK_BYTES, readLogChunk, streamLog, streamLogJson, wantsText } from "../task-log-reader.ts";
 import { anyJson, errors, loadRun, requireDag, jsonBody } from "./kit.ts";
 
 
@@ -378,7 +378,12 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
         // The route's typed responses know text only as a string: the stream is that string.
         return c.body(body, 200, { "content-type": "text/plain; charset=utf-8" }) as unknown as Response & TypedResponse<string, 200, "text">;
       }
-      const chunk = await readLogChunk(path, from, q.full_content ? null : LOG_CHUNK_BYTES);
+      if (q.full_content) {
+        // The whole log, however large, streamed as the same JSON answer.
+        const body = await streamLogJson(path, from, ended);
+        return c.body(body, 200, { "content-type": "application/json" }) as unknown as Response & TypedResponse<{ content: string; continuation_token: string }, 200, "json">;
+      }
+      const chunk = await readLogChunk(path, from, LOG_CHUNK_BYTES);
       return c.json({ content: chunk.content, continuation_token: encodeLogToken({ log_pos: chunk.pos, end_of_log: ended && chunk.atEnd }) }, 200);
     },
   );
