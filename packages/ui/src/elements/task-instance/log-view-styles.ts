@@ -57,13 +57,21 @@ export const logViewStyles = css`
   [data-level="error"] {
     --lvl: var(--updraft-danger);
   }
+  /* The search gives way first, so that the toolbar keeps to one row in the grid's side panel. */
   .search {
     display: inline-flex;
+    flex: 1 1 180px;
+    max-width: 320px;
     align-items: center;
     gap: 4px;
   }
   .search input {
-    width: 220px;
+    flex: 1;
+    width: 100%;
+    min-width: 0;
+  }
+  .count:empty {
+    display: none;
   }
   .count {
     min-width: 64px;
@@ -108,6 +116,11 @@ export const logViewStyles = css`
   }
   .lines {
     overflow: auto;
+  }
+  /* A finished try's short log takes the room its lines need, not a screenful of empty box. */
+  .lines.fit {
+    height: clamp(120px, var(--fit), var(--updraft-log-height, 60vh));
+    min-height: 0;
   }
   .row {
     display: flex;

@@ -220,13 +220,14 @@ export class UpdraftLogView extends UpdraftElement {
       ${status === "error" ? html`<p class="error" role="alert">The log could not be read: ${this.#tail.error}</p>` : nothing}
       ${lines.length === 0
         ? html`<div class="empty muted" part="lines">${status === "loading" ? "Loading the log…" : this.live ? "Waiting for the first log line…" : "This try wrote no log lines."}</div>`
-        : html`<lit-virtualizer scroller part="lines" class="lines" style="--ln-width:${Math.max(3, String(lines.length).length)}ch" role="log" aria-label="Log of try ${this.tryNumber}" tabindex="0"
+        : html`<lit-virtualizer scroller part="lines" class="lines ${this.live ? "" : "fit"}"
+            style="--ln-width:${Math.max(3, String(lines.length).length)}ch;--fit:${this.#visible.length * 20 + 24}px" role="log" aria-label="Log of try ${this.tryNumber}" tabindex="0"
             @scroll=${this.#onScroll} @wheel=${this.#noteIntent} @touchstart=${this.#noteIntent} @keydown=${this.#noteIntent} @pointerdown=${this.#noteIntent}
             .items=${this.#visible}
             .renderItem=${(i: number) => this.#row(i, i === hitLine)}></lit-virtualizer>`}
       <div class="status muted" part="status">
         ${status === "tailing" ? html`<span class="live" aria-hidden="true"></span> Live · ` : nothing}
-        ${this.#visible.length === lines.length ? `${lines.length.toLocaleString()} lines` : `${this.#visible.length.toLocaleString()} of ${lines.length.toLocaleString()} lines`}
+        ${this.#visible.length === lines.length ? `${lines.length.toLocaleString()} ${lines.length === 1 ? "line" : "lines"}` : `${this.#visible.length.toLocaleString()} of ${lines.length.toLocaleString()} lines`}
         ${!this.follow && this.live ? html` · <button class="link" @click=${() => {
           this.follow = true;
           this.#scrollToEnd();
