@@ -15,6 +15,8 @@ export interface RequestLimits {
 
 export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_JSON_DEPTH = 64;
+/** How much of a body over the limit is read and dropped before the connection is closed instead. */
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * The limits from the environment, each defaulted; a setting that is not a whole number throws, naming it.
@@ -64,19 +66,29 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\b/i;
  */
 export function limitRequests(limits: RequestLimits): MiddlewareHandler {
   const { maxRequestBytes: max, maxJsonDepth } = limits;
-  const tooLarge = (c: Parameters<MiddlewareHandler>[0], size: number | null) =>
-    problem(c, 413, `request body: ${size === null ? "" : `${size} bytes, `}more than the limit of ${max} bytes (UPDRAFT_MAX_REQUEST_BYTES)`);
+  const tooLarge = async (c: Parameters<MiddlewareHandler>[0], reader: ReadableStreamDefaultReader<Uint8Array>, size: number | null) => {
+    const detail = `request body: ${size === null ? "" : `${size} bytes, `}more than the limit of ${max} bytes (UPDRAFT_MAX_REQUEST_BYTES)`;
+    // The rest is read and dropped, kept nowhere, so the client reads the answer and may send its
+    // next request on the same connection; past DISCARD_MAX_BYTES the connection closes instead
+    // (RFC 9110 §15.5.14).
+    let dropped = 0;
+    for (;;) {
+      const chunk = await reader.read().catch(() => null);
+      if (!chunk || chunk.done) break;
+      dropped += chunk.value.byteLength;
+      if (dropped > DISCARD_MAX_BYTES) return problem(c, 413, detail, { connection: "close" });
+    }
+    return problem(c, 413, detail);
+  };
   return async (c, next) => {
     const raw = c.req.raw;
     if (!raw.body) return next();
+    const reader = raw.body.getReader();
     const declared = raw.headers.get("content-length");
     if (declared !== null && !raw.headers.has("transfer-encoding")) {
       const n = Number(declared);
-      // Nothing of the body is read. (The Node adapter discards what the client still sends
-      // once the answer is out, then closes the connection; cancelling here would reset it first.)
-      if (Number.isFinite(n) && n > max) return tooLarge(c, n);
+      if (Number.isFinite(n) && n > max) return tooLarge(c, reader, n);
     }
-    const reader = raw.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
@@ -89,7 +101,7 @@ export function limitRequests(limits: RequestLimits): MiddlewareHandler {
       }
       if (chunk.done) break;
       size += chunk.value.byteLength;
-      if (size > max) return tooLarge(c, null);
+      if (size > max) return tooLarge(c, reader, null);
       chunks.push(chunk.value);
     }
     const body = new Uint8Array(size);
