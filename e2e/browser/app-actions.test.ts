@@ -105,7 +105,8 @@ describe.skipIf(skip)("the app's actions", () => {
     await expect.poll(async () => (await getTaskInstance(app.server, UI_DAG, runId, "tail_lines")).try_number, { timeout: WAIT_MS }).toBe(before.try_number + 1);
     await expect.poll(async () => (await getTaskInstance(app.server, UI_DAG, runId, "tail_lines")).state, { timeout: WAIT_MS }).toBe("success");
     await waitForRun(app.server, UI_DAG, runId);
-    // The grid follows the new try back to success.
+    // The open panel follows the new try, and the grid follows it back to success.
+    await panel.getByText(`Try ${before.try_number + 1} of`).waitFor({ timeout: WAIT_MS });
     await expect.poll(() => cell(page, runId, "tail_lines").getAttribute("data-state"), { timeout: WAIT_MS }).toBe("success");
     await expect.poll(() => cell(page, runId, "finish").getAttribute("data-state"), { timeout: WAIT_MS }).toBe("success");
   }, 120_000);

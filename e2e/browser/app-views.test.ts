@@ -99,6 +99,15 @@ describe.skipIf(skip)("the app's views", () => {
     await page.goto(url("/dags"));
     for (const id of EXAMPLE_DAG_IDS) await page.getByRole("link", { name: id, exact: true }).waitFor({ timeout: WAIT_MS });
     await check("dags", page.getByRole("button", { name: `Trigger ${DAG}` }));
+
+    // The trigger dialog's form, generated from the DAG's params (an enum is a select).
+    await page.getByRole("button", { name: `Trigger ${DAG}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Trigger ${DAG}` });
+    const region = dialog.getByLabel("region", { exact: true });
+    await check("trigger-dialog", region);
+    expect(await region.locator("option").allTextContents()).toEqual(["Europe", "United States", "Asia-Pacific"]);
+    await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
+    await dialog.waitFor({ state: "hidden", timeout: WAIT_MS });
   }, 120_000);
 
   it("shows the grid, graph, Gantt, calendar, duration and code views of a DAG", async () => {
@@ -109,6 +118,13 @@ describe.skipIf(skip)("the app's views", () => {
       await expect.poll(() => page.locator(`updraft-grid [data-run-id="${last}"][data-task-id="${task}"]`).getAttribute("data-state"), { timeout: WAIT_MS }).toBe("success");
     }
     await check("grid", page.getByRole("grid", { name: `Task instances of ${DAG} by run` }));
+
+    // A run's action asks first (cancelled here: the actions suite makes the changes).
+    await page.getByRole("button", { name: "Clear run", exact: true }).click();
+    const confirm = page.getByRole("dialog", { name: "Clear this run?" });
+    await check("confirm-clear-run", confirm.getByText(/task instances run again/));
+    await confirm.getByRole("button", { name: "Cancel", exact: true }).click();
+    await confirm.waitFor({ state: "hidden", timeout: WAIT_MS });
 
     const tab = async (name: string) => {
       await page.getByRole("tab", { name, exact: true }).click();
