@@ -635,7 +635,7 @@ describe("query parameters of the wrong type: 400 naming the parameter", () => {
     if (probes.length === 0 || !first) continue;
     it(`${r.key}: ${probes.map(([n]) => n).join(", ")}`, async () => {
       for (const [name, value] of probes) {
-        const res = await req("GET", `${first.path}?${name}=${encodeURIComponent(value)}`, { auth: "read" });
+        const res = await req("GET", `${first.path}?${name}=${encodeURIComponent(value)}`, { auth: OWN_ROUTE_SCOPE[r.key] ?? "read" });
         expect.soft(res.status, `${name}=${value}: ${show(res)}`).toBe(400);
         if (res.status === 400) expectProblem(res, 400, name);
         else expect(res.status, show(res)).toBeLessThan(500);
