@@ -55,8 +55,25 @@ const idArb = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 250, max: 6_000 }).map((n) => "x".repeat(n)) },
 );
 
-/** A path: a real route with generated ids, a route with a piece changed, or noise. */
+/** Ids that exist, by path parameter: a route called with them reaches its handler's deeper code. */
+const REAL_BY_PARAM: Record<string, string[]> = {
+  dag_id: [...Object.values(DAGS)],
+  dag_run_id: (runs.dag_runs ?? []).map((r) => r.dag_run_id).concat("~"),
+  task_id: ["double", "collect", "boom", "after", "hello", "noop"],
+  pool_name: ["default_pool"],
+  map_index: ["0", "1", "-1"],
+  task_try_number: ["1", "2"],
+  xcom_key: ["return_value", "note"],
+};
+const realPathArb = fc.tuple(fc.constantFrom(...TEMPLATES), fc.nat()).map(([template, n]) =>
+  template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const ids = REAL_BY_PARAM[name] ?? REAL_IDS;
+    return enc(ids[n % ids.length] ?? "x");
+  }));
+
+/** A path: a real route with real or generated ids, a route with a piece changed, or noise. */
 const pathArb = fc.oneof(
+  { weight: 6, arbitrary: realPathArb },
   {
     weight: 8,
     arbitrary: fc.tuple(fc.constantFrom(...TEMPLATES), fc.array(idArb, { minLength: 6, maxLength: 6 })).map(([template, ids]) => {
@@ -121,7 +138,11 @@ const bodyArb: fc.Arbitrary<string | null> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(null) },
   { weight: 6, arbitrary: jsonValueArb.map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.constantFrom('{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"x": 1}}}', '{"conf": {"__proto__": null}}') },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 50, max: 20_000 }), fc.constantFrom("array", "object", "mixed") as fc.Arbitrary<"array" | "object" | "mixed">).map(([d, k]) => `{"conf": ${deepJson(d, k)}, "key": "k", "value": ${JSON.stringify(deepJson(3, k))}}`) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.integer({ min: 50, max: 20_000 }), fc.constantFrom("array", "object", "mixed") as fc.Arbitrary<"array" | "object" | "mixed">, fc.constantFrom("conf", "bare", "field"))
+      .map(([d, k, shape]) => (shape === "conf" ? `{"conf": ${deepJson(d, k)}}` : shape === "bare" ? deepJson(d, k) : `{"key": "k", "value": "v", "description": ${deepJson(d, k)}}`)),
+  },
   { weight: 1, arbitrary: fc.constantFrom("{", "[", "}", "{\"a\":", "nul", "\"unterminated", "{\"a\":1,}", "\u0000", "{\"a\":\"\\ud800\"}", "1".repeat(400), "[".repeat(100_000)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
   // Sizes around and far past the 1 MiB limit, rarely (each costs the wire time).
@@ -140,7 +161,22 @@ interface FuzzRequest {
   body: string | null;
 }
 
-const requestArb: fc.Arbitrary<FuzzRequest> = fc.record({
+/** The routes that take a body, by method: a third of the requests call one as a client would, with a hostile body. */
+const WRITES = Object.entries(openapi.paths).flatMap(([template, ops]) => Object.keys(ops).filter((m) => ["post", "patch", "put"].includes(m)).map((m) => ({ method: m.toUpperCase(), template })));
+const writeArb = fc.record({
+  route: fc.constantFrom(...WRITES),
+  n: fc.nat(),
+  scope: fc.constantFrom("trigger", "edit", "admin") as fc.Arbitrary<"trigger" | "edit" | "admin">,
+  body: bodyArb.filter((b) => b !== null),
+  contentType: fc.constantFrom("application/json", "application/json", "application/json; charset=utf-8", "text/plain"),
+}).map(({ route, n, scope, body, contentType }) => ({
+  method: route.method,
+  path: route.template.replace(/\{([^}]+)\}/g, (_, name: string) => enc((REAL_BY_PARAM[name] ?? REAL_IDS)[n % (REAL_BY_PARAM[name] ?? REAL_IDS).length] ?? "x")),
+  headers: { authorization: `Bearer ${server.tokens[scope]}`, "content-type": contentType, accept: "application/json" },
+  body,
+}));
+
+const anyRequestArb: fc.Arbitrary<FuzzRequest> = fc.record({
   method: methodArb,
   path: pathArb,
   query: queryArb,
@@ -163,6 +199,8 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc.record({
   if (body !== null && r.contentType) headers["content-type"] = r.contentType;
   return { method: r.method, path: r.path + r.query, headers, body };
 });
+
+const requestArb: fc.Arbitrary<FuzzRequest> = fc.oneof({ weight: 2, arbitrary: anyRequestArb }, { weight: 1, arbitrary: writeArb });
 
 // ---- sending, and watching the server ----
 
