@@ -158,6 +158,17 @@ describe.skipIf(skip)("the app's actions", () => {
       await p.goto(`${app.server.baseUrl}/dags`);
       await p.getByRole("link", { name: UI_DAG, exact: true }).waitFor({ timeout: WAIT_MS });
       expect(await p.getByRole("button", { name: `Trigger ${UI_DAG}` }).count()).toBe(0);
+
+      // As Airflow's Viewer: variable keys without values, and no connections.
+      const made = await app.server.request("POST", "/api/v1/variables", { auth: "admin", body: { key: "ui_reader_visible", value: "not-for-readers", description: "a key readers may see" } });
+      expect(made.status, made.text).toBe(200);
+      await p.goto(`${app.server.baseUrl}/admin/variables`);
+      await p.getByText("ui_reader_visible").waitFor({ timeout: WAIT_MS });
+      expect(await p.getByText("not-for-readers").count()).toBe(0);
+      expect(await p.getByRole("alert").count()).toBe(0);
+      await p.goto(`${app.server.baseUrl}/admin/connections`);
+      await p.getByText("Connections are shown to credentials with the edit scope").waitFor({ timeout: WAIT_MS });
+      expect(await p.getByRole("alert").count()).toBe(0);
     } finally {
       await ctx.close();
     }

@@ -48,9 +48,11 @@ export class UpdraftConnections extends UpdraftElement {
 
   readonly #task = new Task(this, {
     task: async (_args, { signal }) => {
-      const [me, { items }] = await Promise.all([whoAmI(this.client), fetchAll<Connection>(this.client, "/api/v1/connections", "connections", { signal })]);
+      const me = await whoAmI(this.client);
       this.#me = me;
-      return items;
+      // As Airflow's Viewer, credentials below the edit scope see no connections at all.
+      if (!me.can.edit) return null;
+      return (await fetchAll<Connection>(this.client, "/api/v1/connections", "connections", { signal })).items;
     },
     args: () => [this.apiBase, this.token] as const,
   });
@@ -71,7 +73,8 @@ export class UpdraftConnections extends UpdraftElement {
         <button class="icon-btn x" aria-label="Dismiss" @click=${() => (this.notice = null)}>${icon("close")}</button></div>` : nothing}
       ${this.#task.render({
         pending: () => (this.#task.value ? this.#card(this.#task.value) : html`<div class="card"><div class="empty" role="status">Loading connections…</div></div>`),
-        complete: (items) => this.#card(items),
+        complete: (items) => (items ? this.#card(items)
+          : html`<div class="card"><div class="empty" role="status">Connections are shown to credentials with the edit scope; these have the ${this.#me?.scope ?? "read"} scope.</div></div>`),
         error: (e) => html`<div class="banner" role="alert">Could not load the connections: ${(e as Error).message}</div>`,
       })}
       ${this.#dialog()}`;

@@ -18,7 +18,8 @@ import { importModal, parseImport, type ImportState } from "./variable-import.ts
 
 interface Variable {
   key: string;
-  value: string;
+  /** Absent for credentials below the edit scope: they list keys and descriptions only, as Airflow's Viewer. */
+  value?: string;
   description: string | null;
 }
 
@@ -77,7 +78,7 @@ export class UpdraftVariables extends UpdraftElement {
 
   #card(items: Variable[]): TemplateResult {
     const edit = this.#canEdit;
-    const shown = sortRows(items.filter((v) => matches(this.filter, v.key, v.description, edit && !isSensitive(v.key) ? v.value : null)), this.sort, (v, k) => (k === "value" ? (edit && !isSensitive(v.key) ? v.value : null) : v[k]));
+    const shown = sortRows(items.filter((v) => matches(this.filter, v.key, v.description, edit && !isSensitive(v.key) ? v.value : null)), this.sort, (v, k) => (k === "value" ? (edit && !isSensitive(v.key) ? (v.value ?? null) : null) : v[k] ?? null));
     const onSort = (k: SortKey) => (this.sort = nextSort(this.sort, k));
     return html`<div class="card">
       <div class="toolbar" part="toolbar">
@@ -101,12 +102,13 @@ export class UpdraftVariables extends UpdraftElement {
   #row(v: Variable): TemplateResult {
     const edit = this.#canEdit;
     const sensitive = isSensitive(v.key);
-    const check = jsonCheck(v.value);
+    const value = v.value ?? "";
+    const check = edit ? jsonCheck(value) : null;
     return html`<tr>
       <td><span class="id mono">${v.key}</span></td>
       ${edit ? html`<td>${sensitive
         ? html`<span class="mono muted" title="Sensitive: the value is masked">${MASK}</span> <span class="tag">sensitive</span>`
-        : html`<span class="mono clip" title=${v.value}>${v.value}</span>${check.kind === "json" ? html` <span class="tag">JSON</span>` : nothing}`}</td>` : nothing}
+        : html`<span class="mono clip" title=${value}>${value}</span>${check?.kind === "json" ? html` <span class="tag">JSON</span>` : nothing}`}</td>` : nothing}
       <td>${v.description ?? html`<span class="muted">–</span>`}</td>
       ${edit ? html`<td class="actions">
         <button class="icon-btn" aria-label="Edit ${v.key}" title="Edit" @click=${() => this.#openForm(v)}>${icon("edit")}</button>
@@ -143,7 +145,7 @@ export class UpdraftVariables extends UpdraftElement {
     const hidden = v !== null && isSensitive(v.key);
     this.dialog = {
       kind: "form",
-      draft: { mode: v ? "edit" : "add", key: v?.key ?? "", value: v && !hidden ? v.value : "", description: v?.description ?? "", hiddenValue: hidden, busy: false, error: null },
+      draft: { mode: v ? "edit" : "add", key: v?.key ?? "", value: v && !hidden ? (v.value ?? "") : "", description: v?.description ?? "", hiddenValue: hidden, busy: false, error: null },
     };
   }
 
@@ -218,10 +220,11 @@ export class UpdraftVariables extends UpdraftElement {
   #export(): void {
     const out: Record<string, unknown> = {};
     for (const v of this.#task.value ?? []) {
+      const value = v.value ?? "";
       try {
-        out[v.key] = JSON.parse(v.value);
+        out[v.key] = JSON.parse(value);
       } catch {
-        out[v.key] = v.value;
+        out[v.key] = value;
       }
     }
     download("variables.json", `${JSON.stringify(out, null, 2)}\n`);
