@@ -1,6 +1,7 @@
-// The DAG processor: finds DAG files, bundles each, loads changed ones in isolation, and writes
-// what it learns: DAG rows, versions by content hash, bundles, and import errors. A file that
-// fails becomes an import error; every other DAG is unaffected.
+// The DAG processor: finds DAG files, bundles each, loads changed ones in isolation (a child
+// process each, with a time limit and a memory cap, a bounded number at once), and writes what it
+// learns: DAG rows, versions by content hash, bundles, and import errors. A file that fails
+// becomes an import error; every other DAG is unaffected.
 import { createHash } from "node:crypto";
 import { access, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
@@ -11,7 +12,7 @@ import {
 } from "@updraft/store";
 import { discoverDagFiles } from "./discover.ts";
 import { bundleDagFile } from "./bundle.ts";
-import { loadDagFile } from "./load-file.ts";
+import { loadDagFile, ParseFailure } from "./load-file.ts";
 import { describeSchedule } from "../timing/schedule.ts";
 import { DagImportError } from "../errors.ts";
 
@@ -20,8 +21,19 @@ export interface DagProcessorOptions {
   dagsFolder: string;
   /** Where bundles are written for local threads: `<home>/bundles/<hash>.mjs`. */
   home: string;
-  /** Airflow's dagbag_import_timeout; default 30s. */
+  /** Airflow's dagbag_import_timeout (UPDRAFT_PARSE_TIMEOUT); default 30s. */
   parseTimeoutMs?: number;
+  /** The memory a parse's process may use, heap and off-heap (UPDRAFT_PARSE_MEMORY_MB); default 512. */
+  parseMemoryMb?: number;
+  /** How many files are loaded at once (UPDRAFT_PARSE_PARALLELISM); default 2. */
+  parseParallelism?: number;
+  /**
+   * A file that failed to load is loaded again as soon as its bundle changes; unchanged, only
+   * after this delay, doubled after each failure up to `retryMaxMs`. Default 5s (the parse interval).
+   */
+  retryAfterFailureMs?: number;
+  /** The longest wait before an unchanged failed file is loaded again; default 5 minutes. */
+  retryMaxMs?: number;
   /** Whether a DAG seen for the first time starts paused; default false. */
   pausedAtCreation?: boolean;
 }
@@ -32,6 +44,15 @@ export interface FileResult {
   /** False when the bundle was unchanged since the last parse and the file was not loaded again. */
   loaded: boolean;
   error: string | null;
+}
+
+export interface ProcessAllOptions {
+  /**
+   * How long to wait for this pass's files. Default: until every file is done. With a bound, the
+   * files still loading go on in the background (a later pass does not start them again) and
+   * their results reach `onResult` listeners; a slow or hanging file then holds up no other file.
+   */
+  waitMs?: number;
 }
 
 /** The path a bundle is written to for threads that share this machine's disk. */
@@ -74,8 +95,66 @@ export function displayPath(file: string): string {
 }
 
 /**
- * Parses a DAGs folder into the store: bundles each file, loads changed ones in threads with a
- * time limit, and records DAGs, versions, bundles and import errors.
+ * At most `size` loads at once. Files that failed before ("suspects") get at most size - 1 of
+ * them (1 when size is 1), and a waiting file that has not failed goes first: files that hang or
+ * hog memory cannot take every slot from good files.
+ */
+export class ParseSlots {
+  private running = 0;
+  private suspects = 0;
+  private readonly queue: Array<{ suspect: boolean; grant: () => void }> = [];
+  private readonly size: number;
+  constructor(size: number) {
+    this.size = size;
+  }
+
+  private fits(suspect: boolean): boolean {
+    return this.running < this.size && (!suspect || this.suspects < Math.max(1, this.size - 1));
+  }
+
+  /** Resolves with a release function once a slot is free. */
+  acquire(suspect: boolean): Promise<() => void> {
+    return new Promise((resolve) => {
+      this.queue.push({
+        suspect,
+        grant: () => {
+          this.running++;
+          if (suspect) this.suspects++;
+          let released = false;
+          resolve(() => {
+            if (released) return;
+            released = true;
+            this.running--;
+            if (suspect) this.suspects--;
+            this.pump();
+          });
+        },
+      });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (;;) {
+      const i = this.queue.findIndex((w) => !w.suspect && this.fits(false));
+      const j = i >= 0 ? i : this.queue.findIndex((w) => this.fits(w.suspect));
+      if (j < 0) return;
+      this.queue.splice(j, 1)[0]!.grant();
+    }
+  }
+}
+
+/** What loading a file found, before it is written to the store. */
+type Prepared =
+  | { kind: "same"; result: FileResult }
+  | { kind: "loaded"; fileloc: string; hash: string; code: string; source: string; dags: SerializedDag[]; inputs: Map<string, number> }
+  | { kind: "failed"; fileloc: string; err: unknown; hash: string | null };
+
+/**
+ * Parses a DAGs folder into the store: bundles each file, loads changed ones in child processes
+ * with a time limit and a memory cap, a bounded number at once, and records DAGs, versions,
+ * bundles and import errors. A file that failed to load is loaded again when it changes, or
+ * unchanged after a back-off, so a file that hangs costs its time-out once, not on every pass.
  * @example
  * const processor = new DagProcessor({ store, dagsFolder: "dags", home: ".updraft" });
  * for (const r of await processor.processAll()) if (r.error) console.error(r.error);
@@ -84,20 +163,58 @@ export class DagProcessor {
   private readonly opts: Required<DagProcessorOptions>;
   /** file -> bundle hash, DAG ids and the modification times of its inputs at its last load. */
   private readonly seen = new Map<string, { hash: string; dagIds: string[]; inputs: Map<string, number> }>();
+  /** file -> the bundle that failed to load, its error, how many times in a row, and when to try it again. */
+  private readonly failed = new Map<string, { hash: string; error: string; failures: number; retryAt: number }>();
+  /** file -> its parse under way (load, then write), shared by every pass that wants it. */
+  private readonly running = new Map<string, Promise<FileResult>>();
+  private readonly slots: ParseSlots;
+  /** Writes to the store happen one file at a time. */
+  private writing: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<{ result: (r: FileResult) => void; error?: (err: unknown) => void }>();
 
   constructor(opts: DagProcessorOptions) {
-    this.opts = { parseTimeoutMs: 30_000, pausedAtCreation: false, ...opts };
+    this.opts = {
+      parseTimeoutMs: 30_000, parseMemoryMb: 512, parseParallelism: 2, retryAfterFailureMs: 5_000, retryMaxMs: 300_000,
+      pausedAtCreation: false, ...opts,
+    };
+    this.slots = new ParseSlots(Math.max(1, this.opts.parseParallelism));
   }
 
-  /** Parses every DAG file in the folder; only files whose bundle changed are loaded again. */
-  async processAll(): Promise<FileResult[]> {
+  /** Calls `result` with every file's result as it is written (and `error` when writing failed); returns an unsubscribe. */
+  onResult(result: (r: FileResult) => void, error?: (err: unknown) => void): () => void {
+    const entry = { result, error };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  /**
+   * Parses every DAG file in the folder: only files whose bundle changed are loaded again, and a
+   * failed file only when it changed or its back-off is over. Results are in file order.
+   */
+  async processAll(options: ProcessAllOptions = {}): Promise<FileResult[]> {
     const folder = resolve(this.opts.dagsFolder);
     const files = await discoverDagFiles(folder);
     // Forget vanished files first, so a DAG id they held can move to another file in this pass.
     await this.forgetMissingFiles(files.map((f) => this.fileloc(f)));
-    const results: FileResult[] = [];
-    for (const file of files) results.push(await this.processFile(file));
-    return results;
+    if (options.waitMs === undefined) {
+      // Loads run side by side; writes follow file order, so of two files defining one DAG id the
+      // first keeps it, as when files were parsed one by one.
+      let gate: Promise<unknown> = Promise.resolve();
+      const all = files.map((f) => {
+        const p = this.pipeline(f, gate);
+        gate = p;
+        return p;
+      });
+      return Promise.all(all);
+    }
+    const done: Array<FileResult | undefined> = [];
+    const all = files.map((f, i) => this.pipeline(f).then((r) => { done[i] = r; }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(all),
+      new Promise((r) => { timer = setTimeout(r, options.waitMs); }),
+    ]).finally(() => clearTimeout(timer));
+    return done.filter((r): r is FileResult => r !== undefined);
   }
 
   /** The path stored for a file: absolute, so processes started from anywhere agree on it. */
@@ -106,35 +223,103 @@ export class DagProcessor {
   }
 
   async processFile(file: string): Promise<FileResult> {
+    return this.pipeline(file);
+  }
+
+  /** Loads a file (unless a parse of it is under way: then that one), then writes what it found. */
+  private pipeline(file: string, gate?: Promise<unknown>): Promise<FileResult> {
     const fileloc = this.fileloc(file);
+    const existing = this.running.get(fileloc);
+    if (existing) return existing;
+    const p = (async () => {
+      const prepared = await this.prepare(file);
+      if (gate) await gate.catch(() => undefined);
+      const write = this.writing.then(() => this.apply(prepared));
+      this.writing = write.catch(() => undefined);
+      return write;
+    })().finally(() => this.running.delete(fileloc));
+    this.running.set(fileloc, p);
+    p.then(
+      (r) => { for (const l of this.listeners) l.result(r); },
+      (err: unknown) => { for (const l of this.listeners) l.error?.(err); },
+    );
+    return p;
+  }
+
+  private async prepare(file: string): Promise<Prepared> {
+    const fileloc = this.fileloc(file);
+    let hash: string | null = null;
     try {
       const previous = this.seen.get(fileloc);
       // Nothing the bundle was built from changed on disk: no need to build it again.
-      if (previous && (await unchanged(previous.inputs))) return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
+      if (previous && (await unchanged(previous.inputs))) return { kind: "same", result: { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null } };
       const built = await bundleDagFile(file, displayPath(fileloc));
+      hash = built.hash;
       const inputs = await mtimes(built.inputs);
       if (previous?.hash === built.hash) {
         previous.inputs = inputs;
-        return { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null };
+        return { kind: "same", result: { file: fileloc, dagIds: previous.dagIds, loaded: false, error: null } };
+      }
+      // The same bundle failed to load before: not again until its back-off is over.
+      const failed = this.failed.get(fileloc);
+      if (failed?.hash === built.hash && performance.now() < failed.retryAt) {
+        return { kind: "same", result: { file: fileloc, dagIds: [], loaded: false, error: failed.error } };
       }
       const path = await ensureBundleFile(this.opts.home, built.hash, () => built.code);
-      const dags = await loadDagFile({ file: displayPath(fileloc), bundlePath: path, hash: built.hash }, this.opts.parseTimeoutMs);
+      const release = await this.slots.acquire(failed !== undefined);
+      let dags: SerializedDag[];
+      try {
+        dags = await loadDagFile(
+          { file: displayPath(fileloc), bundlePath: path, hash: built.hash },
+          { timeoutMs: this.opts.parseTimeoutMs, memoryMb: this.opts.parseMemoryMb },
+        );
+      } finally {
+        release();
+      }
       // A module that defines no DAG (a helper) is not an error, as in Airflow.
       const source = await readFile(file, "utf8");
-      await this.persist(fileloc, built.hash, built.code, source, dags);
-      this.seen.set(fileloc, { hash: built.hash, dagIds: dags.map((d) => d.id), inputs });
-      return { file: fileloc, dagIds: dags.map((d) => d.id), loaded: true, error: null };
+      return { kind: "loaded", fileloc, hash: built.hash, code: built.code, source, dags, inputs };
     } catch (err) {
-      const message = err instanceof DagImportError ? err.message : `${displayPath(fileloc)}: ${err instanceof Error ? err.message : String(err)}`;
-      // The message, then the frames of the error that caused it (its own first line repeats the message).
-      const causeStack = err instanceof DagImportError ? (err.cause as { stack?: unknown } | undefined)?.stack : (err as Error)?.stack;
-      const frames = typeof causeStack === "string" ? causeStack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
-      const stack = [message, ...frames].join("\n");
-      this.seen.delete(fileloc);
-      await replaceImportError(this.opts.store, fileloc, stack);
-      await this.opts.store.write((tx) => tx.update(dagTable).set({ hasImportErrors: true }).where(eq(dagTable.fileloc, fileloc)));
-      return { file: fileloc, dagIds: [], loaded: true, error: message };
+      return { kind: "failed", fileloc, err, hash };
     }
+  }
+
+  private async apply(p: Prepared): Promise<FileResult> {
+    if (p.kind === "same") return p.result;
+    if (p.kind === "failed") return this.recordFailure(p.fileloc, p.err, p.hash);
+    try {
+      await this.persist(p.fileloc, p.hash, p.code, p.source, p.dags);
+    } catch (err) {
+      return this.recordFailure(p.fileloc, err, null);
+    }
+    this.seen.set(p.fileloc, { hash: p.hash, dagIds: p.dags.map((d) => d.id), inputs: p.inputs });
+    this.failed.delete(p.fileloc);
+    return { file: p.fileloc, dagIds: p.dags.map((d) => d.id), loaded: true, error: null };
+  }
+
+  /**
+   * Records a file's import error. A bundle that failed to load (its own error, or a limit it
+   * broke) waits out a back-off before it is loaded again unchanged; other failures (it does not
+   * build, a DAG id another file holds) are checked again on every pass, as they cost little.
+   */
+  private async recordFailure(fileloc: string, err: unknown, hash: string | null): Promise<FileResult> {
+    const message = err instanceof DagImportError ? err.message : `${displayPath(fileloc)}: ${err instanceof Error ? err.message : String(err)}`;
+    // The message, then the frames of the error that caused it (its own first line repeats the message).
+    const causeStack = err instanceof DagImportError ? (err.cause as { stack?: unknown } | undefined)?.stack : (err as Error)?.stack;
+    const frames = typeof causeStack === "string" ? causeStack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
+    const stack = [message, ...frames].join("\n");
+    this.seen.delete(fileloc);
+    if (err instanceof ParseFailure && hash !== null) {
+      const before = this.failed.get(fileloc);
+      const failures = before?.hash === hash ? before.failures + 1 : 1;
+      const delay = Math.min(this.opts.retryMaxMs, this.opts.retryAfterFailureMs * 2 ** Math.min(failures - 1, 30));
+      this.failed.set(fileloc, { hash, error: message, failures, retryAt: performance.now() + delay });
+    } else {
+      this.failed.delete(fileloc);
+    }
+    await replaceImportError(this.opts.store, fileloc, stack);
+    await this.opts.store.write((tx) => tx.update(dagTable).set({ hasImportErrors: true }).where(eq(dagTable.fileloc, fileloc)));
+    return { file: fileloc, dagIds: [], loaded: true, error: message };
   }
 
   private async persist(fileloc: string, bundleHash: string, code: string, source: string, dags: SerializedDag[]): Promise<void> {
@@ -182,6 +367,7 @@ export class DagProcessor {
     const gone = (await db.select({ dagId: dagTable.dagId, fileloc: dagTable.fileloc }).from(dagTable).where(eq(dagTable.isActive, true))).filter((d) => mine(d.fileloc));
     if (gone.length) await this.opts.store.write((tx) => tx.update(dagTable).set({ isActive: false }).where(inArray(dagTable.dagId, gone.map((d) => d.dagId))));
     for (const f of [...this.seen.keys()]) if (!present.includes(f)) this.seen.delete(f);
+    for (const f of [...this.failed.keys()]) if (!present.includes(f)) this.failed.delete(f);
     const stale = await db.select({ filename: importError.filename }).from(importError);
     for (const s of stale) if (mine(s.filename)) await clearImportError(this.opts.store, s.filename);
   }

@@ -1,34 +1,79 @@
-// Loads one bundled DAG file in its own thread, with a time limit after which the thread is
-// terminated (Airflow's dagbag_import_timeout).
-import { Worker } from "node:worker_threads";
+// Loads one bundled DAG file in a child process of its own (parse-child.ts), under two limits:
+// a time limit after which the process is killed (Airflow's dagbag_import_timeout), and a memory
+// cap on the whole process, on-heap (`--max-old-space-size` and the loader thread's heap limit)
+// and off-heap (a watchdog on its resident memory). A breach becomes an import error naming the
+// limit and its setting; nothing the file does at top level can take this process's memory.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { SerializedDag } from "@updraft/sdk";
 import { DagImportError } from "../errors.ts";
-import type { LoaderReply, LoaderRequest } from "./loader-thread.ts";
+import type { LoaderRequest } from "./loader-thread.ts";
+import type { ParseChildReply, ParseChildRequest } from "./parse-child.ts";
 
-const LOADER = new URL("./loader-thread.ts", import.meta.url);
+const CHILD = fileURLToPath(new URL("./parse-child.ts", import.meta.url));
 
-export function loadDagFile(req: LoaderRequest, timeoutMs: number): Promise<SerializedDag[]> {
+export interface ParseLimits {
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+/** How a parse failed: the file's own error, or a limit it broke (time, memory) or a crash. */
+export type ParseFailureKind = "error" | "timeout" | "memory" | "crash";
+
+export class ParseFailure extends DagImportError {
+  readonly kind: ParseFailureKind;
+  constructor(file: string, kind: ParseFailureKind, reason: string, options?: { cause?: unknown }) {
+    super(file, reason, options);
+    this.kind = kind;
+  }
+}
+
+const STDERR_TAIL = 2_000;
+
+export function loadDagFile(req: LoaderRequest, limits: ParseLimits): Promise<SerializedDag[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(LOADER, { workerData: req, stdout: true, stderr: true });
+    // process.execPath: the Node that runs Updraft (Node 24 under the `updraft` launcher), which
+    // strips TypeScript types as the loader thread always has.
+    const child = spawn(process.execPath, [`--max-old-space-size=${limits.memoryMb}`, CHILD], {
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "advanced",
+    });
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (s: string) => {
+      stderr = (stderr + s).slice(-STDERR_TAIL);
+    });
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      child.kill("SIGKILL");
       fn();
-      void worker.terminate();
     };
+    const fail = (kind: ParseFailureKind, reason: string, cause?: unknown) => finish(() => reject(new ParseFailure(req.file, kind, reason, { cause })));
     const timer = setTimeout(
-      () => finish(() => reject(new DagImportError(req.file, `did not finish loading within ${timeoutMs}ms (an endless loop or a blocking call at top level?)`))),
-      timeoutMs,
+      () => fail("timeout", `did not finish loading within ${limits.timeoutMs}ms (UPDRAFT_PARSE_TIMEOUT; an endless loop or a blocking call at top level?); parse abandoned`),
+      limits.timeoutMs,
     );
-    worker.once("message", (reply: LoaderReply) =>
-      finish(() => {
-        if (reply.ok) resolve(reply.dags);
-        else reject(new DagImportError(req.file, `${reply.error.name}: ${reply.error.message}`, { cause: reply.error }));
-      }),
-    );
-    worker.once("error", (err) => finish(() => reject(new DagImportError(req.file, `crashed while loading: ${err.message}`, { cause: err }))));
-    worker.once("exit", (code) => finish(() => reject(new DagImportError(req.file, `exited with code ${code} while loading`))));
+    child.on("message", (m: ParseChildReply) => {
+      if (m.kind === "done") {
+        if (m.reply.ok) finish(() => resolve(m.reply.ok ? m.reply.dags : []));
+        else fail("error", `${m.reply.error.name}: ${m.reply.error.message}`, m.reply.error);
+      } else if (m.kind === "memory") {
+        fail("memory", `parsing used more than ${limits.memoryMb} MB (UPDRAFT_PARSE_MEMORY_MB); parse abandoned`);
+      } else {
+        fail("crash", `the parse process crashed: ${m.message}; parse abandoned`);
+      }
+    });
+    child.once("error", (err) => fail("crash", `the parse process could not start: ${err.message}`, err));
+    // "close", not "exit": a reply sent just before the child ended is read first.
+    child.once("close", (code, signal) => {
+      const last = stderr.trim().split("\n").slice(-3).join(" ").trim();
+      // V8's own out-of-memory abort (the heap limit reached outside the loader thread).
+      if (/heap out of memory|allocation failed/i.test(stderr)) fail("memory", `parsing used more than ${limits.memoryMb} MB (UPDRAFT_PARSE_MEMORY_MB); parse abandoned`);
+      else fail("crash", `the parse process crashed (${signal ? `signal ${signal}` : `exit code ${code}`})${last ? `: ${last}` : ""}; parse abandoned`);
+    });
+    const request: ParseChildRequest = { load: req, memoryMb: limits.memoryMb };
+    child.send(request);
   });
 }

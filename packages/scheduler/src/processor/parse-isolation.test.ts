@@ -1,0 +1,165 @@
+// Integration tests of the DAG parser's isolation and fairness: real DAG files in a temp folder,
+// bundled by esbuild and loaded in child processes, written to a real libSQL file database.
+// Files that hang, hog the heap or hog off-heap memory must cost their limit once, become import
+// errors naming the limit, and not delay good files.
+import { afterEach, describe, expect, it } from "vitest";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { eq } from "drizzle-orm";
+import { dag, importError, migrateStore, openStore, type Store } from "@updraft/store";
+import { DagProcessor, type DagProcessorOptions, type FileResult } from "./dag-processor.ts";
+
+interface Fixture {
+  dir: string;
+  dags: string;
+  store: Store;
+  processor: DagProcessor;
+  write(name: string, source: string): Promise<string>;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function fixture(opts: Partial<DagProcessorOptions> = {}): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), "updraft-parse-"));
+  const dags = join(dir, "dags");
+  await mkdir(dags);
+  const store = await openStore({ url: `file:${join(dir, "updraft.db")}` });
+  await migrateStore(store);
+  cleanups.push(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const processor = new DagProcessor({ store, dagsFolder: dags, home: join(dir, "home"), ...opts });
+  return { dir, dags, store, processor, write: async (name, source) => { const p = join(dags, name); await writeFile(p, source); return p; } };
+}
+
+const goodDag = (id: string) => `import { dag, task } from "@updraft/sdk";
+export default dag({ id: "${id}" }, () => { task("only", () => 1)(); });
+`;
+
+/** A DAG file that appends a line to `counter` each time it is loaded, then never finishes loading. */
+const hangingDag = (id: string, counter: string, note = "") => `import { appendFileSync } from "node:fs";
+import { dag, task } from "@updraft/sdk";
+appendFileSync(${JSON.stringify(counter)}, "loaded\\n");
+(globalThis as Record<string, unknown>).note = ${JSON.stringify(note)};
+for (;;) { /* never returns */ }
+export default dag({ id: "${id}" }, () => { task("t", () => 1)(); });
+`;
+
+const loads = async (counter: string) => (await readFile(counter, "utf8").catch(() => "")).split("\n").filter(Boolean).length;
+const byFile = (results: FileResult[], path: string) => results.find((r) => r.file === path)!;
+const dagRow = async (store: Store, dagId: string) => (await store.db.select().from(dag).where(eq(dag.dagId, dagId)))[0];
+
+describe("DagProcessor isolation", { timeout: 120_000 }, () => {
+  it("loads a file that hangs once, not on every pass, until it changes", async () => {
+    const f = await fixture({ parseTimeoutMs: 4_000, retryAfterFailureMs: 3_600_000 });
+    const counter = join(f.dir, "loads.txt");
+    const path = await f.write("loops.ts", hangingDag("loops", counter));
+    await f.write("good.ts", goodDag("good"));
+
+    const first = await f.processor.processAll();
+    expect(byFile(first, path)).toMatchObject({ loaded: true, dagIds: [] });
+    expect(byFile(first, path).error).toMatch(/did not finish loading within 4000ms \(UPDRAFT_PARSE_TIMEOUT.*\); parse abandoned/);
+    expect(await loads(counter)).toBe(1);
+
+    // Unchanged: the next passes report the same error without loading the file again.
+    for (let pass = 0; pass < 3; pass++) {
+      const again = await f.processor.processAll();
+      expect(byFile(again, path)).toEqual({ file: path, dagIds: [], loaded: false, error: byFile(first, path).error });
+    }
+    expect(await loads(counter)).toBe(1);
+    expect((await f.store.db.select().from(importError)).map((e) => e.filename)).toEqual([path]);
+
+    // Changed: loaded again at once.
+    await f.write("loops.ts", hangingDag("loops", counter, "edited"));
+    const edited = await f.processor.processAll();
+    expect(byFile(edited, path)).toMatchObject({ loaded: true });
+    expect(await loads(counter)).toBe(2);
+  });
+
+  it("loads an unchanged failed file again once its back-off is over, and doubles the back-off", async () => {
+    const f = await fixture({ parseTimeoutMs: 4_000, retryAfterFailureMs: 1_500 });
+    const counter = join(f.dir, "loads.txt");
+    const path = await f.write("loops.ts", hangingDag("loops", counter));
+    await f.processor.processAll();
+    expect(await loads(counter)).toBe(1);
+    expect(byFile(await f.processor.processAll(), path).loaded).toBe(false);
+    await sleep(1_600); // past the first back-off (1.5 s)
+    expect(byFile(await f.processor.processAll(), path).loaded).toBe(true);
+    expect(await loads(counter)).toBe(2);
+    await sleep(1_600); // not past the second (3 s), counted from the end of the second load
+    expect(byFile(await f.processor.processAll(), path).loaded).toBe(false);
+    expect(await loads(counter)).toBe(2);
+  });
+
+  it.each([
+    ["a heap hog", `const keep: number[][] = [];
+for (let i = 0; i < 200; i++) keep.push(new Array(1_000_000).fill(i + 0.5));`],
+    ["an off-heap Buffer hog", `const keep: Buffer[] = [];
+for (let i = 0; i < 20; i++) keep.push(Buffer.alloc(50 * 1024 * 1024, 1));`],
+  ])("records %s as an import error naming the memory cap, and this process's memory stays bounded", async (_what, hog) => {
+    // Up to 1.6 GB (heap) or 1 GB (off-heap) if nothing stopped it, then it never finishes.
+    const f = await fixture({ parseMemoryMb: 256, parseTimeoutMs: 60_000 });
+    const path = await f.write("hog.ts", `import { dag, task } from "@updraft/sdk";
+${hog}
+for (;;) { /* hold it */ }
+export default dag({ id: "hog" }, () => { task("t", () => keep.length)(); });
+`);
+    const goodPath = await f.write("good.ts", goodDag("good"));
+    const rssBefore = process.memoryUsage.rss();
+    const results = await f.processor.processAll();
+    const grew = (process.memoryUsage.rss() - rssBefore) / 1024 / 1024;
+    console.log(`${_what}: this process's RSS grew by ${grew.toFixed(0)} MB while parsing`);
+    expect(byFile(results, path).error).toBe(`${path}: parsing used more than 256 MB (UPDRAFT_PARSE_MEMORY_MB); parse abandoned`);
+    expect(byFile(results, goodPath)).toMatchObject({ dagIds: ["good"], error: null });
+    const [err] = await f.store.db.select().from(importError);
+    expect(err).toMatchObject({ filename: path });
+    expect(err!.stackTrace).toContain("UPDRAFT_PARSE_MEMORY_MB");
+    expect(grew).toBeLessThan(256);
+  });
+
+  it("loads a good file added next to three hanging files before the hanging files could time out a second time", async () => {
+    const timeoutMs = 5_000;
+    const f = await fixture({ parseTimeoutMs: timeoutMs, parseParallelism: 2, retryAfterFailureMs: 3_600_000 });
+    const counter = join(f.dir, "loads.txt");
+    for (const n of [1, 2, 3]) await f.write(`bad${n}.ts`, hangingDag(`bad${n}`, counter));
+    const seen = new Map<string, number>();
+    f.processor.onResult((r) => { if (!r.error && r.dagIds.length && !seen.has(r.dagIds[0]!)) seen.set(r.dagIds[0]!, performance.now()); });
+    // The long-running loop: a pass every 200 ms that does not wait for slow files.
+    let stop = false;
+    const loop = (async () => {
+      while (!stop) {
+        await f.processor.processAll({ waitMs: 0 });
+        await sleep(200);
+      }
+    })();
+    cleanups.push(async () => { stop = true; await loop; });
+
+    const started = performance.now();
+    await sleep(300); // the three hanging files are loading now
+    await f.write("good.ts", goodDag("good"));
+    const written = performance.now();
+    while (!seen.has("good")) await sleep(50);
+    const firstLatency = seen.get("good")! - written;
+    const sinceStart = seen.get("good")! - started;
+    // Every hanging file has failed once by now, or will shortly: wait until all three have.
+    while ((await f.store.db.select().from(importError)).length < 3) await sleep(100);
+
+    // Steady state: the hanging files are in their back-off; a new good file takes a pass and its own load.
+    await f.write("good2.ts", goodDag("good2"));
+    const written2 = performance.now();
+    while (!seen.has("good2")) await sleep(50);
+    const steadyLatency = seen.get("good2")! - written2;
+    console.log(`good file next to 3 hanging files (timeout ${timeoutMs} ms, parallelism 2): loaded ${firstLatency.toFixed(0)} ms after it was written ` +
+      `(${sinceStart.toFixed(0)} ms after the first pass began); once they had failed: ${steadyLatency.toFixed(0)} ms`);
+    expect(sinceStart).toBeLessThan(2 * timeoutMs);
+    expect(await loads(counter)).toBe(3);
+    expect((await dagRow(f.store, "good"))?.isActive).toBe(true);
+    expect((await dagRow(f.store, "good2"))?.isActive).toBe(true);
+  });
+});
