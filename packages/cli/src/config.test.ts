@@ -37,3 +37,19 @@ describe("loadConfig: the thread pool", () => {
     expect(() => loadConfig({}, env)).toThrow(message);
   });
 });
+
+describe("loadConfig: the DAG parser's limits", () => {
+  it.each([
+    ["defaults: 30s, 512 MB, two files at once", {}, { parseTimeoutMs: 30_000, parseMemoryMb: 512, parseParallelism: 2 }],
+    ["from the environment", { UPDRAFT_PARSE_TIMEOUT: "10s", UPDRAFT_PARSE_MEMORY_MB: "256", UPDRAFT_PARSE_PARALLELISM: "4" }, { parseTimeoutMs: 10_000, parseMemoryMb: 256, parseParallelism: 4 }],
+  ] as const)("%s", (_name, env, expected) => {
+    expect(loadConfig({}, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ UPDRAFT_PARSE_MEMORY_MB: "lots" }, /UPDRAFT_PARSE_MEMORY_MB: expected a whole number of at least 1, got "lots"/],
+    [{ UPDRAFT_PARSE_PARALLELISM: "0" }, /UPDRAFT_PARSE_PARALLELISM: expected a whole number of at least 1, got "0"/],
+  ])("refuses %j", (env, message) => {
+    expect(() => loadConfig({}, env)).toThrow(message);
+  });
+});

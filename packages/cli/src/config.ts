@@ -17,6 +17,10 @@ export interface Config {
   executor: "threads" | "sequential";
   /** How long one DAG file may take to load (Airflow's dagbag_import_timeout); default 30s. */
   parseTimeoutMs: number;
+  /** The memory one DAG file's parse may use, heap and off-heap (UPDRAFT_PARSE_MEMORY_MB); default 512. */
+  parseMemoryMb: number;
+  /** How many DAG files are parsed at once (UPDRAFT_PARSE_PARALLELISM); default 2. */
+  parseParallelism: number;
   /**
    * The task queues the scheduler's own threads serve in `standalone`, beside remote workers
    * (`--local-queues` / UPDRAFT_LOCAL_QUEUES, a comma list; empty: none, every task runs on a
@@ -84,6 +88,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   return {
     executor,
     parseTimeoutMs,
+    parseMemoryMb: positiveInt(env.UPDRAFT_PARSE_MEMORY_MB, "UPDRAFT_PARSE_MEMORY_MB") ?? 512,
+    parseParallelism: positiveInt(env.UPDRAFT_PARSE_PARALLELISM, "UPDRAFT_PARSE_PARALLELISM") ?? 2,
     localQueues,
     threads,
     workerTimeoutMs: Math.round(workerTimeoutMs),
@@ -113,4 +119,14 @@ export async function secretKeyFor(config: Config): Promise<string> {
     await writeFile(file, `${key}\n`, { mode: 0o600, flag: "wx" }).catch(async () => undefined);
     return (await readFile(file, "utf8")).trim();
   }
+}
+
+/** The DAG processor's settings: the folder, where bundles go, and the parse limits. */
+export function processorOptions(config: Config): {
+  dagsFolder: string; home: string; parseTimeoutMs: number; parseMemoryMb: number; parseParallelism: number;
+} {
+  return {
+    dagsFolder: config.dagsFolder, home: config.home,
+    parseTimeoutMs: config.parseTimeoutMs, parseMemoryMb: config.parseMemoryMb, parseParallelism: config.parseParallelism,
+  };
 }

@@ -36,7 +36,8 @@ const HELP = `updraft ${VERSION}: a workflow orchestrator (Airflow's model, in T
 
 Settings (flag or environment): --home UPDRAFT_HOME (.updraft), --db-url UPDRAFT_DB_URL,
 --dags-folder UPDRAFT_DAGS_FOLDER (dags), --port UPDRAFT_PORT (8080), --executor UPDRAFT_EXECUTOR
-(threads | sequential), UPDRAFT_PARSE_TIMEOUT (30s), UPDRAFT_SECRET_KEY; the thread pool UPDRAFT_MIN_THREADS (1),
+(threads | sequential), UPDRAFT_PARSE_TIMEOUT (30s), UPDRAFT_PARSE_MEMORY_MB
+(512: a DAG file whose parse uses more is an import error), UPDRAFT_PARSE_PARALLELISM (2), UPDRAFT_SECRET_KEY; the thread pool UPDRAFT_MIN_THREADS (1),
 UPDRAFT_MAX_THREADS (2 per core), UPDRAFT_THREAD_MEMORY_LIMIT_MB (1024: a thread past it is recycled); for the server's remote workers
 --local-queues UPDRAFT_LOCAL_QUEUES (default; the queues its own threads serve, "" for none),
 --worker-timeout UPDRAFT_WORKER_TIMEOUT (30s; a silent worker is lost), --worker-heartbeat

@@ -6,7 +6,7 @@ import { openStore, migrateStore, type Store } from "@updraft/store";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter, type SchedulerOptions } from "@updraft/scheduler";
 import { RemoteExecutor, SequentialExecutor, ThreadsExecutor, type Executor } from "@updraft/executor";
 import type { TaskHost } from "@updraft/worker";
-import { secretKeyFor, type Config } from "./config.ts";
+import { processorOptions, secretKeyFor, type Config } from "./config.ts";
 
 /** Opens (and migrates) the metadata database named by the configuration. */
 export async function openConfiguredStore(config: Config): Promise<Store> {
@@ -44,7 +44,7 @@ export interface EngineOptions extends Partial<Pick<SchedulerOptions, "scheduleR
 /** Store, processor, a threads (or remote) executor and a scheduler over them. */
 export async function openEngine(config: Config, opts: EngineOptions = {}): Promise<Engine> {
   const store = await openConfiguredStore(config);
-  const processor = new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home, parseTimeoutMs: config.parseTimeoutMs });
+  const processor = new DagProcessor({ store, ...processorOptions(config) });
   const logs = new TaskLogWriter();
   const host = new SchedulerTaskHost(store, logs);
   const minThreads = opts.minThreads ?? config.threads.min;

@@ -2,7 +2,7 @@
 import { asc, eq } from "drizzle-orm";
 import { dag, dagVersion, listImportErrors, recordEvent, type Store } from "@updraft/store";
 import { DagProcessor } from "@updraft/scheduler";
-import type { Config } from "../config.ts";
+import { processorOptions, type Config } from "../config.ts";
 import { openConfiguredStore } from "../runtime.ts";
 import { UsageError } from "../errors.ts";
 import { printTable } from "./output.ts";
@@ -19,7 +19,7 @@ async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): P
 export function dagsList(config: Config, output?: string): Promise<number> {
   return withStore(config, async (store) => {
     // As Airflow's `dags list`: what the folder holds now.
-    await new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home, parseTimeoutMs: config.parseTimeoutMs }).processAll();
+    await new DagProcessor({ store, ...processorOptions(config) }).processAll();
     const rows = await store.db.select().from(dag).where(eq(dag.isActive, true)).orderBy(asc(dag.dagId));
     printTable(rows.map((d) => ({
       dag_id: d.dagId, fileloc: d.fileloc, schedule: d.scheduleInterval, is_paused: d.isPaused, tags: d.tags.join(","),

@@ -6,7 +6,7 @@ import { dagRun, taskInstance, type Store } from "@updraft/store";
 import { DagProcessor, queueBackfill, queueDagRun, schedulerAlive, type SchedulerEvent } from "@updraft/scheduler";
 import { parseAndFind } from "./dag-lookup.ts";
 import type { TaskState } from "@updraft/sdk";
-import type { Config } from "../config.ts";
+import { processorOptions, type Config } from "../config.ts";
 import { openConfiguredStore, openEngine } from "../runtime.ts";
 import { RunProgress } from "../progress.ts";
 import { UsageError } from "../errors.ts";
@@ -18,7 +18,7 @@ export async function dagsTrigger(config: Config, dagId: string, opts: { conf?: 
   const store = await openConfiguredStore(config);
   let runId: string;
   try {
-    await parseAndFind(new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home, parseTimeoutMs: config.parseTimeoutMs }), dagId, config.dagsFolder);
+    await parseAndFind(new DagProcessor({ store, ...processorOptions(config) }), dagId, config.dagsFolder);
     ({ runId } = await queueDagRun(store, config.home, dagId, { conf, ...(logicalDate ? { logicalDate } : {}), ...(opts.runId ? { runId: opts.runId } : {}) }));
     console.log(`queued run ${runId} of dag ${dagId}`);
     const alive = await schedulerAlive(store);
@@ -40,7 +40,7 @@ export async function dagsBackfill(config: Config, dagId: string, opts: { from?:
   const store = await openConfiguredStore(config);
   let runIds: string[];
   try {
-    await parseAndFind(new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home, parseTimeoutMs: config.parseTimeoutMs }), dagId, config.dagsFolder);
+    await parseAndFind(new DagProcessor({ store, ...processorOptions(config) }), dagId, config.dagsFolder);
     const { created, existing } = await queueBackfill(store, config.home, dagId, from, to, parseConf(opts.conf));
     console.log(`backfill of ${dagId}: ${created.length} run(s) queued${existing.length ? `, ${existing.length} interval(s) already had a run` : ""}`);
     runIds = created;

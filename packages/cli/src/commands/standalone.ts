@@ -15,15 +15,24 @@ const NOTEWORTHY = new Set(["failed", "up_for_retry", "upstream_failed"]);
 
 const PARSE_INTERVAL_MS = Number(process.env.UPDRAFT_PARSE_INTERVAL_MS ?? 5_000);
 
+/**
+ * Parses the DAGs folder every PARSE_INTERVAL_MS without waiting on slow files: a file still
+ * loading goes on in the background (up to its time-out) while later passes pick up new and
+ * changed files, so a file that hangs does not delay the others. Results are logged as they come.
+ */
 async function parseLoop(engine: Engine, log: (s: string) => void, signal: AbortSignal): Promise<void> {
   const known = new Map<string, string | null>();
+  engine.processor.onResult(
+    (r) => {
+      const line = r.error ?? `${displayPath(r.file)}: ${r.dagIds.join(", ") || "(no DAGs)"}`;
+      if (r.loaded && known.get(r.file) !== line) log(r.error ? `import error: ${r.error}` : `loaded ${line}`);
+      known.set(r.file, line);
+    },
+    (err) => log(`dag processor: ${(err as Error).message}`),
+  );
   while (!signal.aborted) {
     try {
-      for (const r of await engine.processor.processAll()) {
-        const line = r.error ?? `${displayPath(r.file)}: ${r.dagIds.join(", ") || "(no DAGs)"}`;
-        if (r.loaded && known.get(r.file) !== line) log(r.error ? `import error: ${r.error}` : `loaded ${line}`);
-        known.set(r.file, line);
-      }
+      await engine.processor.processAll({ waitMs: 0 });
     } catch (err) {
       log(`dag processor: ${(err as Error).message}`);
     }

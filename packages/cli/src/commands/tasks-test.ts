@@ -6,7 +6,7 @@ import { dag, dagVersion } from "@updraft/store";
 import { SchedulerTaskHost, TaskLogWriter, bundlePath, formatLogLine, airflowIso } from "@updraft/scheduler";
 import { runTask, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { describeArgSpec, rawElements, type Json } from "@updraft/sdk";
-import type { Config } from "../config.ts";
+import { processorOptions, type Config } from "../config.ts";
 import { openConfiguredStore } from "../runtime.ts";
 import { UsageError } from "../errors.ts";
 import { DagProcessor, manualDataInterval } from "@updraft/scheduler";
@@ -18,7 +18,7 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
   const conf = parseConf(opts.conf);
   const store = await openConfiguredStore(config);
   try {
-    await parseAndFind(new DagProcessor({ store, dagsFolder: config.dagsFolder, home: config.home, parseTimeoutMs: config.parseTimeoutMs }), dagId, config.dagsFolder);
+    await parseAndFind(new DagProcessor({ store, ...processorOptions(config) }), dagId, config.dagsFolder);
     const [row] = await store.db.select({ serialized: dagVersion.serialized, bundleHash: dagVersion.bundleHash }).from(dag)
       .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash)))
       .where(eq(dag.dagId, dagId));
