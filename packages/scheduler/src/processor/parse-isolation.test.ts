@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { spawn } from "node:child_process";
 import { eq } from "drizzle-orm";
 import { dag, importError, migrateStore, openStore, type Store } from "@updraft/store";
 import { DagProcessor, type DagProcessorOptions, type FileResult } from "./dag-processor.ts";
@@ -45,7 +46,7 @@ export default dag({ id: "${id}" }, () => { task("only", () => 1)(); });
 /** A DAG file that appends a line to `counter` each time it is loaded, then never finishes loading. */
 const hangingDag = (id: string, counter: string, note = "") => `import { appendFileSync } from "node:fs";
 import { dag, task } from "@updraft/sdk";
-appendFileSync(${JSON.stringify(counter)}, "loaded\\n");
+appendFileSync(${JSON.stringify(counter)}, \`\${process.pid}\\n\`);
 (globalThis as Record<string, unknown>).note = ${JSON.stringify(note)};
 for (;;) { /* never returns */ }
 export default dag({ id: "${id}" }, () => { task("t", () => 1)(); });
@@ -161,5 +162,32 @@ export default dag({ id: "hog" }, () => { task("t", () => keep.length)(); });
     expect(await loads(counter)).toBe(3);
     expect((await dagRow(f.store, "good"))?.isActive).toBe(true);
     expect((await dagRow(f.store, "good2"))?.isActive).toBe(true);
+  });
+
+  it("stops a file's parse when the process that started it dies, even while the file is in an endless loop", async () => {
+    const f = await fixture();
+    const counter = join(f.dir, "loads.txt");
+    await f.write("loops.ts", hangingDag("loops", counter));
+    // Another process parses the folder (with a long time-out), then is killed mid-parse.
+    const driver = `
+      const { openStore, migrateStore } = await import("@updraft/store");
+      const { DagProcessor } = await import(${JSON.stringify(new URL("./dag-processor.ts", import.meta.url).href)});
+      const store = await openStore({ url: ${JSON.stringify(`file:${join(f.dir, "other.db")}`)} });
+      await migrateStore(store);
+      await new DagProcessor({ store, dagsFolder: ${JSON.stringify(f.dags)}, home: ${JSON.stringify(join(f.dir, "home"))}, parseTimeoutMs: 600000 }).processAll();`;
+    const parent = spawn(process.execPath, ["--input-type=module", "-e", driver], { cwd: join(import.meta.dirname, "..", ".."), stdio: "ignore" });
+    cleanups.push(async () => { parent.kill("SIGKILL"); });
+    while ((await loads(counter)) < 1) await sleep(100);
+    const childPid = Number((await readFile(counter, "utf8")).trim());
+    // Alive: it exists and is not a zombie (an orphan's exit may be reaped late, or never, by pid 1 in a container).
+    const alive = async (pid: number) => {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+      if (stat === null) { try { process.kill(pid, 0); return process.platform !== "linux"; } catch { return false; } }
+      return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    };
+    expect(await alive(childPid)).toBe(true);
+    parent.kill("SIGKILL");
+    for (let i = 0; i < 100 && (await alive(childPid)); i++) await sleep(100);
+    expect(await alive(childPid)).toBe(false);
   });
 });
