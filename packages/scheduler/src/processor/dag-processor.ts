@@ -29,7 +29,8 @@ export interface DagProcessorOptions {
   parseParallelism?: number;
   /**
    * A file that failed to load is loaded again as soon as its bundle changes; unchanged, only
-   * after this delay, doubled after each failure up to `retryMaxMs`. Default 5s (the parse interval).
+   * after this delay (or the time the failed load took, if longer), doubled after each failure
+   * up to `retryMaxMs`. Default 5s (the parse interval).
    */
   retryAfterFailureMs?: number;
   /** The longest wait before an unchanged failed file is loaded again; default 5 minutes. */
@@ -148,7 +149,7 @@ export class ParseSlots {
 type Prepared =
   | { kind: "same"; result: FileResult }
   | { kind: "loaded"; fileloc: string; hash: string; code: string; source: string; dags: SerializedDag[]; inputs: Map<string, number> }
-  | { kind: "failed"; fileloc: string; err: unknown; hash: string | null };
+  | { kind: "failed"; fileloc: string; err: unknown; hash: string | null; tookMs: number };
 
 /**
  * Parses a DAGs folder into the store: bundles each file, loads changed ones in child processes
@@ -249,6 +250,7 @@ export class DagProcessor {
   private async prepare(file: string): Promise<Prepared> {
     const fileloc = this.fileloc(file);
     let hash: string | null = null;
+    let loadStarted: number | null = null;
     try {
       const previous = this.seen.get(fileloc);
       // Nothing the bundle was built from changed on disk: no need to build it again.
@@ -268,6 +270,7 @@ export class DagProcessor {
       const path = await ensureBundleFile(this.opts.home, built.hash, () => built.code);
       const release = await this.slots.acquire(failed !== undefined);
       let dags: SerializedDag[];
+      loadStarted = performance.now();
       try {
         dags = await loadDagFile(
           { file: displayPath(fileloc), bundlePath: path, hash: built.hash },
@@ -280,17 +283,17 @@ export class DagProcessor {
       const source = await readFile(file, "utf8");
       return { kind: "loaded", fileloc, hash: built.hash, code: built.code, source, dags, inputs };
     } catch (err) {
-      return { kind: "failed", fileloc, err, hash };
+      return { kind: "failed", fileloc, err, hash, tookMs: loadStarted === null ? 0 : performance.now() - loadStarted };
     }
   }
 
   private async apply(p: Prepared): Promise<FileResult> {
     if (p.kind === "same") return p.result;
-    if (p.kind === "failed") return this.recordFailure(p.fileloc, p.err, p.hash);
+    if (p.kind === "failed") return this.recordFailure(p.fileloc, p.err, p.hash, p.tookMs);
     try {
       await this.persist(p.fileloc, p.hash, p.code, p.source, p.dags);
     } catch (err) {
-      return this.recordFailure(p.fileloc, err, null);
+      return this.recordFailure(p.fileloc, err, null, 0);
     }
     this.seen.set(p.fileloc, { hash: p.hash, dagIds: p.dags.map((d) => d.id), inputs: p.inputs });
     this.failed.delete(p.fileloc);
@@ -299,10 +302,11 @@ export class DagProcessor {
 
   /**
    * Records a file's import error. A bundle that failed to load (its own error, or a limit it
-   * broke) waits out a back-off before it is loaded again unchanged; other failures (it does not
+   * broke) waits out a back-off before it is loaded again unchanged: retryAfterFailureMs or the
+   * time the load took, whichever is longer, doubled per failure in a row up to retryMaxMs. Other failures (it does not
    * build, a DAG id another file holds) are checked again on every pass, as they cost little.
    */
-  private async recordFailure(fileloc: string, err: unknown, hash: string | null): Promise<FileResult> {
+  private async recordFailure(fileloc: string, err: unknown, hash: string | null, tookMs: number): Promise<FileResult> {
     const message = err instanceof DagImportError ? err.message : `${displayPath(fileloc)}: ${err instanceof Error ? err.message : String(err)}`;
     // The message, then the frames of the error that caused it (its own first line repeats the message).
     const causeStack = err instanceof DagImportError ? (err.cause as { stack?: unknown } | undefined)?.stack : (err as Error)?.stack;
@@ -312,7 +316,8 @@ export class DagProcessor {
     if (err instanceof ParseFailure && hash !== null) {
       const before = this.failed.get(fileloc);
       const failures = before?.hash === hash ? before.failures + 1 : 1;
-      const delay = Math.min(this.opts.retryMaxMs, this.opts.retryAfterFailureMs * 2 ** Math.min(failures - 1, 30));
+      // At least as long as the failed load took, so a file that hangs gets at most half a slot.
+      const delay = Math.min(this.opts.retryMaxMs, Math.max(this.opts.retryAfterFailureMs, tookMs) * 2 ** Math.min(failures - 1, 30));
       this.failed.set(fileloc, { hash, error: message, failures, retryAt: performance.now() + delay });
     } else {
       this.failed.delete(fileloc);

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { spawn } from "node:child_process";
 import { eq } from "drizzle-orm";
 import { dag, importError, migrateStore, openStore, type Store } from "@updraft/store";
-import { DagProcessor, type DagProcessorOptions, type FileResult } from "./dag-processor.ts";
+import { DagProcessor, ParseSlots, type DagProcessorOptions, type FileResult } from "./dag-processor.ts";
 
 interface Fixture {
   dir: string;
@@ -84,16 +84,21 @@ describe("DagProcessor isolation", { timeout: 120_000 }, () => {
   });
 
   it("loads an unchanged failed file again once its back-off is over, and doubles the back-off", async () => {
-    const f = await fixture({ parseTimeoutMs: 4_000, retryAfterFailureMs: 1_500 });
+    const f = await fixture({ retryAfterFailureMs: 3_000 });
     const counter = join(f.dir, "loads.txt");
-    const path = await f.write("loops.ts", hangingDag("loops", counter));
-    await f.processor.processAll();
+    const path = await f.write("throws.ts", `import { appendFileSync } from "node:fs";
+import { dag, task } from "@updraft/sdk";
+appendFileSync(${JSON.stringify(counter)}, "loaded\\n");
+throw new Error("the warehouse is down");
+export default dag({ id: "throws" }, () => { task("t", () => 1)(); });
+`);
+    expect(byFile(await f.processor.processAll(), path).error).toMatch(/Error: the warehouse is down$/);
     expect(await loads(counter)).toBe(1);
     expect(byFile(await f.processor.processAll(), path).loaded).toBe(false);
-    await sleep(1_600); // past the first back-off (1.5 s)
+    await sleep(3_100); // past the first back-off (3 s)
     expect(byFile(await f.processor.processAll(), path).loaded).toBe(true);
     expect(await loads(counter)).toBe(2);
-    await sleep(1_600); // not past the second (3 s), counted from the end of the second load
+    await sleep(3_100); // not past the second (6 s), counted from the end of the second load
     expect(byFile(await f.processor.processAll(), path).loaded).toBe(false);
     expect(await loads(counter)).toBe(2);
   });
@@ -189,5 +194,32 @@ export default dag({ id: "hog" }, () => { task("t", () => keep.length)(); });
     parent.kill("SIGKILL");
     for (let i = 0; i < 100 && (await alive(childPid)); i++) await sleep(100);
     expect(await alive(childPid)).toBe(false);
+  });
+});
+
+describe("ParseSlots", () => {
+  it("gives files that failed before at most all but one slot, and a waiting file that has not failed goes first", async () => {
+    const slots = new ParseSlots(2);
+    const order: string[] = [];
+    const take = (name: string, suspect: boolean) => slots.acquire(suspect).then((release) => { order.push(name); return release; });
+    const releaseBad1 = await take("bad1", true);
+    const bad2 = take("bad2", true); // waits: one slot stays free for files that have not failed
+    const releaseGood1 = await take("good1", false);
+    const good2 = take("good2", false); // waits: both slots busy
+    expect(order).toEqual(["bad1", "good1"]);
+    releaseBad1(); // bad2 waited longer, but good2 has not failed: it goes first
+    await good2;
+    expect(order).toEqual(["bad1", "good1", "good2"]);
+    releaseGood1();
+    await bad2;
+    expect(order).toEqual(["bad1", "good1", "good2", "bad2"]);
+  });
+
+  it("lets a file that failed before take the only slot when there is one", async () => {
+    const slots = new ParseSlots(1);
+    const release = await slots.acquire(true);
+    const next = slots.acquire(false);
+    release();
+    await next;
   });
 });
