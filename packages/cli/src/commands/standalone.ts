@@ -145,6 +145,8 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   process.once("SIGINT", force);
   process.once("SIGTERM", force);
   stop.abort();
+  // A DAG file still loading (up to its time-out) must not hold up the exit.
+  engine.processor.close();
   server?.close();
   // Workers keep their sockets until the scheduler has stopped: they deliver what they finish.
   await engine.scheduler.stop({ graceful: true });

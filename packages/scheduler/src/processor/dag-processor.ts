@@ -172,6 +172,7 @@ export class DagProcessor {
   /** Writes to the store happen one file at a time. */
   private writing: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<{ result: (r: FileResult) => void; error?: (err: unknown) => void }>();
+  private readonly stopping = new AbortController();
 
   constructor(opts: DagProcessorOptions) {
     this.opts = {
@@ -179,6 +180,14 @@ export class DagProcessor {
       pausedAtCreation: false, ...opts,
     };
     this.slots = new ParseSlots(Math.max(1, this.opts.parseParallelism));
+  }
+
+  /**
+   * Stops every parse under way (their child processes are killed; nothing of them is written)
+   * and starts no other. For a process that shuts down while a file is still loading.
+   */
+  close(): void {
+    this.stopping.abort();
   }
 
   /** Calls `result` with every file's result as it is written (and `error` when writing failed); returns an unsubscribe. */
@@ -235,6 +244,7 @@ export class DagProcessor {
     const p = (async () => {
       const prepared = await this.prepare(file);
       if (gate) await gate.catch(() => undefined);
+      if (this.stopping.signal.aborted) return { file: fileloc, dagIds: [], loaded: false, error: `${displayPath(fileloc)}: not loaded: the DAG processor stopped` };
       const write = this.writing.then(() => this.apply(prepared));
       this.writing = write.catch(() => undefined);
       return write;
@@ -275,6 +285,7 @@ export class DagProcessor {
         dags = await loadDagFile(
           { file: displayPath(fileloc), bundlePath: path, hash: built.hash },
           { timeoutMs: this.opts.parseTimeoutMs, memoryMb: this.opts.parseMemoryMb },
+          this.stopping.signal,
         );
       } finally {
         release();

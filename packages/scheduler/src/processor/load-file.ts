@@ -30,8 +30,13 @@ export class ParseFailure extends DagImportError {
 
 const STDERR_TAIL = 2_000;
 
-export function loadDagFile(req: LoaderRequest, limits: ParseLimits): Promise<SerializedDag[]> {
+/** Loads `req` in a child process; `signal` abandons the load (the child is killed). */
+export function loadDagFile(req: LoaderRequest, limits: ParseLimits, signal?: AbortSignal): Promise<SerializedDag[]> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ParseFailure(req.file, "crash", "not loaded: the DAG processor stopped"));
+      return;
+    }
     // process.execPath: the Node that runs Updraft (Node 24 under the `updraft` launcher), which
     // strips TypeScript types as the loader thread always has.
     const child = spawn(process.execPath, [`--max-old-space-size=${limits.memoryMb}`, CHILD], {
@@ -47,6 +52,7 @@ export function loadDagFile(req: LoaderRequest, limits: ParseLimits): Promise<Se
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       child.kill("SIGKILL");
       fn();
     };
@@ -73,6 +79,8 @@ export function loadDagFile(req: LoaderRequest, limits: ParseLimits): Promise<Se
       if (/heap out of memory|allocation failed/i.test(stderr)) fail("memory", `parsing used more than ${limits.memoryMb} MB (UPDRAFT_PARSE_MEMORY_MB); parse abandoned`);
       else fail("crash", `the parse process crashed (${signal ? `signal ${signal}` : `exit code ${code}`})${last ? `: ${last}` : ""}; parse abandoned`);
     });
+    const onAbort = () => fail("crash", "not loaded: the DAG processor stopped");
+    signal?.addEventListener("abort", onAbort, { once: true });
     const request: ParseChildRequest = { load: req, memoryMb: limits.memoryMb };
     child.send(request);
   });

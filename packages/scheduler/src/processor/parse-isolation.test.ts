@@ -197,6 +197,28 @@ export default dag({ id: "hog" }, () => { task("t", () => keep.length)(); });
   });
 });
 
+describe("DagProcessor.close", { timeout: 60_000 }, () => {
+  it("kills the parses under way and writes nothing of them", async () => {
+    const f = await fixture({ parseTimeoutMs: 600_000 });
+    const counter = join(f.dir, "loads.txt");
+    const path = await f.write("loops.ts", hangingDag("loops", counter));
+    await f.processor.processAll({ waitMs: 0 });
+    while ((await loads(counter)) < 1) await sleep(100);
+    const childPid = Number((await readFile(counter, "utf8")).trim());
+    f.processor.close();
+    // A pass joins the parse under way: it ends at once, unrecorded.
+    const [result] = await f.processor.processAll();
+    expect(result).toEqual({ file: path, dagIds: [], loaded: false, error: `${path}: not loaded: the DAG processor stopped` });
+    expect(await f.store.db.select().from(importError)).toEqual([]);
+    const gone = async () => {
+      const stat = await readFile(`/proc/${childPid}/stat`, "utf8").catch(() => null);
+      return stat === null || stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+    };
+    for (let i = 0; i < 100 && !(await gone()); i++) await sleep(100);
+    expect(await gone()).toBe(true);
+  });
+});
+
 describe("ParseSlots", () => {
   it("gives files that failed before at most all but one slot, and a waiting file that has not failed goes first", async () => {
     const slots = new ParseSlots(2);
