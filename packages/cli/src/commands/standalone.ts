@@ -4,7 +4,7 @@
 import { serve } from "@hono/node-server";
 import { attachWorkerSocket, createApiApp, storeEventSource } from "@updraft/api";
 import { createToken, listTokens, type Store } from "@updraft/store";
-import { displayPath, queueDagRun, RunCommands, storeOnlyHooks } from "@updraft/scheduler";
+import { displayPath, queueDagRun, RunCommands, storeOnlyHooks, type FileResult } from "@updraft/scheduler";
 import type { Config } from "../config.ts";
 import { openConfiguredStore, openEngine, type Engine } from "../runtime.ts";
 import { VERSION } from "../version.ts";
@@ -20,13 +20,14 @@ const PARSE_INTERVAL_MS = Number(process.env.UPDRAFT_PARSE_INTERVAL_MS ?? 5_000)
  * loading goes on in the background (up to its time-out) while later passes pick up new and
  * changed files, so a file that hangs does not delay the others. Results are logged as they come.
  */
-async function parseLoop(engine: Engine, log: (s: string) => void, signal: AbortSignal): Promise<void> {
-  const known = new Map<string, string | null>();
+async function parseLoop(engine: Engine, log: (s: string) => void, signal: AbortSignal, first: FileResult[]): Promise<void> {
+  const line = (r: FileResult) => r.error ?? `${displayPath(r.file)}: ${r.dagIds.join(", ") || "(no DAGs)"}`;
+  // What the first pass logged is not logged again when a failed file's retry fails the same way.
+  const known = new Map<string, string | null>(first.map((r) => [r.file, line(r)]));
   engine.processor.onResult(
     (r) => {
-      const line = r.error ?? `${displayPath(r.file)}: ${r.dagIds.join(", ") || "(no DAGs)"}`;
-      if (r.loaded && known.get(r.file) !== line) log(r.error ? `import error: ${r.error}` : `loaded ${line}`);
-      known.set(r.file, line);
+      if (r.loaded && known.get(r.file) !== line(r)) log(r.error ? `import error: ${r.error}` : `loaded ${line(r)}`);
+      known.set(r.file, line(r));
     },
     (err) => log(`dag processor: ${(err as Error).message}`),
   );
@@ -107,7 +108,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
     await engine.store.close().catch(() => undefined);
     throw err;
   }
-  void parseLoop(engine, log, stop.signal);
+  void parseLoop(engine, log, stop.signal, first);
   let server: ReturnType<typeof serve> | null = null;
   let socket: { close(): void } | null = null;
   if (withApi) {
