@@ -29,7 +29,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export interface EngineOptions extends Partial<Pick<SchedulerOptions, "scheduleRuns" | "exclusive" | "sweepMs" | "onError">> {
+export interface EngineOptions extends Partial<Pick<SchedulerOptions, "scheduleRuns" | "exclusive" | "sweepMs" | "onError" | "onLeaseLost">> {
   minThreads?: number;
   maxThreads?: number;
   /**
@@ -72,6 +72,12 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
     store, executor, host, logs, home: config.home,
     onError: opts.onError ?? ((err) => console.error(`updraft: scheduler error: ${err instanceof Error ? err.stack : String(err)}`)),
     onWarning: (err) => console.error(`updraft: warning: ${err instanceof Error ? err.message : String(err)}`),
+    // Another scheduler owns the database now: one line, and out at once (threads and all), so a
+    // supervisor restarts this one as a standby. Nothing of this process's tries is recorded.
+    onLeaseLost: opts.onLeaseLost ?? ((err) => {
+      console.error(`updraft: ${err.message}; exiting`);
+      process.exit(3);
+    }),
     ...(opts.scheduleRuns !== undefined ? { scheduleRuns: opts.scheduleRuns } : {}),
     ...(opts.exclusive !== undefined ? { exclusive: opts.exclusive } : {}),
     ...(opts.sweepMs !== undefined ? { sweepMs: opts.sweepMs } : {}),

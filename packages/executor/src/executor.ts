@@ -53,6 +53,14 @@ export interface Executor {
   stats(): ExecutorStats;
   /** graceful: wait for running tries; otherwise abort them. */
   stop(opts?: { graceful?: boolean }): Promise<void>;
+  /**
+   * Starts no try (hands none to a thread or a worker, from its queue or a steal) while `admit()`
+   * answers false. The scheduler's lease check: a scheduler woken from a freeze, whose lease may
+   * have gone to another, starts nothing it was handed before the freeze. `until` is the time
+   * (performance.timeOrigin + performance.now(), in ms) after which not even a try already in a
+   * thread may start: threads check it themselves, since they wake from a freeze with the rest.
+   */
+  gate?(admit: () => boolean, until?: () => number): void;
 }
 
 /**

@@ -6,6 +6,7 @@ export { airflowIso, type TriggerOptions } from "./core/run-repository.ts";
 export { preciseNow, type SchedulerEvent } from "./core/scheduler-events.ts";
 export { DagProcessor, bundlePath, displayPath, type DagProcessorOptions, type FileResult } from "./processor/dag-processor.ts";
 export { DagImportError, SchedulerConflictError, SchedulerRequestError } from "./errors.ts";
+export { SchedulerLeaseLostError, DEFAULT_LEASE_MS } from "./core/scheduler-job.ts";
 export {
   parseSchedule, describeSchedule, nextDataInterval, manualDataInterval, isDue, retryDelayMs, evaluateTriggerRule,
 } from "./timing/index.ts";

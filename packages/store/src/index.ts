@@ -32,7 +32,7 @@ export type { CreateUserInput, UserInfo } from "./users.ts";
 
 export {
   dag, dagVersion, bundle, importError, dagRun, taskInstance, taskInstanceHistory, xcom,
-  variable, connection, slotPool, apiToken, abUser, uiSession, eventLog, job,
+  variable, connection, slotPool, apiToken, abUser, uiSession, eventLog, job, schedulerLease,
 } from "./schema/index.ts";
 export { TokenScope } from "./schema/auth.ts";
 export type {
@@ -46,4 +46,4 @@ export type {
   Variable, NewVariable, Connection, NewConnection, SlotPool, NewSlotPool,
 } from "./schema/admin.ts";
 export type { ApiToken, NewApiToken, AbUser, NewAbUser, UiSession, NewUiSession } from "./schema/auth.ts";
-export type { EventLog, NewEventLog, Job, NewJob } from "./schema/monitoring.ts";
+export type { EventLog, NewEventLog, Job, NewJob, SchedulerLease } from "./schema/monitoring.ts";

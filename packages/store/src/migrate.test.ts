@@ -18,7 +18,7 @@ afterEach(() => t.cleanup());
 
 const TABLES = [
   "ab_user", "api_token", "bundle", "connection", "dag", "dag_run", "dag_version", "import_error", "job", "log",
-  "slot_pool", "task_instance", "task_instance_history", "ui_session", "variable", "xcom",
+  "scheduler_lease", "slot_pool", "task_instance", "task_instance_history", "ui_session", "variable", "xcom",
 ];
 
 /** Runs `openStore` + `migrateStore` in a child Node process and returns what it printed. */
@@ -75,7 +75,7 @@ describe("migrateStore", () => {
     expect(await tableNames(second)).toEqual(TABLES);
   });
 
-  it("lets two processes migrate the same new file at once", async () => {
+  it("lets two processes migrate the same new file at once", { timeout: 30_000 }, async () => {
     const dir = await t.tempDir();
     const url = `file:${join(dir, "updraft.db")}`;
     // Real processes: within one process a second Store on the same file would contend for

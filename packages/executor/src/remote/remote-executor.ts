@@ -101,6 +101,11 @@ export class RemoteExecutor implements Executor {
     this.#timer.unref();
   }
 
+  gate(admit: () => boolean, until?: () => number): void {
+    this.#placer.admit = admit;
+    this.#local?.executor.gate?.(admit, until);
+  }
+
   submit(assignment: TaskAssignment): void {
     const { key } = assignment;
     if (this.#state !== Lifecycle.running) throw new ExecutorNotRunningError(this.name, this.#state, key);

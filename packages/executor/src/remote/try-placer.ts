@@ -24,6 +24,8 @@ export class TryPlacer {
   readonly tries = new Map<string, TrySlot>();
   /** False once the executor stops: nothing is placed or asked back any more. */
   placing = true;
+  /** Placement (and stealing) waits while this answers false: the scheduler's lease check. */
+  admit: () => boolean = () => true;
   readonly #opts: TryPlacerOptions;
   /** Tries nobody had room for, by queue, in arrival order. */
   readonly #pending = new Map<string, Map<string, TrySlot>>();
@@ -71,6 +73,7 @@ export class TryPlacer {
       this.#pumpAgain = true;
       return;
     }
+    if (!this.admit()) return;
     this.#pumping = true;
     try {
       do {

@@ -124,9 +124,14 @@ export class SequentialExecutor implements Executor {
     return n;
   }
 
+  gate(admit: () => boolean): void {
+    this.#admit = admit;
+  }
+  #admit: () => boolean = () => true;
+
   /** Starts the next queued try when no running try holds the one slot. */
   #next(): void {
-    if (this.#queue.length === 0 || this.#running.size > this.#waiting()) return;
+    if (this.#queue.length === 0 || this.#running.size > this.#waiting() || !this.#admit()) return;
     const done = this.#runOne(this.#queue.shift()!);
     this.#done.add(done);
     void done.finally(() => this.#done.delete(done));

@@ -48,6 +48,7 @@ export interface PoolThreadOptions {
   concurrency: number;
   host: object | undefined;
   data: unknown;
+  fence: SharedArrayBuffer;
   resourceLimits: ResourceLimits | undefined;
   /** Called once when the thread has exited, with the state it was in just before. */
   onExit: (code: number, previous: ThreadState) => void;
@@ -94,7 +95,7 @@ export class PoolThread<P, R> {
       expose(options.host, hostPort);
     }
     this.#hostPort = hostPort;
-    const boot: ThreadBoot = { name: options.name, concurrency: options.concurrency, hostPort: threadPort, data: options.data };
+    const boot: ThreadBoot = { name: options.name, concurrency: options.concurrency, hostPort: threadPort, data: options.data, fence: options.fence };
     this.#worker = new Worker(options.entry, {
       name: options.name,
       workerData: boot,

@@ -95,6 +95,26 @@ describe("ThreadPool", () => {
     expect(await behind).toBe("still here");
   });
 
+  it("gets back, unstarted, a job prefetched into a thread once the gate's time has passed (a scheduler waking from a freeze)", async () => {
+    const pool = makePool({ maxThreads: 1, prefetch: 1, prefetchBelowMs: 5000, stallMs: 60_000 }); // no steal takes it back
+    const now = () => performance.timeOrigin + performance.now();
+    let limit = Number.MAX_SAFE_INTEGER;
+    pool.gate(() => now() <= limit, () => limit);
+    await pool.start();
+    await pool.run({ op: "noop" }); // a finished job makes prefetch possible
+    const started: string[] = [];
+    const first = pool.run({ op: "sleep", ms: 1_000 }, { key: "first", onStart: () => started.push("first") });
+    const behind = pool.run({ op: "echo", value: "behind" }, { key: "behind", onStart: () => started.push("behind") });
+    await until(() => pool.threads()[0]?.jobs === 2); // prefetched behind the sleeping job
+    limit = now(); // the deadline passes while the thread holds the job
+    await first;
+    await until(() => pool.stats().queued === 1); // given back by the thread, and held by the pool's gate
+    expect(started).toEqual(["first"]);
+    limit = Number.MAX_SAFE_INTEGER;
+    expect(await behind).toBe("behind");
+    expect(started).toEqual(["first", "behind"]);
+  });
+
   it("replaces a thread that calls process.exit and fails its job naming the thread and the code", async () => {
     const pool = makePool({ maxThreads: 1 });
     await pool.start();

@@ -44,6 +44,10 @@ export class ThreadPool<P, R> {
   #seceded = 0;
   #startFailures = 0;
   #pumpScheduled = false;
+  #admit: () => boolean = () => true;
+  #until: () => number = () => Number.MAX_SAFE_INTEGER;
+  /** Shared with every thread: the time after which a thread starts no job it holds (ThreadBoot.fence). */
+  readonly #fence = new BigInt64Array(new SharedArrayBuffer(8));
   #tick: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
   #drained: (() => void) | null = null;
@@ -59,6 +63,7 @@ export class ThreadPool<P, R> {
       dequeue: (job) => this.#queue.remove(job),
       kill: (thread, culprit) => this.#kill(thread, culprit),
     });
+    this.#publishFence();
   }
 
   /** Starts `minThreads` threads and waits until they serve; if the entry does not load, closes the pool and fails. */
@@ -101,6 +106,22 @@ export class ThreadPool<P, R> {
       }
       this.#schedulePump();
     });
+  }
+
+  /**
+   * Hands no queued job to a thread (and steals none) while `admit()` is false; and once the time
+   * `until()` returns has passed (performance.timeOrigin + performance.now(), in ms), a thread
+   * starts no job it already holds but gives it back, as after a freeze.
+   */
+  gate(admit: () => boolean, until?: () => number): void {
+    this.#admit = admit;
+    if (until) this.#until = until;
+    this.#publishFence();
+  }
+
+  #publishFence(): void {
+    const until = this.#until();
+    Atomics.store(this.#fence, 0, BigInt(Math.floor(Math.min(until, Number.MAX_SAFE_INTEGER))));
   }
 
   /** Cancels a queued or running job: it rejects with JobCancelledError. False if unknown or finished. */
@@ -199,6 +220,8 @@ export class ThreadPool<P, R> {
       this.#checkDrained();
       return;
     }
+    this.#publishFence();
+    if (this.#queue.size > 0 && !this.#admit()) return;
     const rules: PlacementRules = {
       concurrency: this.concurrency, prefetch: this.#o.prefetch, prefetchBelowMs: this.#o.prefetchBelowMs,
       stallMs: this.#o.stallMs, avgDurationMs: this.#durations.value, now: performance.now(),
@@ -245,7 +268,7 @@ export class ThreadPool<P, R> {
   #spawn(): PoolThread<P, R> {
     const t: PoolThread<P, R> = new PoolThread<P, R>({
       name: `${this.#o.namePrefix}-${++this.#spawned}`, entry: this.#o.entry, concurrency: this.concurrency,
-      host: this.#o.host, data: this.#o.data, resourceLimits: this.#o.resourceLimits,
+      host: this.#o.host, data: this.#o.data, fence: this.#fence.buffer as SharedArrayBuffer, resourceLimits: this.#o.resourceLimits,
       onExit: (code, previous) => this.#onExit(t, code, previous),
     });
     this.#threads.push(t);

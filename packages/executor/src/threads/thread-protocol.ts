@@ -13,6 +13,12 @@ export interface ThreadBoot {
   hostPort: MessagePort | null;
   /** Free-form data for the entry module, e.g. settings for its handler. */
   data: unknown;
+  /**
+   * One BigInt64 the pool keeps up to date: the time (performance.timeOrigin + performance.now(),
+   * in ms) after which the thread starts no job it holds, and replies "dropped" instead. The
+   * scheduler's lease deadline: a job handed over just before a freeze does not start after it.
+   */
+  fence: SharedArrayBuffer;
 }
 
 /** One job as it crosses to the thread: the pool's numeric id and the owner's payload. */

@@ -49,11 +49,15 @@ export function serveThread<P, R, H>(handler: ThreadHandler<P, R, H>): void {
   const seceded = new Map<number, number>();
   const waiting: Waiting<P, R>[] = [];
   const holdingSlots = (): number => running.size - seceded.size;
+  const fence = new BigInt64Array(boot.fence);
+  /** Past the pool's fence (the scheduler's lease deadline): start nothing more. */
+  const fenced = (): boolean => performance.timeOrigin + performance.now() > Number(Atomics.load(fence, 0));
 
   const startWaiting = (): void => {
     while (waiting.length > 0 && holdingSlots() < boot.concurrency) {
       const next = waiting.shift()!;
-      void start(next.job, next.resolve);
+      if (fenced()) next.resolve({ kind: "dropped", id: next.job.id });
+      else void start(next.job, next.resolve);
     }
   };
 
@@ -103,7 +107,8 @@ export function serveThread<P, R, H>(handler: ThreadHandler<P, R, H>): void {
     ready: () => ({ name: boot.name, threadId }),
     run(job) {
       return new Promise<JobReply<R>>((resolve) => {
-        if (holdingSlots() < boot.concurrency) void start(job, resolve);
+        if (fenced()) resolve({ kind: "dropped", id: job.id });
+        else if (holdingSlots() < boot.concurrency) void start(job, resolve);
         else waiting.push({ job, resolve });
       });
     },

@@ -41,6 +41,27 @@ describe("ThreadsExecutor", () => {
     expect(executor.stats()).toMatchObject({ running: 0, queued: 0, capacity: 2 });
   });
 
+  it("starts nothing while its gate is closed (a scheduler that doubts its lease), and goes on when it opens", async () => {
+    const { executor, events, finished } = makeExecutor();
+    let open = true;
+    let asked = 0;
+    executor.gate(() => (asked++, open));
+    await executor.start();
+    const a = assignment("add", [1, 1]);
+    executor.submit(a);
+    await finished(a.key);
+    open = false;
+    const b = assignment("add", [2, 2]);
+    executor.submit(b);
+    const before = asked;
+    await until(() => asked >= before + 3); // the pool asked on submit and on later ticks, and was refused each time
+    expect(events.filter((e) => e.key === b.key)).toEqual([]);
+    expect(executor.stats()).toMatchObject({ running: 0, queued: 1 });
+    open = true;
+    const done = await finished(b.key);
+    expect(done.outcome).toEqual({ status: "success", value: 4, pushed: {} });
+  });
+
   it("runs many tries and reports each exactly once", async () => {
     const { executor, events, finished } = makeExecutor();
     await executor.start();

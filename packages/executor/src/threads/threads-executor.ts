@@ -115,6 +115,10 @@ export class ThreadsExecutor implements Executor {
     this.#pool.cancel(key, reason);
   }
 
+  gate(admit: () => boolean, until?: () => number): void {
+    this.#pool.gate(admit, until);
+  }
+
   onEvent(listener: (event: ExecutorEvent) => void): () => void {
     return this.#events.on(listener);
   }

@@ -1,7 +1,9 @@
 // Group commit: state changes are queued and written in one transaction per batch, in order.
 // Work that must follow a change (handing a task to an executor) is queued behind it with
 // `afterCommit`, so nothing is acted on before it is durable, and a burst of changes costs one
-// transaction instead of one each.
+// transaction instead of one each. With a fence (the scheduler's lease, scheduler-job.ts), every
+// transaction starts with a statement that aborts it unless the lease is still this scheduler's.
+import type { InStatement } from "@libsql/client";
 import type { Store } from "@updraft/store";
 import { compileOps, type RowOp } from "./persist.ts";
 
@@ -21,6 +23,7 @@ export class GroupCommitWriter {
   private readonly store: Store;
   private readonly maxBatch: number;
   private readonly onError: (err: unknown) => void;
+  private readonly fence: (() => { statement: InStatement; renewed: () => void } | null) | undefined;
   private pending: RowOp[] = [];
   private callbacks: Array<() => void> = [];
   private running = false;
@@ -29,10 +32,24 @@ export class GroupCommitWriter {
   private broken: unknown = null;
   readonly stats: GroupCommitStats = { batches: 0, operations: 0, statements: 0, commitSeconds: 0, lastCommitSeconds: 0 };
 
-  constructor(store: Store, opts: { maxBatch?: number; onError: (err: unknown) => void }) {
+  constructor(store: Store, opts: {
+    maxBatch?: number;
+    onError: (err: unknown) => void;
+    /** The statement each transaction starts with, refusing it unless the lease is current (null: none yet). */
+    fence?: () => { statement: InStatement; renewed: () => void } | null;
+  }) {
     this.store = store;
     this.maxBatch = opts.maxBatch ?? 20_000;
     this.onError = opts.onError;
+    this.fence = opts.fence;
+  }
+
+  /** Writes nothing more and runs no callback: what is pending is dropped (the lease was lost). */
+  abandon(reason: unknown): void {
+    this.broken ??= reason;
+    this.pending = [];
+    this.callbacks = [];
+    if (!this.running) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   write(...ops: RowOp[]): void {
@@ -77,7 +94,10 @@ export class GroupCommitWriter {
         if (batch.length > 0) {
           const statements = compileOps(batch);
           const started = performance.now();
-          await this.store.batch(statements);
+          const fence = this.fence?.();
+          await this.store.batch(fence ? [fence.statement, ...statements] : statements);
+          fence?.renewed();
+          if (this.broken) break; // abandoned while this batch was in flight: act on nothing
           const took = (performance.now() - started) / 1000;
           this.stats.commitSeconds += took;
           this.stats.lastCommitSeconds = took;
@@ -85,11 +105,14 @@ export class GroupCommitWriter {
           this.stats.operations += batch.length;
           this.stats.statements += statements.length;
         }
-        for (const cb of cbs) cb();
+        for (const cb of cbs) {
+          if (this.broken) break;
+          cb();
+        }
       }
     } catch (err) {
       // Later changes were decided on top of the lost ones: drop them, act on none, and stop.
-      this.broken = err;
+      this.broken ??= err;
       this.pending = [];
       this.callbacks = [];
       this.onError(err);

@@ -1,7 +1,7 @@
 // Runs in the store: creating them (scheduled, manual, backfill) with their task instances,
 // loading active ones into memory, and recovering after a crash: tries that were queued or
 // running when the scheduler died are recorded as interrupted and scheduled again.
-import type { InStatement } from "@libsql/client";
+import type { InStatement, ResultSet } from "@libsql/client";
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Json, RunState, RunType, SerializedTask, TaskState } from "@updraft/sdk";
 import { dagRun, slotPool, taskInstance, taskInstanceHistory, xcom, type Store } from "@updraft/store";
@@ -38,9 +38,20 @@ export class RunRepository {
   private readonly store: Store;
   private readonly xcoms: XcomCache;
 
-  constructor(store: Store, xcoms: XcomCache) {
+  /** Runs statements in one write transaction: the store's, or the scheduler's fenced by its lease. */
+  private readonly batch: (statements: InStatement[]) => Promise<ResultSet[]>;
+
+  /**
+   * Set when the scheduler took the database over from one that may still be alive (frozen, or on
+   * another host): a try it left `queued` may have started in its executor, so it is recovered like
+   * a running one, under a new try number, and never run again under the number the other used.
+   */
+  queuedMayHaveStarted = false;
+
+  constructor(store: Store, xcoms: XcomCache, batch?: (statements: InStatement[]) => Promise<ResultSet[]>) {
     this.store = store;
     this.xcoms = xcoms;
+    this.batch = batch ?? ((statements) => store.batch(statements));
   }
 
   async pools(): Promise<Array<{ pool: string; slots: number }>> {
@@ -84,7 +95,7 @@ export class RunRepository {
     }
     statements.push(...compileOps(rows));
     try {
-      const [inserted] = await this.store.batch(statements);
+      const [inserted] = await this.batch(statements);
       run.id = Number(inserted!.rows[0]!.id);
     } catch (err) {
       const msg = String((err as Error).message ?? err);
@@ -194,19 +205,19 @@ export class RunRepository {
           // Decided before the crash from state that may not all have been committed: decide again.
           ti.state = "none";
           repairs.push(tiRow(run, group, ti, null));
-        } else if (recover && ti.state === "queued") {
+        } else if (recover && ti.state === "queued" && !this.queuedMayHaveStarted) {
           // Handed to an executor that died with its scheduler before starting it: the try did
           // not happen (Airflow resets such task instances).
           ti.state = "scheduled";
           ti.tryNumber = Math.max(0, ti.tryNumber - 1);
           repairs.push(tiRow(run, group, ti, null));
-        } else if (recover && ti.state === "running") {
+        } else if (recover && (ti.state === "running" || ti.state === "queued")) {
           // The try was lost with the scheduler that ran it. Record it and schedule the instance
           // again (Airflow's adoption of orphaned task instances). The first losses keep the retry
           // budget; a task that keeps taking its scheduler down is charged like any failure.
           const orphans = await this.orphanedTries(run, ti);
           const interrupted = { ...ti, state: "failed" as const, endDate: Date.now() };
-          repairs.push(historyRow(run, group, interrupted, { name: "OrphanedTaskError", message: `try ${ti.tryNumber} was running when its scheduler stopped` }));
+          repairs.push(historyRow(run, group, interrupted, { name: "OrphanedTaskError", message: `try ${ti.tryNumber} was ${ti.state} when its scheduler stopped` }));
           if (orphans < MAX_FREE_ORPHANS) {
             ti.maxTries += 1;
             ti.state = "scheduled";
@@ -226,7 +237,7 @@ export class RunRepository {
           repairs.push(tiRow(run, group, ti, null));
         }
       }
-      if (repairs.length) await this.store.batch(compileOps(repairs));
+      if (repairs.length) await this.batch(compileOps(repairs));
       await this.loadXcoms(run);
       for (const group of run.tasks.values()) {
         if (group.spec.expand && !group.tis.has(-1)) {

@@ -2,6 +2,7 @@
 // Airflow's states and hands ready ones to the executor. Event-driven: a finished try schedules
 // its downstream at once, in memory; every change is queued on the group-commit writer, and
 // whatever acts on a change (submitting a try) waits until that change is committed.
+import type { InStatement, ResultSet } from "@libsql/client";
 import type { RunState, TaskState } from "@updraft/sdk";
 import type { Store } from "@updraft/store";
 import { ExecutorErrorName, type Executor, type ExecutorEvent } from "@updraft/executor";
@@ -23,7 +24,7 @@ import { moveState, upstreamSummary, finalRunState, type RunModel, type TaskGrou
 import type { SchedulerEvent } from "./scheduler-events.ts";
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
 import { DagRegistry } from "./dag-registry.ts";
-import { SchedulerJob } from "./scheduler-job.ts";
+import { SchedulerJob, isLeaseLost, type SchedulerLeaseLostError } from "./scheduler-job.ts";
 import { RunCreation } from "./run-creation.ts";
 import { adoptVersion, type IntegrityContext } from "./run-integrity.ts";
 import { SchedulerRequestError } from "../errors.ts";
@@ -45,6 +46,14 @@ export interface SchedulerOptions {
   exclusive?: boolean;
   /** Tries handed to the executor beyond its capacity, so threads never wait on the scheduler. */
   prefetch?: number;
+  /** How long the scheduler's lease lasts after a renewal; default UPDRAFT_SCHEDULER_LEASE_MS or 30 s. */
+  leaseMs?: number;
+  /**
+   * The lease went to another scheduler (or ran out while this process was frozen): this one has
+   * stopped dispatching and abandoned its tries in flight without recording them. The process
+   * should exit non-zero now, so that a supervisor restarts it as a standby. Default: `onError`.
+   */
+  onLeaseLost?: (err: SchedulerLeaseLostError) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -60,7 +69,7 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   readonly host: SchedulerTaskHost;
-  private readonly opts: Required<Omit<SchedulerOptions, "onError" | "onWarning">> & Pick<SchedulerOptions, "onError" | "onWarning">;
+  private readonly opts: Required<Omit<SchedulerOptions, "onError" | "onWarning" | "onLeaseLost" | "leaseMs">> & Pick<SchedulerOptions, "onError" | "onWarning" | "onLeaseLost" | "leaseMs">;
   private readonly writer: GroupCommitWriter;
   private readonly timers = new TimerQueue();
   private readonly dispatcher: Dispatcher;
@@ -81,6 +90,8 @@ export class Scheduler {
   private readonly creation: RunCreation;
   private readonly integrity: IntegrityContext;
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
+  /** Renews the lease (and the job row's heartbeat) four times per lease, at least every second. */
+  private leaseTimer: ReturnType<typeof setInterval> | null = null;
   private offExecutor: (() => void) | null = null;
   private stopped = false;
   private fatal: unknown = null;
@@ -88,10 +99,12 @@ export class Scheduler {
   constructor(opts: SchedulerOptions) {
     this.opts = { sweepMs: 1_000, scheduleRuns: true, exclusive: true, prefetch: 0, ...opts };
     this.host = opts.host;
-    this.writer = new GroupCommitWriter(opts.store, { onError: (err) => this.fail(err) });
-    this.repo = new RunRepository(opts.store, opts.host.xcoms);
+    this.job = new SchedulerJob(opts.store, opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {});
+    this.job.onLost((err) => this.loseLease(err));
+    const fence = () => (this.opts.exclusive ? this.job.fence() : null);
+    this.writer = new GroupCommitWriter(opts.store, { onError: (err) => this.fail(err), fence });
+    this.repo = new RunRepository(opts.store, opts.host.xcoms, (statements) => this.fencedBatch(statements));
     this.registry = new DagRegistry(opts.store, opts.home);
-    this.job = new SchedulerJob(opts.store);
     this.creation = new RunCreation({
       repo: this.repo, registry: this.registry, timers: this.timers, runs: () => this.runs.values(),
       enabled: () => this.opts.scheduleRuns && !this.stopped,
@@ -175,9 +188,13 @@ export class Scheduler {
         },
         notHandedOver: ({ run, group, ti }) =>
           interrupted(this.outcomes, run, group, ti, { name: ExecutorErrorName.stopped, message: "the scheduler stopped before this try started" }),
-        stopped: () => this.stopped,
+        // Checked before every hand-over: a process that wakes from a freeze finds its lease's
+        // local deadline passed and hands out nothing more.
+        stopped: () => this.stopped || !this.job.check(),
       },
     });
+    // The executor starts nothing either (its own queue, its threads, its workers) once the lease is in doubt.
+    opts.executor.gate?.(() => !this.leaseLost && this.job.check(), () => this.job.until);
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */
@@ -196,7 +213,10 @@ export class Scheduler {
   }
 
   async start(): Promise<void> {
-    if (this.opts.exclusive) await this.job.claim();
+    if (this.opts.exclusive) {
+      await this.job.claim();
+      this.repo.queuedMayHaveStarted = this.job.predecessorMayLive;
+    }
     await this.loadPools();
     await this.registry.refresh();
     this.offExecutor = this.opts.executor.onEvent((e) => this.guard(() => this.onExecutorEvent(e)));
@@ -204,6 +224,10 @@ export class Scheduler {
     for (const entry of this.registry.entries()) this.creation.scheduleDag(entry.dagId);
     this.sweepTimer = setInterval(() => void this.sweep(), this.opts.sweepMs);
     this.sweepTimer.unref();
+    if (this.opts.exclusive) {
+      this.leaseTimer = setInterval(() => void this.renewLease(), Math.max(25, Math.min(1_000, this.job.leaseMs / 4)));
+      this.leaseTimer.unref();
+    }
     this.dispatch();
   }
 
@@ -219,8 +243,10 @@ export class Scheduler {
   private stopping: Promise<void> | null = null;
 
   private async shutDown(graceful: boolean): Promise<void> {
+    if (this.job.lost) return this.abandon(this.job.lost);
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     this.timers.stop();
     this.children.interruptWaiting();
     await this.opts.executor.stop({ graceful });
@@ -526,7 +552,6 @@ export class Scheduler {
     if (this.sweeping || this.stopped) return;
     this.sweeping = true;
     try {
-      await this.job.heartbeat();
       await this.loadPools();
       const changed = await this.registry.refresh();
       for (const entry of changed) {
@@ -542,7 +567,7 @@ export class Scheduler {
       }
       this.dispatch();
     } catch (err) {
-      this.opts.onWarning?.(err);
+      if (!this.leaseLost) this.opts.onWarning?.(err);
     } finally {
       this.sweeping = false;
     }
@@ -565,8 +590,76 @@ export class Scheduler {
     }
   }
 
+  private renewing = false;
+
+  /** Renews the lease; a refused renewal loses it (scheduler-job.ts calls `loseLease`). */
+  private async renewLease(): Promise<void> {
+    if (this.renewing || this.stopped) return;
+    this.renewing = true;
+    try {
+      await this.job.heartbeat();
+    } catch (err) {
+      if (!this.leaseLost) this.opts.onWarning?.(err);
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  /** Runs statements in one transaction that the lease fences, like the group commits. */
+  private async fencedBatch(statements: InStatement[]): Promise<ResultSet[]> {
+    if (this.job.lost) throw this.job.lost;
+    const fence = this.opts.exclusive ? this.job.fence() : null;
+    try {
+      const results = await this.opts.store.batch(fence ? [fence.statement, ...statements] : statements);
+      fence?.renewed();
+      return fence ? results.slice(1) : results;
+    } catch (err) {
+      if (fence && isLeaseLost(err)) throw this.job.refused(err);
+      throw err;
+    }
+  }
+
+  /**
+   * The lease is lost: another scheduler owns the runs now. Dispatch nothing more, write nothing
+   * more (the writer drops what is pending), and abandon the tries in flight without recording
+   * them: the new holder has recovered them from the store.
+   */
+  private loseLease(err: SchedulerLeaseLostError): void {
+    if (this.leaseLost) return;
+    this.leaseLost = true;
+    this.fatal ??= err;
+    this.stopped = true;
+    this.writer.abandon(err);
+    this.offExecutor?.();
+    this.offExecutor = null;
+    void this.abandon(err);
+    (this.opts.onLeaseLost ?? this.opts.onError)?.(err);
+  }
+  private leaseLost = false;
+  private abandoning: Promise<void> | null = null;
+
+  private abandon(err: SchedulerLeaseLostError): Promise<void> {
+    return (this.abandoning ??= (async () => {
+      this.stopped = true;
+      if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+      this.timers.stop();
+      for (const [k, waiters] of this.runWaiters) {
+        const [dagId, runId] = k.split("\u0000");
+        for (const w of waiters) w.reject(new SchedulerRequestError(`the scheduler lost its lease before run "${runId}" of dag "${dagId}" finished: ${err.message}`));
+      }
+      this.runWaiters.clear();
+      await this.opts.executor.stop({ graceful: false }).catch(() => undefined);
+      await this.opts.logs.closeAll().catch(() => undefined);
+    })());
+  }
+
   /** A failed commit or a broken invariant: memory and database may disagree, so stop. */
   private fail(err: unknown): void {
+    if (isLeaseLost(err) && this.opts.exclusive) {
+      this.loseLease(this.job.lost ?? this.job.refused(err));
+      return;
+    }
     if (this.fatal) return;
     this.fatal = err;
     this.opts.onError?.(err);

@@ -5,4 +5,4 @@ export { dagRun } from "./dag-run.ts";
 export { taskInstance, taskInstanceHistory, xcom } from "./task-instance.ts";
 export { variable, connection, slotPool } from "./admin.ts";
 export { apiToken, abUser, uiSession } from "./auth.ts";
-export { eventLog, job } from "./monitoring.ts";
+export { eventLog, job, schedulerLease } from "./monitoring.ts";

@@ -1,5 +1,6 @@
 // What happened and who is alive: the event log (Airflow's `log`, the REST API's eventLogs) and
-// `job`, the liveness rows schedulers and triggerers heartbeat into.
+// `job`, the liveness rows schedulers and triggerers heartbeat into, and `scheduler_lease`, the
+// one scheduler's fenced claim on the database.
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -48,3 +49,22 @@ export const job = sqliteTable(
 );
 export type Job = typeof job.$inferSelect;
 export type NewJob = typeof job.$inferInsert;
+
+/**
+ * The scheduler's claim on the database: one row (`name` = "scheduler") naming the holder's job
+ * and an epoch that goes up by one at every take-over. Every commit a scheduler makes first
+ * inserts into the view `scheduler_lease_fence` (see migration 0005): a trigger aborts the whole
+ * transaction unless the epoch and holder are still current, and otherwise renews the lease.
+ * Times are wall-clock milliseconds, as the holder saw them.
+ */
+export const schedulerLease = sqliteTable("scheduler_lease", {
+  name: text("name").primaryKey(),
+  epoch: integer("epoch").notNull(),
+  /** The holder's `job.id`. */
+  holder: integer("holder").notNull(),
+  hostname: text("hostname"),
+  pid: integer("pid"),
+  renewedAt: integer("renewed_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
+export type SchedulerLease = typeof schedulerLease.$inferSelect;
