@@ -73,4 +73,6 @@ export interface JobContext<H> {
    * pool's owner calls when the job's host call arrives and is answered.
    */
   secede(): () => void;
+  /** Whether the pool's fence (ThreadBoot.fence) has passed: a job that has not begun its work should give up. */
+  fenced(): boolean;
 }

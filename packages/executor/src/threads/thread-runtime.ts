@@ -82,7 +82,7 @@ export function serveThread<P, R, H>(handler: ThreadHandler<P, R, H>): void {
     running.set(job.id, controller);
     let reply: JobReply<R>;
     try {
-      const ctx: JobContext<Remote<H>> = { signal: controller.signal, host, thread: boot.name, data: boot.data, secede: () => secede(job.id) };
+      const ctx: JobContext<Remote<H>> = { signal: controller.signal, host, thread: boot.name, data: boot.data, secede: () => secede(job.id), fenced };
       const value = await handler.run(job.payload, ctx);
       reply = { kind: "done", id: job.id, value, heapUsedMb: getHeapStatistics().used_heap_size / MB };
     } catch (err) {

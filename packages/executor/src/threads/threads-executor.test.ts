@@ -62,6 +62,20 @@ describe("ThreadsExecutor", () => {
     expect(done.outcome).toEqual({ status: "success", value: 4, pushed: {} });
   });
 
+  it("does not start a try whose bundle was still loading when the gate's time passed", async () => {
+    const { executor, finished, host } = makeExecutor();
+    const now = () => performance.timeOrigin + performance.now();
+    let limit = Number.MAX_SAFE_INTEGER;
+    executor.gate(() => now() <= limit, () => limit);
+    await executor.start();
+    const a = assignment("ran", [], { bundle: { hash: "fixture-slow-dag", path: new URL("./fixtures/slow-dag.ts", import.meta.url).pathname } });
+    limit = now() + 200; // handed over now; the bundle takes 800 ms to import
+    executor.submit(a);
+    const done = await finished(a.key);
+    expect(done.outcome).toMatchObject({ status: "failed", retryable: true, error: { name: "ExecutorStoppedError" } });
+    expect(host.lines.get(a.key) ?? []).toEqual([]);
+  });
+
   it("runs many tries and reports each exactly once", async () => {
     const { executor, events, finished } = makeExecutor();
     await executor.start();
