@@ -51,3 +51,11 @@ export function toErrorData(err: unknown): ErrorData {
   if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
   return { name: "Error", message: typeof err === "string" ? err : JSON.stringify(err) ?? String(err) };
 }
+
+/**
+ * A connection given as a URI or JSON (`--conn-uri`, UPDRAFT_CONN_<ID>, an import file) that cannot
+ * be read. The message names where it came from and the field, never the value (it may hold a password).
+ */
+export class ConnectionFormatError extends Error {
+  override name = "ConnectionFormatError";
+}

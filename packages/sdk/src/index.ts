@@ -14,7 +14,12 @@ export { param, isParam, ParamType } from "./param.ts";
 export type { Param, ParamSpec } from "./param.ts";
 export type { TaskContext, TaskLogger, Connection } from "./context.ts";
 export { TaskState, RunState, TriggerRule, RunType, FINISHED_TASK_STATES } from "./states.ts";
-export { DagDefinitionError, SkipTask, FailTask, SubmitError, ChildTaskFailed, toErrorData } from "./errors.ts";
+export { DagDefinitionError, SkipTask, FailTask, SubmitError, ChildTaskFailed, ConnectionFormatError, toErrorData } from "./errors.ts";
+export {
+  parseConnectionUri, parseConnectionJson, parseConnectionString, connectionToUri, toTaskConnection, extraObject, normalizeConnType, EXTRA_KEY,
+} from "./connection-uri.ts";
+export type { ConnectionFields } from "./connection-uri.ts";
+export { CONN_ENV_PREFIX, connectionEnvName, connectionFromEnv, envConnectionIds } from "./connection-env.ts";
 export type { ErrorData } from "./errors.ts";
 export { parseDuration } from "./duration.ts";
 export { isTruthy } from "./truthiness.ts";
