@@ -2,8 +2,12 @@
 // the tables directly or through the small repositories for secrets, pools, tokens and users.
 export { openStore } from "./open-store.ts";
 export type { OpenStoreOptions, Store, StoreDb, StoreTx } from "./open-store.ts";
-export { migrateStore, MIGRATIONS_FOLDER } from "./migrate.ts";
-export type { MigrateOptions, MigrateResult } from "./migrate.ts";
+export { migrateStore, migrationStatus, MIGRATIONS_FOLDER } from "./migrate.ts";
+export type { MigrateOptions, MigrateResult, MigrationStatus } from "./migrate.ts";
+export { cleanStore, resetStore, CLEANABLE_TABLES } from "./db-maintenance.ts";
+export type { CleanOptions, CleanResult, CleanableTable } from "./db-maintenance.ts";
+export { rotateSecrets } from "./rotate-secrets.ts";
+export type { RotateResult } from "./rotate-secrets.ts";
 export { parseStoreUrl, redactUrl } from "./store-url.ts";
 export type { StoreTarget } from "./store-url.ts";
 export { SecretBox } from "./secret-box.ts";
@@ -33,14 +37,16 @@ export { SESSION_IDLE_MS, SESSION_MAX_MS, createSession, verifySession, csrfMatc
 export type { SessionPrincipal, VerifiedSession } from "./ui-sessions.ts";
 export { createUser, verifyUser, hashPassword, checkPassword } from "./users.ts";
 export type { CreateUserInput, UserInfo } from "./users.ts";
+export { listUsers, deleteUser, setUserPassword } from "./user-admin.ts";
+export type { UserEntry } from "./user-admin.ts";
 
 export {
   dag, dagVersion, bundle, importError, dagRun, taskInstance, taskInstanceHistory, xcom,
-  variable, connection, slotPool, apiToken, abUser, uiSession, eventLog, job, schedulerLease,
+  variable, connection, slotPool, apiToken, abUser, uiSession, eventLog, job, schedulerLease, dagPriorityParsingRequest,
 } from "./schema/index.ts";
 export { TokenScope } from "./schema/auth.ts";
 export type {
-  Dag, NewDag, DagVersion, NewDagVersion, Bundle, NewBundle, ImportError, NewImportError,
+  Dag, NewDag, DagVersion, NewDagVersion, Bundle, NewBundle, ImportError, NewImportError, DagPriorityParsingRequest,
 } from "./schema/dag.ts";
 export type { DagRun, NewDagRun } from "./schema/dag-run.ts";
 export type {

@@ -17,7 +17,7 @@ const t = testStores();
 afterEach(() => t.cleanup());
 
 const TABLES = [
-  "ab_user", "api_token", "bundle", "connection", "dag", "dag_run", "dag_version", "import_error", "job", "log",
+  "ab_user", "api_token", "bundle", "connection", "dag", "dag_priority_parsing_request", "dag_run", "dag_version", "import_error", "job", "log",
   "scheduler_lease", "slot_pool", "task_instance", "task_instance_history", "ui_session", "variable", "xcom",
 ];
 

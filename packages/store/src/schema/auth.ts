@@ -39,6 +39,11 @@ export const abUser = sqliteTable("ab_user", {
   passwordHash: text("password_hash").notNull(),
   role: text("role").$type<TokenScope>().notNull(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  /** Airflow's user fields, for the /users API; not used for authentication. */
+  email: text("email"),
+  firstName: text("first_name"),
+  lastName: text("last_name"),
+  changedOn: integer("changed_on", { mode: "timestamp_ms" }),
 });
 export type AbUser = typeof abUser.$inferSelect;
 export type NewAbUser = typeof abUser.$inferInsert;

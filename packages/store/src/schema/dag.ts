@@ -78,3 +78,15 @@ export const importError = sqliteTable("import_error", {
 });
 export type ImportError = typeof importError.$inferSelect;
 export type NewImportError = typeof importError.$inferInsert;
+
+/**
+ * A request to parse a DAG file soon (Airflow 2.10's `dag_priority_parsing_request`): PUT
+ * /api/v1/parseDagFile writes one, and the DAG processor of whichever process parses the folder
+ * loads that file again at its next pass (even unchanged) and deletes the row. The id is the
+ * file's path, so that asking twice before the next pass makes one request.
+ */
+export const dagPriorityParsingRequest = sqliteTable("dag_priority_parsing_request", {
+  fileloc: text("fileloc").primaryKey(),
+  requestedAt: integer("requested_at", { mode: "timestamp_ms" }).notNull(),
+});
+export type DagPriorityParsingRequest = typeof dagPriorityParsingRequest.$inferSelect;
