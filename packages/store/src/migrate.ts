@@ -90,3 +90,24 @@ async function lastAppliedMillis(store: Store): Promise<number | null> {
   const at = last.rows[0]?.["at"];
   return at === null || at === undefined ? null : Number(at);
 }
+
+/** Where a database stands against the migrations shipped in this package. */
+export interface MigrationStatus {
+  /** Tags of the migrations in the journal that the database has. */
+  applied: string[];
+  /** Tags it lacks; `migrateStore` would apply them. */
+  pending: string[];
+}
+
+/**
+ * The applied and pending migrations of a database, without changing it (`updraft db check`).
+ * @example const { pending } = await migrationStatus(store); // [] when up to date
+ */
+export async function migrationStatus(store: Store, opts: MigrateOptions = {}): Promise<MigrationStatus> {
+  const journal = readJournal(opts.migrationsFolder ?? MIGRATIONS_FOLDER);
+  const last = await lastAppliedMillis(store);
+  return {
+    applied: journal.filter((m) => last !== null && m.when <= last).map((m) => m.tag),
+    pending: journal.filter((m) => last === null || m.when > last).map((m) => m.tag),
+  };
+}

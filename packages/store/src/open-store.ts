@@ -24,6 +24,11 @@ export interface OpenStoreOptions {
   authToken?: string;
   /** When given, variable values and connection secrets are encrypted at rest under it. */
   secretKey?: string;
+  /**
+   * Keys that still decrypt while `secretKey` is being rotated in (Airflow's `fernet_key =
+   * new,old`); values are always written under `secretKey`. See `rotateSecrets`.
+   */
+  previousSecretKeys?: readonly string[];
 }
 
 /** An open metadata database. */
@@ -72,7 +77,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const { url } = opts;
   const shown = redactUrl(url);
   const target = parseStoreUrl(url);
-  const secrets = opts.secretKey ? new SecretBox(opts.secretKey) : null;
+  const secrets = opts.secretKey ? new SecretBox(opts.secretKey, opts.previousSecretKeys) : null;
 
   if (target.kind === "file") {
     try {

@@ -20,13 +20,28 @@ const TAG_BYTES = 16;
  * const box = new SecretBox(process.env.UPDRAFT_SECRET_KEY!);
  * const stored = box.encrypt("hunter2", 'connection "pg" password');
  * box.decrypt(stored, 'connection "pg" password'); // "hunter2"
+ *
+ * While a key is being rotated, `previous` keys still decrypt (Airflow's `fernet_key = new,old`):
+ * `new SecretBox(newKey, [oldKey])` reads values of either key and writes under the new one.
  */
 export class SecretBox {
   readonly #key: Buffer;
+  readonly #previous: Buffer[];
 
-  constructor(secretKey: string) {
+  constructor(secretKey: string, previous: readonly string[] = []) {
     if (secretKey.length === 0) throw new InvalidValueError("secret key: must not be empty");
     this.#key = scryptSync(secretKey, SALT, 32);
+    this.#previous = previous.filter((k) => k.length > 0 && k !== secretKey).map((k) => scryptSync(k, SALT, 32));
+  }
+
+  /** Whether `stored` decrypts under the current key (false when only a previous key opens it). */
+  isCurrent(stored: string, context: string): boolean {
+    try {
+      open(this.#key, stored, context);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Returns `v1:<base64url(iv | tag | ciphertext)>`; a fresh random IV each time. */
@@ -38,21 +53,30 @@ export class SecretBox {
     return `${FORMAT}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url")}`;
   }
 
-  /** Reverses `encrypt`; throws `DecryptionError` naming `context` on a wrong key or tampering. */
+  /** Reverses `encrypt` (with the current key, then the previous ones); throws `DecryptionError` naming `context` on a wrong key or tampering. */
   decrypt(stored: string, context: string): string {
-    const [format, payload] = stored.split(":", 2);
-    if (format !== FORMAT || payload === undefined) throw new DecryptionError(context);
-    const raw = Buffer.from(payload, "base64url");
-    if (raw.length < IV_BYTES + TAG_BYTES) throw new DecryptionError(context);
-    try {
-      const decipher = createDecipheriv("aes-256-gcm", this.#key, raw.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(context, "utf8"));
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
-    } catch (err) {
-      throw new DecryptionError(context, { cause: err });
+    let failure: unknown;
+    for (const key of [this.#key, ...this.#previous]) {
+      try {
+        return open(key, stored, context);
+      } catch (err) {
+        failure = err;
+      }
     }
+    if (failure instanceof DecryptionError) throw failure;
+    throw new DecryptionError(context, { cause: failure });
   }
+}
+
+function open(key: Buffer, stored: string, context: string): string {
+  const [format, payload] = stored.split(":", 2);
+  if (format !== FORMAT || payload === undefined) throw new DecryptionError(context);
+  const raw = Buffer.from(payload, "base64url");
+  if (raw.length < IV_BYTES + TAG_BYTES) throw new DecryptionError(context);
+  const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(context, "utf8"));
+  decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
 }
 
 /**
