@@ -13,6 +13,7 @@ export { serveThread } from "./threads/thread-runtime.ts";
 export type { ThreadHandler } from "./threads/thread-runtime.ts";
 export type { JobContext } from "./threads/thread-protocol.ts";
 export { threadHost, seceding } from "./threads/thread-host.ts";
+export type { ThreadTry } from "./threads/thread-host.ts";
 export { targetThreads, idleToRetire, DurationAverage } from "./threads/adaptive-scaling.ts";
 export type { ScalingInput } from "./threads/adaptive-scaling.ts";
 export { ExecutorErrorName, timedOut, cancelled, stopped, fromPoolError } from "./outcomes.ts";

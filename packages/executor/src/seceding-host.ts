@@ -15,6 +15,7 @@ export function secedingHost(inner: TaskHost, secede: (key: string) => () => voi
     variableSet: (key, value) => inner.variableSet(key, value),
     connectionGet: (connId) => inner.connectionGet(connId),
     log: (key, lines) => inner.log(key, lines),
+    ...(inner.logFile ? { logFile: (key: string) => inner.logFile!(key) } : {}),
     async submit(req: SubmitRequest): Promise<SubmitResult> {
       const rejoin = secede(req.key);
       try {

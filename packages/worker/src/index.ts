@@ -5,6 +5,7 @@ export { loadBundle, loadDag, collectDags, installUpdraftResolver } from "./bund
 export { renderTemplate } from "./templates.ts";
 export { sensorPokeDelayMs } from "./sensor.ts";
 export { isSensitiveKey } from "./task-log.ts";
+export { formatLogLine } from "./log-format.ts";
 export { BundleLoadError, TemplateError, SensorTimeoutError, ShellCommandError, BundleDownloadError } from "./errors.ts";
 export {
   PROTOCOL_VERSION, taskAssignmentSchema, taskOutcomeSchema, errorDataSchema, submitRequestSchema, submitResultSchema,
@@ -14,6 +15,8 @@ export {
   workerMessageSchema, serverMessageSchema, hostCallSchema, parseFrame, CloseCode, WORKER_SOCKET_PATH, bundlePath,
 } from "./remote/messages.ts";
 export type { WorkerMessage, ServerMessage, HostCall } from "./remote/messages.ts";
+export { tryRefSchema, type TryRef } from "./remote/messages.ts";
+export { maxXcomBytes, xcomLimitError, maxWorkerFrameBytes, DEFAULT_MAX_XCOM_BYTES } from "./xcom-limit.ts";
 export { RemoteWorker, WorkerExitCode } from "./remote/remote-worker.ts";
 export type { RemoteWorkerOptions } from "./remote/remote-worker.ts";
 export type { TaskRunner, RunnerEvent, RunnerStats } from "./remote/runner.ts";

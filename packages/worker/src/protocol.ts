@@ -115,6 +115,13 @@ export interface TaskHost {
   submit(req: SubmitRequest): Promise<SubmitResult>;
   /** Log lines of a running try, in order. */
   log(key: string, lines: LogLine[]): void;
+  /**
+   * Where this host writes the log of try `key` (null: nowhere known). A runtime that shares the
+   * host's process and disk (the threads executor's worker threads) appends its lines to that
+   * file itself, so a task printing in a tight loop is slowed by the disk instead of queueing
+   * lines on the host's thread; other runtimes send them with `log`.
+   */
+  logFile?(key: string): string | null;
 }
 
 export type { ErrorData };

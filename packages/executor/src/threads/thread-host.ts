@@ -1,12 +1,28 @@
 // The TaskHost a try sees inside a thread: the comlink proxy of the scheduler's host, adapted so
-// that log lines are never lost or reordered against the try's outcome, and so that a try
-// waiting on a child it submitted gives up its slot meanwhile.
+// that log lines are written by the thread itself when the try has a log file (thread-log-files.ts),
+// are never lost or reordered against the try's outcome otherwise, and so that a try waiting on a
+// child it submitted gives up its slot meanwhile.
 import type { Remote } from "comlink";
-import type { LogLine, TaskHost } from "@updraft/worker";
+import type { LogLine, TaskAssignment, TaskHost } from "@updraft/worker";
 import { secedingHost } from "../seceding-host.ts";
+import type { ThreadLogFiles } from "./thread-log-files.ts";
+
+/**
+ * What the threads executor sends a thread for one try: the assignment, and the file the
+ * scheduler registered for the try's log (TaskHost.logFile), which the thread appends to itself.
+ */
+export interface ThreadTry {
+  assignment: TaskAssignment;
+  /** null: the host keeps no file for the try; its lines go to `host.log`. */
+  logFile: string | null;
+}
 
 /**
  * Adapts the comlink proxy of the scheduler's TaskHost for runTask.
+ *
+ * `log` first offers the lines to `files`: a try whose log file the thread holds has them appended
+ * there, synchronously, and nothing crosses to the main thread. Otherwise (no file, or a file that
+ * cannot be written) they go to the host, and the rest of this comment applies.
  *
  * `log` is fire-and-forget for runTask, but through comlink it is a call that the main thread
  * answers. Two things follow. Its promise is caught here: an unhandled rejection would kill the
@@ -15,11 +31,13 @@ import { secedingHost } from "../seceding-host.ts";
  * until every line it sent has been received before its outcome is returned.
  *
  * @example
- * const { host, settled } = threadHost(remote);
+ * const { host, settled } = threadHost(remote, files);
+ * files.expect(assignment.key, logFile);
  * const outcome = await runTask(assignment, host, signal);
+ * files.close(assignment.key);
  * await settled();
  */
-export function threadHost(remote: Remote<TaskHost>): { host: TaskHost; settled: () => Promise<void> } {
+export function threadHost(remote: Remote<TaskHost>, files: ThreadLogFiles): { host: TaskHost; settled: () => Promise<void> } {
   const pending = new Set<Promise<void>>();
   const host: TaskHost = {
     xcomPull: (q) => remote.xcomPull(q),
@@ -28,6 +46,7 @@ export function threadHost(remote: Remote<TaskHost>): { host: TaskHost; settled:
     connectionGet: (connId) => remote.connectionGet(connId),
     submit: (req) => remote.submit(req),
     log(key: string, lines: LogLine[]) {
+      if (files.write(key, lines)) return;
       const sent: Promise<void> = remote.log(key, lines).then(
         () => {},
         () => {},

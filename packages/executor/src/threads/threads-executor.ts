@@ -1,6 +1,7 @@
 // The threads executor: runs tries in worker threads of this process, through the adaptive
 // ThreadPool, each thread running `runTask` (thread-main.ts). Time-outs abort the try's signal
-// and terminate its thread if it does not stop; threads that crash are replaced.
+// and terminate its thread if it does not stop; threads that crash are replaced. Each try goes
+// with the file of its log (TaskHost.logFile), which its thread appends to itself.
 import { availableParallelism, hostname } from "node:os";
 import { taskOutcomeSchema, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
@@ -9,6 +10,7 @@ import { fromPoolError, stopped } from "../outcomes.ts";
 import { secedingHost } from "../seceding-host.ts";
 
 import { ThreadPool } from "./thread-pool.ts";
+import type { ThreadTry } from "./thread-host.ts";
 
 /** The outcome as the thread sent it, checked on receipt; a malformed one fails the try. */
 function checkOutcome(a: TaskAssignment, outcome: unknown): TaskOutcome {
@@ -34,7 +36,7 @@ export interface ThreadsExecutorOptions {
   maxJobsPerThread?: number;
   /** Tries one thread runs at once. Default 1. */
   concurrencyPerThread?: number;
-  /** The thread entry module. Default: thread-main.ts (runTask from @updraft/worker). */
+  /** The thread entry module, served `ThreadTry` jobs. Default: thread-main.ts (runTask from @updraft/worker). */
   entry?: URL;
 }
 
@@ -53,7 +55,8 @@ type State = (typeof State)[keyof typeof State];
  */
 export class ThreadsExecutor implements Executor {
   readonly name = "threads";
-  readonly #pool: ThreadPool<TaskAssignment, TaskOutcome>;
+  readonly #pool: ThreadPool<ThreadTry, TaskOutcome>;
+  readonly #logFile: (key: string) => string | null;
   readonly #events = new EventHub<ExecutorEvent>();
   /** Tries accepted and not finished; a key in `#cancelled` was cancelled by the scheduler. */
   readonly #tries = new Map<string, TaskAssignment>();
@@ -62,8 +65,11 @@ export class ThreadsExecutor implements Executor {
   #state: State = State.idle;
 
   constructor(options: ThreadsExecutorOptions) {
-    this.#pool = new ThreadPool<TaskAssignment, TaskOutcome>({
-      entry: options.entry ?? new URL("./thread-main.ts", import.meta.url),
+    const host = options.host;
+    this.#logFile = host.logFile ? (key) => host.logFile!(key) : () => null;
+    this.#pool = new ThreadPool<ThreadTry, TaskOutcome>({
+      // thread-main.ts when running from the sources, thread-main.js once built (dist/).
+      entry: options.entry ?? new URL(import.meta.url.endsWith(".ts") ? "./thread-main.ts" : "./thread-main.js", import.meta.url),
       // The host the threads reach: the scheduler's, with `submit` wrapped in the pool's secede
       // and rejoin, so the parent's job frees its slot before the child is even created (the
       // thread side secedes on its own, see thread-host.ts).
@@ -97,8 +103,10 @@ export class ThreadsExecutor implements Executor {
     if (this.#state !== State.running) throw new ExecutorNotRunningError(this.name, this.#state, key);
     if (this.#tries.has(key)) throw new DuplicateTryError(this.name, key);
     this.#tries.set(key, assignment);
+    // Asked here, on the main thread, where the answer is a lookup: a thread in a tight print loop
+    // could not receive an answer to a question it asked itself until the loop ended.
     this.#pool
-      .run(assignment, {
+      .run({ assignment, logFile: this.#logFile(key) }, {
         key,
         timeoutMs: assignment.executionTimeoutMs,
         onStart: ({ thread, at }) => this.#events.emit({ type: "started", key, at, worker: `${this.#hostname}/${thread}` }),
@@ -133,7 +141,7 @@ export class ThreadsExecutor implements Executor {
   }
 
   /** The pool's own view: thread names, states, jobs run, heap — for health pages and tests. */
-  threads(): ReturnType<ThreadPool<TaskAssignment, TaskOutcome>["threads"]> {
+  threads(): ReturnType<ThreadPool<ThreadTry, TaskOutcome>["threads"]> {
     return this.#pool.threads();
   }
 

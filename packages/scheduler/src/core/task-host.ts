@@ -124,4 +124,9 @@ export class SchedulerTaskHost implements TaskHost {
   log(key: string, lines: LogLine[]): void {
     this.logs.append(key, lines);
   }
+
+  /** The try's log file, for a worker thread of this process to append to itself. */
+  logFile(key: string): string | null {
+    return this.logs.pathOf(key);
+  }
 }

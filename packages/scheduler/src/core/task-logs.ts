@@ -4,10 +4,15 @@
 // outcome does, so a try's log is complete on disk before its end is committed, and a client that
 // sees the state change (a CI job fetching the failed task's log) reads every line. A write is one
 // syscall on a file kept open while the try logs; lines come batched from the runtime.
+// Tries run by the threads executor are the exception: their thread appends to the file itself
+// (`pathOf`, executor/src/threads/thread-log-files.ts), under the same rule — the thread closes
+// the file before it returns the outcome — so a flood of lines never reaches the main thread.
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createHash } from "node:crypto";
-import type { LogLine } from "@updraft/worker";
+import { formatLogLine, type LogLine } from "@updraft/worker";
+
+export { formatLogLine };
 
 /** A try silent this long has its file closed until its next line. */
 export const IDLE_CLOSE_MS = 2_000;
@@ -25,10 +30,6 @@ export function taskLogPath(home: string, t: { dagId: string; runId: string; tas
   );
 }
 
-/** One log line as stored: `[ISO time] LEVEL - message`. */
-export function formatLogLine(line: LogLine): string {
-  return `[${new Date(line.at).toISOString()}] ${line.level.toUpperCase()} - ${line.message}\n`;
-}
 
 interface OpenLog {
   fd: number;
@@ -48,6 +49,11 @@ export class TaskLogWriter {
   /** Says where the log of the try `key` goes; called when the try is handed to an executor. */
   register(key: string, path: string): void {
     this.paths.set(key, path);
+  }
+
+  /** The file registered for try `key`, while it runs; null once released or if never registered. */
+  pathOf(key: string): string | null {
+    return this.paths.get(key) ?? null;
   }
 
   append(key: string, lines: LogLine[]): void {
