@@ -3,7 +3,7 @@ export { Scheduler, type SchedulerOptions } from "./core/scheduler.ts";
 export { SchedulerTaskHost, XcomCache } from "./core/task-host.ts";
 export { TaskLogWriter, taskLogPath, formatLogLine } from "./core/task-logs.ts";
 export { airflowIso, type TriggerOptions } from "./core/run-repository.ts";
-export { preciseNow, type SchedulerEvent } from "./core/scheduler-events.ts";
+export { preciseNow, type SchedulerEvent, type SchedulerMeasure } from "./core/scheduler-events.ts";
 export { DagProcessor, bundlePath, displayPath, type DagProcessorOptions, type FileResult } from "./processor/dag-processor.ts";
 export { DagImportError, SchedulerConflictError, SchedulerRequestError } from "./errors.ts";
 export { SchedulerLeaseLostError, DEFAULT_LEASE_MS } from "./core/scheduler-job.ts";

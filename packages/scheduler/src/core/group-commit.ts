@@ -24,6 +24,7 @@ export class GroupCommitWriter {
   private readonly maxBatch: number;
   private readonly onError: (err: unknown) => void;
   private readonly fence: (() => { statement: InStatement; renewed: () => void } | null) | undefined;
+  private readonly onCommit: ((seconds: number, operations: number) => void) | undefined;
   private pending: RowOp[] = [];
   private callbacks: Array<() => void> = [];
   private running = false;
@@ -37,11 +38,14 @@ export class GroupCommitWriter {
     onError: (err: unknown) => void;
     /** The statement each transaction starts with, refusing it unless the lease is current (null: none yet). */
     fence?: () => { statement: InStatement; renewed: () => void } | null;
+    /** Told of every committed transaction: its duration in seconds and its row operations. */
+    onCommit?: (seconds: number, operations: number) => void;
   }) {
     this.store = store;
     this.maxBatch = opts.maxBatch ?? 20_000;
     this.onError = opts.onError;
     this.fence = opts.fence;
+    this.onCommit = opts.onCommit;
   }
 
   /** Writes nothing more and runs no callback: what is pending is dropped (the lease was lost). */
@@ -104,6 +108,7 @@ export class GroupCommitWriter {
           this.stats.batches++;
           this.stats.operations += batch.length;
           this.stats.statements += statements.length;
+          this.onCommit?.(took, batch.length);
         }
         for (const cb of cbs) {
           if (this.broken) break;

@@ -21,7 +21,10 @@ import type { TaskLogWriter } from "./task-logs.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
 import { clearXcomRows, historyRow, runRow, tiRow } from "./persist.ts";
 import { moveState, upstreamSummary, finalRunState, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
-import type { SchedulerEvent } from "./scheduler-events.ts";
+import type { SchedulerEvent, SchedulerMeasure } from "./scheduler-events.ts";
+
+/** States a running try ends in (an interrupted try goes back to scheduled and is not measured). */
+const TRY_END_STATES: ReadonlySet<TaskState> = new Set(["success", "failed", "up_for_retry", "up_for_reschedule", "skipped", "upstream_failed"]);
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
 import { DagRegistry } from "./dag-registry.ts";
 import { SchedulerJob, isLeaseLost, type SchedulerLeaseLostError } from "./scheduler-job.ts";
@@ -83,6 +86,7 @@ export class Scheduler {
   /** Cancels each active run's dagrunTimeout timer, so an ended run is not held until then. */
   private readonly runTimers = new Map<number, () => void>();
   private readonly listeners = new Set<(e: SchedulerEvent) => void>();
+  private readonly measures = new Set<(m: SchedulerMeasure) => void>();
   private readonly runWaiters = new Map<string, Array<{ resolve: (state: RunState) => void; reject: (err: Error) => void }>>();
   private readonly repo: RunRepository;
   private readonly registry: DagRegistry;
@@ -102,7 +106,10 @@ export class Scheduler {
     this.job = new SchedulerJob(opts.store, opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {});
     this.job.onLost((err) => this.loseLease(err));
     const fence = () => (this.opts.exclusive ? this.job.fence() : null);
-    this.writer = new GroupCommitWriter(opts.store, { onError: (err) => this.fail(err), fence });
+    this.writer = new GroupCommitWriter(opts.store, {
+      onError: (err) => this.fail(err), fence,
+      onCommit: (seconds, operations) => this.measure({ type: "commit", seconds, operations }),
+    });
     this.repo = new RunRepository(opts.store, opts.host.xcoms, (statements) => this.fencedBatch(statements));
     this.registry = new DagRegistry(opts.store, opts.home);
     this.creation = new RunCreation({
@@ -195,6 +202,12 @@ export class Scheduler {
     });
     // The executor starts nothing either (its own queue, its threads, its workers) once the lease is in doubt.
     opts.executor.gate?.(() => !this.leaseLost && this.job.check(), () => this.job.until);
+  }
+
+  /** Subscribes to the figures metrics are made of; returns the unsubscribe function. */
+  onMeasure(listener: (m: SchedulerMeasure) => void): () => void {
+    this.measures.add(listener);
+    return () => this.measures.delete(listener);
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */
@@ -397,6 +410,7 @@ export class Scheduler {
   // ---- task instances -----------------------------------------------------------------------
 
   private setState(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: TaskState, at = Date.now()): void {
+    if (this.measures.size > 0) this.measureTry(run, ti, state);
     moveState(run, group, ti, state);
     this.writer.write(tiRow(run, group, ti, this.opts.executor.name));
     this.children.stateChanged(run, ti, state);
@@ -574,6 +588,19 @@ export class Scheduler {
   }
 
   // ---- plumbing ---------------------------------------------------------------------------
+
+  /** Queued time when a try starts, run time when a started try ends (for metrics). */
+  private measureTry(run: RunModel, ti: TaskInstanceModel, state: TaskState): void {
+    if (state === "running" && ti.startDate !== null && ti.queuedAt !== null) {
+      this.measure({ type: "try-started", dagId: run.dagId, taskId: ti.taskId, queuedSeconds: Math.max(0, ti.startDate - ti.queuedAt) / 1000 });
+    } else if (ti.state === "running" && TRY_END_STATES.has(state) && ti.startDate !== null && ti.endDate !== null) {
+      this.measure({ type: "try-ended", dagId: run.dagId, taskId: ti.taskId, state, durationSeconds: Math.max(0, ti.endDate - ti.startDate) / 1000 });
+    }
+  }
+
+  private measure(m: SchedulerMeasure): void {
+    for (const l of this.measures) l(m);
+  }
 
   private emit(e: SchedulerEvent): void {
     if (this.listeners.size === 0) return;
