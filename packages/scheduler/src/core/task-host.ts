@@ -2,7 +2,7 @@
 // connections, children started with ctx.submit) and where its log lines go. XComs of active runs are cached in memory, so
 // resolving a reducer's 10,000 inputs costs no query.
 import { and, asc, eq } from "drizzle-orm";
-import type { Json } from "@updraft/sdk";
+import { connectionFromEnv, toTaskConnection, type Json } from "@updraft/sdk";
 import { xcom, getVariable, setVariable, getConnection, type Store } from "@updraft/store";
 import type { ConnectionData, LogLine, SubmitRequest, SubmitResult, TaskHost } from "@updraft/worker";
 import type { TaskLogWriter } from "./task-logs.ts";
@@ -55,18 +55,22 @@ export class XcomCache {
 
 /**
  * The TaskHost of tries run by this process's executors: XComs (cached for active runs, else
- * from the store), variables and connections (decrypted), and log lines (to the log files).
+ * from the store), variables and connections (UPDRAFT_CONN_<ID> in this process's environment
+ * first, as Airflow's secrets backends are searched, then the store, decrypted), and log lines
+ * (to the log files).
  * @example const host = new SchedulerTaskHost(store, new TaskLogWriter());
  */
 export class SchedulerTaskHost implements TaskHost {
   readonly xcoms = new XcomCache();
   private readonly store: Store;
   private readonly logs: TaskLogWriter;
+  private readonly env: Record<string, string | undefined>;
   private submitter: ((req: SubmitRequest) => Promise<SubmitResult>) | null = null;
 
-  constructor(store: Store, logs: TaskLogWriter) {
+  constructor(store: Store, logs: TaskLogWriter, env: Record<string, string | undefined> = process.env) {
     this.store = store;
     this.logs = logs;
+    this.env = env;
   }
 
   /** The scheduler that owns the runs answers `submit`; it attaches itself here when it is built. */
@@ -108,17 +112,10 @@ export class SchedulerTaskHost implements TaskHost {
   }
 
   async connectionGet(connId: string): Promise<ConnectionData | undefined> {
+    const fromEnv = connectionFromEnv(connId, this.env);
+    if (fromEnv) return toTaskConnection(connId, fromEnv);
     const c = await getConnection(this.store, connId);
-    if (!c) return undefined;
-    let extra: Record<string, Json> = {};
-    if (c.extra) {
-      try {
-        extra = JSON.parse(c.extra) as Record<string, Json>;
-      } catch {
-        extra = {};
-      }
-    }
-    return { connId: c.connId, connType: c.connType, host: c.host, schema: c.schema, login: c.login, password: c.password, port: c.port, extra };
+    return c ? toTaskConnection(c.connId, c) : undefined;
   }
 
   log(key: string, lines: LogLine[]): void {

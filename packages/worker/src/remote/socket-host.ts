@@ -1,7 +1,7 @@
 // The TaskHost that a remote worker's tries see: each call becomes a `request` frame answered by a
 // `response`. Calls outlive the socket: one still unanswered when the connection drops is sent
 // again after the reconnect (every host call is idempotent; submit is keyed by key + seq).
-import type { Json } from "@updraft/sdk";
+import { connectionFromEnv, toTaskConnection, type Json } from "@updraft/sdk";
 import { PROTOCOL_VERSION, submitResultSchema, type ConnectionData, type ErrorData, type LogLine, type SubmitRequest, type SubmitResult, type TaskHost } from "../protocol.ts";
 import type { HostCall, ServerMessage, WorkerMessage } from "./messages.ts";
 
@@ -21,6 +21,8 @@ export interface SocketHostIo {
   log(key: string, lines: LogLine[]): void;
   /** A try began (+1) or stopped (-1) waiting on a submitted child: it holds no slot meanwhile. */
   secede(key: string, delta: 1 | -1): void;
+  /** The largest frame the server takes: a call that would not fit fails here, naming it. Default: no limit. */
+  maxFrameBytes?(): number;
 }
 
 /** An error the server returned for a host call, rebuilt with its name and stack. */
@@ -39,11 +41,14 @@ function remoteError(data: ErrorData): Error {
  */
 export class SocketHost implements TaskHost {
   readonly #io: SocketHostIo;
+  readonly #env: Record<string, string | undefined>;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
 
-  constructor(io: SocketHostIo) {
+  /** `env`: where UPDRAFT_CONN_<ID> connections of the worker's own machine are read (process.env). */
+  constructor(io: SocketHostIo, env: Record<string, string | undefined> = process.env) {
     this.#io = io;
+    this.#env = env;
   }
 
   /** Calls sent and not answered yet. */
@@ -63,7 +68,13 @@ export class SocketHost implements TaskHost {
     await this.#call({ call: "variableSet", args: { key, value } });
   }
 
-  connectionGet(connId: string): Promise<ConnectionData | undefined> {
+  /**
+   * UPDRAFT_CONN_<ID> in the worker's environment first (as Airflow reads AIRFLOW_CONN_* where the
+   * task runs), then the server, which looks in its own environment and then its database.
+   */
+  async connectionGet(connId: string): Promise<ConnectionData | undefined> {
+    const fromEnv = connectionFromEnv(connId, this.#env);
+    if (fromEnv) return toTaskConnection(connId, fromEnv);
     return this.#call({ call: "connectionGet", args: { connId } }) as Promise<ConnectionData | undefined>;
   }
 
@@ -106,6 +117,11 @@ export class SocketHost implements TaskHost {
 
   #call(request: HostCall): Promise<unknown> {
     const id = this.#nextId++;
+    const limit = this.#io.maxFrameBytes?.() ?? Number.POSITIVE_INFINITY;
+    if (Number.isFinite(limit)) {
+      const bytes = Buffer.byteLength(JSON.stringify({ v: PROTOCOL_VERSION, type: "request", id, request }), "utf8");
+      if (bytes > limit) return Promise.reject(new RangeError(`host call "${request.call}" is ${bytes} bytes, more than the ${limit} bytes a remote worker may send in one frame (derived from UPDRAFT_MAX_XCOM_BYTES on the server)`));
+    }
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { request, resolve, reject });
       this.#io.send({ v: PROTOCOL_VERSION, type: "request", id, request });
