@@ -13,6 +13,7 @@ export {
 export type { DataInterval, TriggerDecision, UpstreamSummary } from "./timing/index.ts";
 export { queueDagRun, queueBackfill, backfillIntervals, schedulerAlive } from "./core/trigger.ts";
 export { discoverDagFiles } from "./processor/discover.ts";
+export { widenTaskSelection, tasksMatching, type WidenOptions } from "./core/clear-selection.ts";
 export { taskInstanceDependencies, pastDependencyMet, type FailedDependency, type RunRef } from "./core/task-dependencies.ts";
 export { requestParse, takeParseRequests } from "./processor/parse-requests.ts";
 export { RunCommands, storeOnlyHooks, type TaskSelector, type AffectedTask, type RunCommandHooks } from "./core/run-commands.ts";

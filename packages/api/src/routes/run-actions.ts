@@ -5,6 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, gte, lte, type SQL } from "drizzle-orm";
 import { dagRun } from "@updraft/store";
 import type { SerializedDag, TaskState } from "@updraft/sdk";
+import { widenTaskSelection } from "@updraft/scheduler";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
@@ -26,28 +27,14 @@ export interface RunActions {
 }
 
 
-/** Task ids plus, on request, everything upstream and/or downstream of them. */
+/** Task ids plus, on request, everything upstream and/or downstream of them; a 400 naming a bad id. */
 function widen(dag: SerializedDag, taskIds: string[], upstream: boolean, downstream: boolean): Set<string> {
-  const known = new Set(dag.tasks.map((t) => t.id));
-  const submittable = new Set((dag.submittable ?? []).map((t) => t.id));
-  for (const id of taskIds) {
-    if (submittable.has(id)) throw badRequest(`task_ids: "${id}" runs only when a task of dag "${dag.id}" submits it (ctx.submit); clear the task that submits it`);
-    if (!known.has(id)) throw badRequest(`task_ids: dag "${dag.id}" has no task "${id}"`);
+  try {
+    return widenTaskSelection(dag, taskIds, { upstream, downstream });
+  } catch (err) {
+    if (err instanceof Error && err.name === "SchedulerRequestError") throw badRequest(`task_ids: ${err.message}`);
+    throw err;
   }
-  const out = new Set(taskIds);
-  const walk = (next: (id: string) => string[]) => {
-    const stack = [...taskIds];
-    while (stack.length) {
-      for (const n of next(stack.pop()!)) {
-        if (out.has(n)) continue;
-        out.add(n);
-        stack.push(n);
-      }
-    }
-  };
-  if (upstream) walk((id) => dag.tasks.find((t) => t.id === id)!.upstream);
-  if (downstream) walk((id) => dag.tasks.filter((t) => t.upstream.includes(id)).map((t) => t.id));
-  return out;
 }
 
 /** Maps a scheduler refusal to the status Airflow would answer. */
