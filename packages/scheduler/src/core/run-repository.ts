@@ -2,7 +2,7 @@
 // loading active ones into memory, and recovering after a crash: tries that were queued or
 // running when the scheduler died are recorded as interrupted and scheduled again.
 import type { InStatement, ResultSet } from "@libsql/client";
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Json, RunState, RunType, SerializedTask, TaskState } from "@updraft/sdk";
 import { dagRun, slotPool, taskInstance, taskInstanceHistory, xcom, type Store } from "@updraft/store";
 import { manualDataInterval, nextDataInterval, isDue, type DataInterval } from "../timing/schedule.ts";
@@ -13,6 +13,7 @@ import { compileOps, historyRow, tiRow, type RowOp } from "./persist.ts";
 import type { XcomCache } from "./task-host.ts";
 import { childGroup, indexChild, submittableSpec } from "./submitted.ts";
 import { resolveArgValue } from "./arg-values.ts";
+import { pastDependencyMet } from "./task-dependencies.ts";
 
 export interface TriggerOptions {
   runId?: string;
@@ -278,28 +279,7 @@ export class RunRepository {
    * instance of its direct downstream tasks there too.
    */
   async pastAllows(run: RunModel, spec: SerializedTask): Promise<boolean> {
-    const ok = (s: string | null) => s === "success" || s === "skipped";
-    const [prev] = await this.store.db.select({ runId: dagRun.runId }).from(dagRun)
-      .where(and(eq(dagRun.dagId, run.dagId), lt(dagRun.logicalDate, new Date(run.logicalDate))))
-      .orderBy(desc(dagRun.logicalDate)).limit(1);
-    if (!prev) return true;
-    const tis = await this.store.db.select({ state: taskInstance.state }).from(taskInstance)
-      .where(and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, prev.runId), eq(taskInstance.taskId, spec.id)));
-    if (tis.length === 0) return (spec.ignoreFirstDependsOnPast ?? true) && !(await this.hadInstanceBefore(run, spec.id));
-    if (!tis.every((t) => ok(t.state))) return false;
-    const downstream = run.tasks.get(spec.id)?.downstream ?? [];
-    if (!spec.waitForDownstream || downstream.length === 0) return true;
-    const after = await this.store.db.select({ state: taskInstance.state }).from(taskInstance)
-      .where(and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, prev.runId), inArray(taskInstance.taskId, downstream)));
-    return after.every((t) => ok(t.state));
-  }
-
-  /** Whether any run before this one (by logical date) has an instance of the task. */
-  private async hadInstanceBefore(run: RunModel, taskId: string): Promise<boolean> {
-    const [row] = await this.store.db.select({ id: taskInstance.taskId }).from(taskInstance)
-      .innerJoin(dagRun, and(eq(dagRun.dagId, taskInstance.dagId), eq(dagRun.runId, taskInstance.runId)))
-      .where(and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.taskId, taskId), lt(dagRun.logicalDate, new Date(run.logicalDate))))
-      .limit(1);
-    return row !== undefined;
+    const ref = { dagId: run.dagId, runId: run.runId, logicalDate: new Date(run.logicalDate) };
+    return pastDependencyMet(this.store, ref, spec, run.tasks.get(spec.id)?.downstream ?? []);
   }
 }

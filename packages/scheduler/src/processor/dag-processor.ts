@@ -11,6 +11,7 @@ import {
   bundle as bundleTable, dag as dagTable, dagVersion, importError, clearImportError, replaceImportError, type Store,
 } from "@updraft/store";
 import { discoverDagFiles } from "./discover.ts";
+import { takeParseRequests } from "./parse-requests.ts";
 import { bundleDagFile } from "./bundle.ts";
 import { loadDagFile, ParseFailure } from "./load-file.ts";
 import { describeSchedule } from "../timing/schedule.ts";
@@ -206,6 +207,8 @@ export class DagProcessor {
     const files = await discoverDagFiles(folder);
     // Forget vanished files first, so a DAG id they held can move to another file in this pass.
     await this.forgetMissingFiles(files.map((f) => this.fileloc(f)));
+    // Files someone asked to parse (PUT /parseDagFile) are loaded again even when unchanged.
+    for (const f of await takeParseRequests(this.opts.store, files.map((x) => this.fileloc(x)))) this.forget(f);
     if (options.waitMs === undefined) {
       // Loads run side by side; writes follow file order, so of two files defining one DAG id the
       // first keeps it, as when files were parsed one by one.
@@ -234,6 +237,22 @@ export class DagProcessor {
 
   async processFile(file: string): Promise<FileResult> {
     return this.pipeline(file);
+  }
+
+  /**
+   * Loads a file again now, even unchanged and even within a failed file's back-off (PUT
+   * /parseDagFile in a process that runs this processor).
+   */
+  async reparse(file: string): Promise<FileResult> {
+    await this.running.get(this.fileloc(file))?.catch(() => undefined);
+    this.forget(this.fileloc(file));
+    return this.pipeline(file);
+  }
+
+  /** Forgets what the last load of a file found, so that the next pass loads it again. */
+  private forget(fileloc: string): void {
+    this.seen.delete(fileloc);
+    this.failed.delete(fileloc);
   }
 
   /** Loads a file (unless a parse of it is under way: then that one), then writes what it found. */
