@@ -1,7 +1,7 @@
 // /api/v1/dags: list, get, details, pause/unpause (PATCH with update_mask), delete, tasks, and
 // /api/v1/dagSources/{file_token} (the stored source text of the DAG's file).
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, count, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import { dag, dagVersion, deleteDag, type Store } from "@updraft/store";
 import type { SerializedDag, SerializedTask } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
