@@ -4,8 +4,8 @@ import { dag, dagVersion, listImportErrors, recordEvent, type Store } from "@upd
 import { DagProcessor } from "@updraft/scheduler";
 import { processorOptions, type Config } from "../config.ts";
 import { openConfiguredStore } from "../runtime.ts";
-import { UsageError } from "../errors.ts";
-import { printTable } from "./output.ts";
+import { NotFoundError } from "../errors.ts";
+import { printData, printTable } from "./output.ts";
 
 async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openConfiguredStore(config);
@@ -32,19 +32,17 @@ export function dagsList(config: Config, output?: string): Promise<number> {
 export function dagsShow(config: Config, dagId: string, output?: string): Promise<number> {
   return withStore(config, async (store) => {
     const [d] = await store.db.select().from(dag).where(eq(dag.dagId, dagId));
-    if (!d?.versionHash) throw new UsageError(`dag "${dagId}" is not known (run \`updraft dags list\`)`);
+    if (!d?.versionHash) throw new NotFoundError(`dag "${dagId}"`, "see `updraft dags list`");
     const [v] = await store.db.select().from(dagVersion).where(eq(dagVersion.versionHash, d.versionHash));
     const s = v!.serialized;
-    if (output === "json") {
-      process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-      return 0;
-    }
-    console.log(`dag ${s.id}  (${d.fileloc})\nschedule: ${d.scheduleInterval}  start: ${s.startDate ?? "-"}  catchup: ${s.catchup}  paused: ${d.isPaused}`);
-    for (const t of s.tasks) {
-      const mapped = t.expand ? " [mapped]" : "";
-      const after = t.upstream.length ? `  <- ${t.upstream.join(", ")}` : "";
-      console.log(`  ${t.id} (${t.kind}${mapped}, ${t.triggerRule}, retries ${t.retries})${after}`);
-    }
+    printData(s, output, () => {
+      console.log(`dag ${s.id}  (${d.fileloc})\nschedule: ${d.scheduleInterval}  start: ${s.startDate ?? "-"}  catchup: ${s.catchup}  paused: ${d.isPaused}`);
+      for (const t of s.tasks) {
+        const mapped = t.expand ? " [mapped]" : "";
+        const after = t.upstream.length ? `  <- ${t.upstream.join(", ")}` : "";
+        console.log(`  ${t.id} (${t.kind}${mapped}, ${t.triggerRule}, retries ${t.retries})${after}`);
+      }
+    });
     return 0;
   });
 }
@@ -52,7 +50,7 @@ export function dagsShow(config: Config, dagId: string, output?: string): Promis
 export function dagsSetPaused(config: Config, dagId: string, paused: boolean): Promise<number> {
   return withStore(config, async (store) => {
     const updated = await store.write((tx) => tx.update(dag).set({ isPaused: paused }).where(eq(dag.dagId, dagId)).returning({ dagId: dag.dagId }));
-    if (updated.length === 0) throw new UsageError(`dag "${dagId}" is not known (run \`updraft dags list\`)`);
+    if (updated.length === 0) throw new NotFoundError(`dag "${dagId}"`, "see `updraft dags list`");
     await recordEvent(store, { event: paused ? "paused" : "unpaused", dagId, owner: "cli" });
     console.log(`dag ${dagId} ${paused ? "paused" : "unpaused"}`);
     return 0;
@@ -62,7 +60,7 @@ export function dagsSetPaused(config: Config, dagId: string, paused: boolean): P
 export function dagsListImportErrors(config: Config, output?: string): Promise<number> {
   return withStore(config, async (store) => {
     const rows = await listImportErrors(store);
-    if (output === "json") printTable(rows.map((r) => ({ filename: r.filename, stack_trace: r.stackTrace, timestamp: r.timestamp })), output);
+    if (output === "json" || output === "yaml") printTable(rows.map((r) => ({ filename: r.filename, stack_trace: r.stackTrace, timestamp: r.timestamp })), output);
     else if (rows.length === 0) console.log("no import errors");
     else for (const r of rows) console.log(`${r.filename}\n  ${r.stackTrace.split("\n").join("\n  ")}\n`);
     return 0;

@@ -11,10 +11,13 @@ import { openEngine } from "../runtime.ts";
 import { RunProgress } from "../progress.ts";
 import { parseAndFind } from "./dag-lookup.ts";
 import { parseConf, parseLogicalDate } from "./parse-flags.ts";
-import { UsageError } from "../errors.ts";
+import { DomainError } from "../errors.ts";
+import { printData } from "./output.ts";
 
 export interface DagsTestOptions {
   logicalDate?: string;
+  /** How the logical date was given, for messages: `logical_date` (positional) or `--logical-date`. */
+  logicalDateLabel?: string;
   conf?: string;
   output?: string;
 }
@@ -31,9 +34,8 @@ export interface TestReport {
 }
 
 export async function dagsTest(config: Config, dagId: string, opts: DagsTestOptions): Promise<number> {
-  const json = opts.output === "json";
   const conf = parseConf(opts.conf);
-  const logicalDate = parseLogicalDate(opts.logicalDate);
+  const logicalDate = parseLogicalDate(opts.logicalDate, opts.logicalDateLabel);
   const engine = await openEngine(config, { scheduleRuns: false, exclusive: false });
   const progress = new RunProgress(process.stderr);
   try {
@@ -49,8 +51,7 @@ export async function dagsTest(config: Config, dagId: string, opts: DagsTestOpti
     await engine.scheduler.flushed();
     progress.end();
     const report = await collectReport(engine.store, dagId, runId, state);
-    if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else printReport(report);
+    printData(report, opts.output, () => printReport(report));
     if (state !== "success") await printFailedLogs(config.home, report);
     return state === "success" ? 0 : 1;
   } finally {
@@ -64,7 +65,7 @@ async function replaceEarlierTest(store: Awaited<ReturnType<typeof openEngine>>[
   const [earlier] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.logicalDate, logicalDate)));
   if (!earlier) return;
   if (earlier.state === "queued" || earlier.state === "running") {
-    throw new UsageError(`dag "${dagId}" has a ${earlier.state} run "${earlier.runId}" at ${logicalDate.toISOString()}; wait for it or pick another --logical-date`);
+    throw new DomainError(`dag "${dagId}" has a ${earlier.state} run "${earlier.runId}" at ${logicalDate.toISOString()}; wait for it or pick another --logical-date`);
   }
   await store.write((tx) => tx.delete(dagRun).where(eq(dagRun.id, earlier.id)));
 }

@@ -1,4 +1,4 @@
-// `updraft dags trigger ID [--wait]` and `updraft dags backfill ID --from --to`, against the
+// `updraft dags trigger ID [--wait]` and `updraft dags backfill ID -s START -e END`, against the
 // local database. The run is queued for the scheduler; with no scheduler alive, the command runs
 // one in this process until its runs finish, so a backfill works on a bare checkout too.
 import { and, eq, inArray } from "drizzle-orm";
@@ -34,9 +34,9 @@ export async function dagsTrigger(config: Config, dagId: string, opts: { conf?: 
 }
 
 export async function dagsBackfill(config: Config, dagId: string, opts: { from?: string; to?: string; conf?: string }): Promise<number> {
-  const from = parseLogicalDate(opts.from, "--from");
-  const to = parseLogicalDate(opts.to, "--to");
-  if (!from || !to) throw new UsageError("usage: updraft dags backfill ID --from ISO --to ISO");
+  const from = parseLogicalDate(opts.from, "--start-date");
+  const to = parseLogicalDate(opts.to, "--end-date");
+  if (!from || !to) throw new UsageError("dags backfill: give -s/--start-date and -e/--end-date");
   const store = await openConfiguredStore(config);
   let runIds: string[];
   try {

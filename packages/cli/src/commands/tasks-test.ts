@@ -13,8 +13,8 @@ import { DagProcessor, manualDataInterval } from "@updraft/scheduler";
 import { parseAndFind } from "./dag-lookup.ts";
 import { parseConf, parseLogicalDate } from "./parse-flags.ts";
 
-export async function tasksTest(config: Config, dagId: string, taskId: string, opts: { logicalDate?: string; mapIndex?: string; conf?: string }): Promise<number> {
-  const logicalDate = parseLogicalDate(opts.logicalDate) ?? new Date();
+export async function tasksTest(config: Config, dagId: string, taskId: string, opts: { logicalDate?: string; logicalDateLabel?: string; mapIndex?: string; conf?: string }): Promise<number> {
+  const logicalDate = parseLogicalDate(opts.logicalDate, opts.logicalDateLabel) ?? new Date();
   const conf = parseConf(opts.conf);
   const store = await openConfiguredStore(config);
   try {

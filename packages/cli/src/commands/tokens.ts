@@ -5,7 +5,7 @@ import {
   createToken, createUser, InvalidValueError, AlreadyExistsError, listTokens, normalizeDagPatterns, recordEvent, revokeToken, TokenScope,
 } from "@updraft/store";
 import type { Config } from "../config.ts";
-import { UsageError } from "../errors.ts";
+import { DuplicateError, NotFoundError, UsageError } from "../errors.ts";
 import { withStore } from "./dags-admin.ts";
 import { printTable } from "./output.ts";
 import { parseLogicalDate } from "./parse-flags.ts";
@@ -91,7 +91,7 @@ export function tokensCommand(config: Config, sub: string | undefined, args: str
       const text = args[0];
       if (text === undefined || !/^\d+$/.test(text)) throw new UsageError("usage: updraft tokens revoke ID (the id `updraft tokens list` shows)");
       return withStore(config, async (store) => {
-        if (!(await revokeToken(store, Number(text)))) throw new UsageError(`token ${text} does not exist or is already revoked`);
+        if (!(await revokeToken(store, Number(text)))) throw new NotFoundError(`token ${text}`, "or it is already revoked");
         await recordEvent(store, { event: "cli_tokens_revoke", owner: "cli", extra: { token_id: Number(text) } });
         console.log(`token ${text} revoked`);
         return 0;
@@ -119,7 +119,8 @@ export function usersCommand(config: Config, sub: string | undefined, args: stri
     try {
       await createUser(store, { username, password, role });
     } catch (err) {
-      if (err instanceof AlreadyExistsError || err instanceof InvalidValueError) throw new UsageError(err.message);
+      if (err instanceof AlreadyExistsError) throw new DuplicateError(`user "${username}"`, { cause: err });
+      if (err instanceof InvalidValueError) throw new UsageError(err.message);
       throw err;
     }
     await recordEvent(store, { event: "cli_users_create", owner: "cli", extra: { username, role } });

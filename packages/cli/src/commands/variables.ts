@@ -1,7 +1,7 @@
 // `updraft variables get|set|list|delete`, `connections add|list|delete`, `pools set|list|delete`.
 import { addConnection, deleteConnection, deletePool, deleteVariable, getVariable, listConnections, listPools, listVariables, recordEvent, setPool, setVariable } from "@updraft/store";
 import type { Config } from "../config.ts";
-import { UsageError } from "../errors.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
 import { withStore } from "./dags-admin.ts";
 import { printTable } from "./output.ts";
 
@@ -10,7 +10,7 @@ export function variablesCommand(config: Config, sub: string | undefined, args: 
     switch (sub) {
       case "get": {
         const value = await getVariable(store, need(args[0], "variables get KEY"));
-        if (value === null) throw new UsageError(`variable "${args[0]}" does not exist`);
+        if (value === null) throw new NotFoundError(`variable "${args[0]}"`);
         console.log(value);
         return 0;
       }
@@ -19,7 +19,7 @@ export function variablesCommand(config: Config, sub: string | undefined, args: 
         await recordEvent(store, { event: "variable.set", owner: "cli", extra: { key: args[0] } });
         return 0;
       case "delete":
-        if (!(await deleteVariable(store, need(args[0], "variables delete KEY")))) throw new UsageError(`variable "${args[0]}" does not exist`);
+        if (!(await deleteVariable(store, need(args[0], "variables delete KEY")))) throw new NotFoundError(`variable "${args[0]}"`);
         await recordEvent(store, { event: "variable.delete", owner: "cli", extra: { key: args[0] } });
         return 0;
       case "list":
@@ -48,7 +48,7 @@ export function connectionsCommand(config: Config, sub: string | undefined, args
         return 0;
       }
       case "delete":
-        if (!(await deleteConnection(store, need(args[0], "connections delete ID")))) throw new UsageError(`connection "${args[0]}" does not exist`);
+        if (!(await deleteConnection(store, need(args[0], "connections delete ID")))) throw new NotFoundError(`connection "${args[0]}"`);
         return 0;
       case "list":
         printTable((await listConnections(store)).map((c) => ({ conn_id: c.connId, conn_type: c.connType, host: c.host, port: c.port, login: c.login })), output);
@@ -69,7 +69,7 @@ export function poolsCommand(config: Config, sub: string | undefined, args: stri
         return 0;
       }
       case "delete":
-        if (!(await deletePool(store, need(args[0], "pools delete NAME")))) throw new UsageError(`pool "${args[0]}" does not exist`);
+        if (!(await deletePool(store, need(args[0], "pools delete NAME")))) throw new NotFoundError(`pool "${args[0]}"`);
         return 0;
       case "list":
         printTable((await listPools(store)).map((p) => ({ pool: p.pool, slots: p.slots, description: p.description })), output);
