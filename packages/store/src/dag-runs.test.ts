@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import type { SerializedDag } from "@updraft/sdk";
-import { dagRunPages, findDagRunByLogicalDate, listDagRunsPage } from "./dag-runs.ts";
+import { dagRunPages, findDagRunByLogicalDate, latestDagRun, listDagRunsPage } from "./dag-runs.ts";
 import { deleteDag } from "./delete-dag.ts";
 import { replaceImportError } from "./import-errors.ts";
 import { recordEvent } from "./event-log.ts";
@@ -52,6 +52,9 @@ describe("DAG runs a page at a time", () => {
     await seed(store, "d", 3);
     expect((await findDagRunByLogicalDate(store, "d", day(1)))?.runId).toBe("scheduled__1");
     expect(await findDagRunByLogicalDate(store, "d", day(9))).toBeNull();
+    expect((await latestDagRun(store, "d", ["backfill"]))?.runId).toBe("backfill__0");
+    expect((await latestDagRun(store, "d", ["scheduled", "backfill"]))?.runId).toBe("scheduled__2");
+    expect(await latestDagRun(store, "d", ["manual"])).toBeNull();
   });
 });
 

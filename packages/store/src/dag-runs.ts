@@ -2,7 +2,7 @@
 // so that a list over years of history never holds more than one page in memory; and finding the
 // run of one logical date.
 import { and, desc, eq, gte, inArray, lt, lte, ne, type SQL } from "drizzle-orm";
-import type { RunState } from "@updraft/sdk";
+import type { RunState, RunType } from "@updraft/sdk";
 import type { Store } from "./open-store.ts";
 import { dagRun, type DagRun } from "./schema/dag-run.ts";
 
@@ -59,6 +59,17 @@ export async function* dagRunPages(store: Store, filter: DagRunFilter, pageSize 
 /** The run of a DAG at a logical date (unique per DAG), or null. */
 export async function findDagRunByLogicalDate(store: Store, dagId: string, logicalDate: Date): Promise<DagRun | null> {
   const [row] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), eq(dagRun.logicalDate, logicalDate)));
+  return row ?? null;
+}
+
+/**
+ * The DAG's latest run (by logical date) of the given types, or null: the scheduler's cursor is
+ * the latest scheduled or backfill run.
+ * @example await latestDagRun(store, "daily_sales", ["scheduled", "backfill"])
+ */
+export async function latestDagRun(store: Store, dagId: string, runTypes: readonly RunType[]): Promise<DagRun | null> {
+  const [row] = await store.db.select().from(dagRun).where(and(eq(dagRun.dagId, dagId), inArray(dagRun.runType, [...runTypes])))
+    .orderBy(desc(dagRun.logicalDate)).limit(1);
   return row ?? null;
 }
 

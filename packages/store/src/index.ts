@@ -26,7 +26,7 @@ export { DEFAULT_POOL, DEFAULT_POOL_SLOTS, ensureDefaults, setPool, getPool, lis
 export type { PoolInput } from "./pools.ts";
 export { replaceImportError, clearImportError, listImportErrors } from "./import-errors.ts";
 export { recordEvent } from "./event-log.ts";
-export { listDagRunsPage, dagRunPages, findDagRun, findDagRunByLogicalDate, MAX_DAG_RUN_PAGE } from "./dag-runs.ts";
+export { listDagRunsPage, dagRunPages, findDagRun, findDagRunByLogicalDate, latestDagRun, MAX_DAG_RUN_PAGE } from "./dag-runs.ts";
 export type { DagRunFilter } from "./dag-runs.ts";
 export { deleteDag } from "./delete-dag.ts";
 export type { DeleteDagResult } from "./delete-dag.ts";
