@@ -29,6 +29,15 @@ import { registerRunActions, type RunActions } from "./routes/run-actions.ts";
 import { registerMetrics, type RuntimeMetrics } from "./routes/metrics.ts";
 import { registerWorkers } from "./routes/workers.ts";
 import { registerBundles } from "./routes/bundles.ts";
+import { registerDagStats } from "./routes/dag-stats.ts";
+import { registerTaskInstanceExtras } from "./routes/task-instance-extras.ts";
+import { registerConfig } from "./routes/config.ts";
+import { registerPlugins } from "./routes/plugins.ts";
+import { registerUsers } from "./routes/users.ts";
+import { registerParseDagFile } from "./routes/parse-dag-file.ts";
+import { registerSwaggerUi } from "./routes/swagger-ui.ts";
+import { FileTokens, fileTokenKey } from "./file-token.ts";
+import { challengeHeaders, isPublicPath } from "./public-paths.ts";
 import type { WorkerGateway } from "./worker-socket.ts";
 import { registerUiStatic, type UiFile } from "./routes/ui/static.ts";
 import { registerUiRoutes } from "./routes/ui/index.ts";
@@ -71,6 +80,23 @@ export interface ApiDeps {
   loginLimits?: LoginLimits;
   /** Request body size and JSON nesting limits; by default from UPDRAFT_MAX_REQUEST_BYTES (1 MiB) and UPDRAFT_MAX_JSON_DEPTH (64). */
   requestLimits?: Partial<RequestLimits>;
+  /**
+   * The deployment's secret key, which signs DAG file tokens; by default UPDRAFT_SECRET_KEY, else
+   * `<home>/secret_key` (made on first use, as the CLI makes it).
+   */
+  secretKey?: string;
+  /**
+   * Asks this process's DAG processor to parse a file soon (`standalone`); without it, PUT
+   * /parseDagFile leaves a request row in the store for the DAG processor of another process.
+   */
+  requestParse?: (fileloc: string) => Promise<void> | void;
+  /**
+   * Whether GET /config answers (Airflow's `[webserver] expose_config`); by default
+   * UPDRAFT_EXPOSE_CONFIG (`true`, `non-sensitive-only`, else off), off as in Airflow.
+   */
+  exposeConfig?: boolean | "non-sensitive-only";
+  /** The effective settings GET /config shows, by Airflow section; by default read from the environment. */
+  settings?: () => Record<string, Record<string, string>>;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;
@@ -105,7 +131,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   guardHiddenDags(app);
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) return problem(c, err.status, err.message, err.headers);
+    if (err instanceof ApiError) return problem(c, err.status, err.message, { ...(err.status === 401 ? challengeHeaders(c) : {}), ...err.headers });
     if (err instanceof HTTPException) return problem(c, err.status as ContentfulStatusCode, err.message || "bad request");
     // A value over a store limit (a variable's size), named in the message.
     if (err instanceof InvalidValueError) return problem(c, 400, err.message);
@@ -146,7 +172,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerAuthSession(app, deps);
   const auth = authenticate(deps.store);
   const scopedOnly = dagScopedRoutesOnly();
-  for (const path of ["/api/v1/*", "/api/updraft/*", "/metrics", "/openapi.json"]) app.use(path, auth, scopedOnly);
+  // The version, the OpenAPI document and the Swagger UI answer without credentials, as Airflow's.
+  const unlessPublic = (mw: typeof auth): typeof auth => async (c, next) => (isPublicPath(c.req.path) ? next() : mw(c, next));
+  for (const path of ["/api/v1/*", "/api/updraft/*", "/metrics"]) app.use(path, unlessPublic(auth), unlessPublic(scopedOnly));
   // A DAG named in the path that DAG-restricted credentials may not see answers 404, as a missing one.
   const hide = hideInvisibleDag();
   for (const path of ["/api/v1/dags/:dag_id", "/api/v1/dags/:dag_id/*", "/api/updraft/ui/dags/:dag_id", "/api/updraft/ui/dags/:dag_id/*"]) app.use(path, hide);
@@ -168,7 +196,12 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   app.get("/api/v1/version", (c) => c.json({ version: deps.version, git_version: null }));
 
-  registerDags(app, deps);
+  const fileTokens = new FileTokens(deps.secretKey ?? fileTokenKey(deps.home));
+  registerDags(app, deps, fileTokens);
+  registerDagStats(app, deps);
+  registerParseDagFile(app, deps, fileTokens);
+  // Before the task-instance and state routes: `…/{task_id}/setNote` is not a map index.
+  registerTaskInstanceExtras(app, deps);
   registerDagRuns(app, deps);
   registerTaskInstances(app, deps);
   registerXcom(app, deps);
@@ -182,6 +215,10 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerMetrics(app, deps);
   registerWorkers(app, deps);
   registerBundles(app, deps);
+  registerConfig(app, deps);
+  registerPlugins(app, deps);
+  registerUsers(app, deps);
+  registerSwaggerUi(app);
   registerUiRoutes(app, deps);
   registerUiStatic(app, deps);
 
@@ -198,7 +235,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   };
   const text = (description: string, mediaType: string) => ({ 200: { description, content: { [mediaType]: { schema: { type: "string" as const } } } }, ...denied });
   app.openAPIRegistry.registerPath({ method: "get", path: "/api/v1/health", tags: ["Monitoring"], summary: "Get instance status (no authentication)", security: [], responses: { 200: { description: "Metadatabase and scheduler health.", content: { "application/json": { schema: { type: "object" as const } } } } } });
-  app.openAPIRegistry.registerPath({ method: "get", path: "/api/v1/version", tags: ["Monitoring"], summary: "Get version information", responses: { 200: { description: "The server's version.", content: { "application/json": { schema: { type: "object" as const } } } }, ...denied } });
+  app.openAPIRegistry.registerPath({ method: "get", path: "/api/v1/version", tags: ["Monitoring"], summary: "Get version information (no authentication)", security: [], responses: { 200: { description: "The server's version.", content: { "application/json": { schema: { type: "object" as const } } } } } });
   app.openAPIRegistry.registerPath({ method: "get", path: "/api/updraft/events", tags: ["Updraft"], summary: "Live run, task-instance and worker changes (Server-Sent Events; filters dag_id, run_id)", responses: { ...text("An event stream: `run`, `task` and (without filters) `worker` events with JSON data.", "text/event-stream"), 400: { description: "No scheduler to stream from.", content: problemBody } } });
   app.openAPIRegistry.registerPath({ method: "get", path: "/metrics", tags: ["Updraft"], summary: "Prometheus metrics", responses: text("Prometheus text exposition format.", "text/plain") });
   app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer" });

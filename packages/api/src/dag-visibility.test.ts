@@ -2,7 +2,6 @@
 // allowed DAGs, another DAG answers exactly as a missing one (reads and changes), routes that are
 // not about DAGs refuse them, and the live event stream carries only their DAGs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileToken } from "./serialize.ts";
 import { HR_RUN, portalFixture, RUN, VISIBLE, type PortalFixture, type Reply } from "./testing/portal-fixture.ts";
 
 let f: PortalFixture;
@@ -70,7 +69,8 @@ describe("lists seen by a DAG-restricted token", () => {
     expect(ok(await f.call("/api/v1/dags/sales_daily", portal)).dag_id).toBe("sales_daily");
     expect(ok(await f.call(base, portal)).state).toBe("success");
     expect(ok(await f.call(`${base}/logs/1?full_content=true`, portal)).content).toContain("working for sales_daily");
-    expect(ok(await f.call(`/api/v1/dagSources/${fileToken(f.files.sales_daily!)}`, portal)).content).toContain('id: "sales_daily"');
+    const salesToken = ok(await f.call("/api/v1/dags/sales_daily", portal)).file_token as string;
+    expect(ok(await f.call(`/api/v1/dagSources/${salesToken}`, portal)).content).toContain('id: "sales_daily"');
     expect(ok(await f.call("/api/updraft/ui/dags/sales_daily/run-status", portal)).run.state).toBe("success");
     for (const path of ["/api/v1/dags", "/api/v1/dags/sales_daily", `${base}/tries`]) {
       expect((await f.call(path, portal, { method: "HEAD" })).status, path).toBe(200);
@@ -108,8 +108,9 @@ describe("another DAG's routes", () => {
 
   it("answer 404 for another DAG's source, import error and event log entry", async () => {
     const portal = f.tokens.portalRead;
-    const token = fileToken(f.files.hr_payroll!);
-    const other = fileToken("/nowhere.ts");
+    // A signed token of a hidden DAG's file (as the read token sees it), and one of a file no DAG has.
+    const token = ok(await f.call("/api/v1/dags/hr_payroll", f.tokens.read)).file_token as string;
+    const other = `${Buffer.from("/nowhere.ts").toString("base64url")}.${token.split(".")[1]}`;
     expect(ok(await f.call(`/api/v1/dagSources/${token}`, f.tokens.read)).content).toContain("hr_payroll");
     expect(normal(await f.call(`/api/v1/dagSources/${token}`, portal), token)).toEqual(normal(await f.call(`/api/v1/dagSources/${other}`, portal), other));
 

@@ -1,7 +1,9 @@
 // Rows of the store as Airflow's API shapes them: snake_case fields, ISO dates with an offset.
 import type { ScheduleSpec, SerializedDag } from "@updraft/sdk";
 import type { Dag, DagRun } from "@updraft/store";
+import type { DataInterval } from "@updraft/scheduler";
 import { iso } from "./pagination.ts";
+import { dagOwners, timetableDescription } from "./dag-schedule-info.ts";
 
 /** Airflow's `schedule_interval`: a CronExpression or TimeDelta object, or null. */
 export function scheduleInterval(spec: ScheduleSpec | null): Record<string, unknown> | null {
@@ -20,10 +22,14 @@ export function scheduleInterval(spec: ScheduleSpec | null): Record<string, unkn
   }
 }
 
-export const fileToken = (fileloc: string) => Buffer.from(fileloc, "utf8").toString("base64url");
-export const filelocOf = (token: string) => Buffer.from(token, "base64url").toString("utf8");
+/** What `dagJson` adds to the row: the signed file token and the next scheduled interval. */
+export interface DagJsonExtras {
+  fileToken: string;
+  next: DataInterval | null;
+}
 
-export function dagJson(d: Dag, s: SerializedDag | null) {
+/** Airflow's `DAG` object: the row, its current version's structure, and what is derived from them. */
+export function dagJson(d: Dag, s: SerializedDag | null, extras: DagJsonExtras) {
   return {
     dag_id: d.dagId,
     dag_display_name: d.dagId,
@@ -38,21 +44,21 @@ export function dagJson(d: Dag, s: SerializedDag | null) {
     pickle_id: null,
     default_view: "grid",
     fileloc: d.fileloc,
-    file_token: fileToken(d.fileloc),
-    owners: [],
+    file_token: extras.fileToken,
+    owners: dagOwners(s),
     description: d.description,
     schedule_interval: s ? scheduleInterval(s.schedule) : null,
-    timetable_description: d.timetableDescription,
+    timetable_description: s ? timetableDescription(s.schedule) : d.timetableDescription,
     tags: d.tags.map((name) => ({ name })),
     max_active_tasks: d.maxActiveTasks,
     max_active_runs: d.maxActiveRuns,
     max_consecutive_failed_dag_runs: 0,
     has_task_concurrency_limits: false,
     has_import_errors: d.hasImportErrors,
-    next_dagrun: iso(d.nextDagrun),
-    next_dagrun_data_interval_start: iso(d.nextDagrunDataIntervalStart),
-    next_dagrun_data_interval_end: iso(d.nextDagrunDataIntervalEnd),
-    next_dagrun_create_after: iso(d.nextDagrunCreateAfter),
+    next_dagrun: iso(extras.next?.start),
+    next_dagrun_data_interval_start: iso(extras.next?.start),
+    next_dagrun_data_interval_end: iso(extras.next?.end),
+    next_dagrun_create_after: iso(extras.next?.end),
   };
 }
 

@@ -30,6 +30,8 @@ export const taskOptionsSchema = z.strictObject({
   priorityWeight: z.number().int().optional(),
   queue: z.string().min(1).optional(),
   doc: z.string().optional(),
+  /** Who owns the task (Airflow's `owner`); a DAG's owners are its tasks' owners. */
+  owner: z.string().min(1).optional(),
 });
 
 /** Options of one task; also accepted in a DAG's `defaultArgs`. */
@@ -72,7 +74,7 @@ type ResolvedOptions = Pick<
   SerializedTask,
   | "retries" | "retryDelayMs" | "retryExponentialBackoff" | "maxRetryDelayMs" | "executionTimeoutMs" | "triggerRule"
   | "dependsOnPast" | "waitForDownstream" | "ignoreFirstDependsOnPast" | "waitForPastDependsBeforeSkipping"
-  | "pool" | "poolSlots" | "priorityWeight" | "queue" | "doc"
+  | "pool" | "poolSlots" | "priorityWeight" | "queue" | "doc" | "owner"
 >;
 
 const ms = (d: Duration | null | undefined, field: string): number | null => (d == null ? null : parseDuration(d, field));
@@ -100,5 +102,7 @@ export function resolveTaskOptions(where: string, task: TaskOptions, defaults: T
     priorityWeight: o.priorityWeight ?? 1,
     queue: o.queue ?? "default",
     doc: o.doc ?? null,
+    // Only when given, so that DAGs without owners serialize as they did (the API shows Airflow's default, "airflow").
+    ...(o.owner !== undefined ? { owner: o.owner } : {}),
   };
 }

@@ -69,6 +69,8 @@ export interface SerializedTask {
   priorityWeight: number;
   queue: string;
   doc: string | null;
+  /** The task's owner (`owner` in its options or the DAG's defaultArgs); absent: Airflow's default owner, "airflow". */
+  owner?: string;
   sensor: SensorSpec | null;
   shell: ShellSpec | null;
   /**

@@ -1,7 +1,8 @@
-// /api/v1/dags: list, get, details, pause/unpause (PATCH with update_mask), delete, tasks, and
-// /api/v1/dagSources/{file_token} (the stored source text of the DAG's file).
+// /api/v1/dags: list, get, details, pause/unpause (PATCH with update_mask, one DAG or every DAG
+// matching `dag_id_pattern`), delete, tasks, and /api/v1/dagSources/{file_token} (the stored
+// source text of the DAG's file; the token is signed, see file-token.ts).
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, count, eq, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { dag, dagVersion, deleteDag, type Store } from "@updraft/store";
 import type { SerializedDag, SerializedTask } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
@@ -9,8 +10,10 @@ import { isReadMethod, requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
-import { dagJson, filelocOf } from "../serialize.ts";
-import { anyJson, problemJson, errors, jsonBody } from "./kit.ts";
+import { dagJson } from "../serialize.ts";
+import type { FileTokens } from "../file-token.ts";
+import { nextScheduledInterval } from "../dag-schedule-info.ts";
+import { anyJson, problemJson, errors, jsonBody, parseUpdateMask, updateMaskQuery } from "./kit.ts";
 import { likeContains } from "./ui/kit.ts";
 
 const DagId = z.string().openapi({ param: { name: "dag_id", in: "path" }, description: "The DAG ID." });
@@ -35,7 +38,7 @@ export function taskJson(t: SerializedTask, s: SerializedDag, downstream: string
   return {
     task_id: t.id,
     task_display_name: t.id,
-    owner: "updraft",
+    owner: t.owner ?? "airflow",
     start_date: s.startDate,
     end_date: s.endDate,
     trigger_rule: t.triggerRule,
@@ -62,8 +65,15 @@ export function taskJson(t: SerializedTask, s: SerializedDag, downstream: string
   };
 }
 
-export function registerDags(app: ApiApp, deps: ApiDeps): void {
+const boolParam = z.enum(["true", "false"]);
+
+export function registerDags(app: ApiApp, deps: ApiDeps, fileTokens: FileTokens): void {
   const { store } = deps;
+  /** Airflow's DAG object for a row: its structure, its signed file token, its next scheduled run. */
+  const dagOf = async (d: typeof dag.$inferSelect, s?: SerializedDag | null) => {
+    const serialized = s === undefined ? await serializedDag(store, d.dagId) : s;
+    return dagJson(d, serialized, { fileToken: fileTokens.sign(d.fileloc), next: await nextScheduledInterval(store, d.dagId, serialized) });
+  };
   const columns = { dag_id: dag.dagId, last_parsed_time: dag.lastParsedTime, fileloc: dag.fileloc, is_paused: dag.isPaused, next_dagrun: dag.nextDagrun };
 
   app.use("/api/v1/dags", async (c, next) => (isReadMethod(c.req.method) ? requireScope("read")(c, next) : requireScope("edit")(c, next)));
@@ -99,7 +109,42 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
       const [{ total }] = (await store.db.select({ total: count() }).from(dag).where(cond)) as [{ total: number }];
       const rows = await store.db.select().from(dag).where(cond).orderBy(...orderBy(q.order_by, columns, "dag_id")).limit(q.limit).offset(q.offset);
       const dags = [];
-      for (const d of rows) dags.push(dagJson(d, await serializedDag(store, d.dagId)));
+      for (const d of rows) dags.push(await dagOf(d));
+      return c.json({ dags, total_entries: total }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch", path: "/api/v1/dags", tags: ["DAG"], summary: "Pause or unpause every DAG matching dag_id_pattern (`~` for all)",
+      request: {
+        query: z.object({
+          limit: pageQuery.limit, offset: pageQuery.offset,
+          tags: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : [v].flat())),
+          update_mask: updateMaskQuery,
+          only_active: boolParam.default("true").transform((v) => v === "true"),
+          dag_id_pattern: z.string().openapi({ description: "A substring of the DAG ids to update (ignoring case), or `~` for every DAG." }),
+        }),
+        body: jsonBody(z.object({ is_paused: z.boolean() }).passthrough()),
+      },
+      responses: { 200: { description: "Success: the DAGs updated.", content: anyJson }, ...errors },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      parseUpdateMask(q.update_mask, ["is_paused"]);
+      const { is_paused } = c.req.valid("json");
+      // Only the DAGs the credentials may see: a portal token pauses its own DAGs, not others'.
+      const where: SQL[] = [...visibleDags(c.get("principal"), dag.dagId)];
+      if (q.only_active) where.push(eq(dag.isActive, true));
+      if (q.dag_id_pattern !== "~") where.push(likeContains(dag.dagId, q.dag_id_pattern));
+      for (const t of q.tags) where.push(sql`exists (select 1 from json_each(${dag.tags}) where json_each.value = ${t})`);
+      const cond = where.length ? and(...where) : undefined;
+      const [{ total }] = (await store.db.select({ total: count() }).from(dag).where(cond)) as [{ total: number }];
+      const ids = (await store.db.select({ id: dag.dagId }).from(dag).where(cond).orderBy(dag.dagId).limit(q.limit).offset(q.offset)).map((r) => r.id);
+      if (ids.length) await store.write((tx) => tx.update(dag).set({ isPaused: is_paused }).where(inArray(dag.dagId, ids)));
+      const rows = ids.length ? await store.db.select().from(dag).where(inArray(dag.dagId, ids)).orderBy(dag.dagId) : [];
+      const dags = [];
+      for (const d of rows) dags.push(await dagOf(d));
       return c.json({ dags, total_entries: total }, 200);
     },
   );
@@ -108,7 +153,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
     createRoute({ method: "get", path: "/api/v1/dags/{dag_id}", tags: ["DAG"], summary: "Get basic information about a DAG", request: { params: z.object({ dag_id: DagId }) }, responses: { 200: { description: "Success.", content: anyJson }, ...errors } }),
     async (c) => {
       const d = await loadDag(store, c.req.valid("param").dag_id);
-      return c.json(dagJson(d, await serializedDag(store, d.dagId)), 200);
+      return c.json(await dagOf(d), 200);
     },
   );
 
@@ -118,7 +163,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
       const d = await loadDag(store, c.req.valid("param").dag_id);
       const s = await serializedDag(store, d.dagId);
       return c.json({
-        ...dagJson(d, s),
+        ...(await dagOf(d, s)),
         timezone: s?.timezone ?? "UTC",
         catchup: s?.catchup ?? false,
         orientation: "LR",
@@ -155,7 +200,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
       await loadDag(store, dag_id);
       await store.write((tx) => tx.update(dag).set({ isPaused: body.is_paused }).where(eq(dag.dagId, dag_id)));
       const d = await loadDag(store, dag_id);
-      return c.json(dagJson(d, await serializedDag(store, dag_id)), 200);
+      return c.json(await dagOf(d), 200);
     },
   );
 
@@ -205,7 +250,9 @@ export function registerDags(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({ method: "get", path: "/api/v1/dagSources/{file_token}", tags: ["DagSource"], summary: "Get a source code", request: { params: z.object({ file_token: z.string() }) }, responses: { 200: { description: "Success.", content: { "application/json": { schema: z.object({ content: z.string() }) }, "text/plain": { schema: z.string() } } }, ...errors } }),
     async (c) => {
-      const fileloc = filelocOf(c.req.valid("param").file_token);
+      const fileloc = fileTokens.verify(c.req.valid("param").file_token);
+      // A token this server did not sign answers as one of a file without a DAG: take tokens from a DAG's file_token.
+      if (fileloc === null) throw notFound(`no DAG source for file token ${c.req.param("file_token")}`);
       const [row] = await store.db.select({ source: dagVersion.source }).from(dag)
         .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash)))
         .where(and(eq(dag.fileloc, fileloc), ...visibleDags(c.get("principal"), dag.dagId))).limit(1);

@@ -34,7 +34,8 @@ const SHELL = `<!doctype html>
 </html>
 `;
 
-const SHELL_HEADERS = {
+/** The headers of an HTML page of the app: its Content-Security-Policy allows scripts from the same origin only. */
+export const SHELL_HEADERS = {
   "content-type": "text/html; charset=utf-8",
   "cache-control": "no-cache",
   "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
