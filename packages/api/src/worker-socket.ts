@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
 import type { PeerInfo, WorkerEvent, WorkerInfo, WorkerLink, WorkerSession } from "@updraft/executor";
 import type { Store } from "@updraft/store";
-import { CloseCode, WORKER_SOCKET_PATH } from "@updraft/worker";
+import { CloseCode, WORKER_SOCKET_PATH, maxWorkerFrameBytes } from "@updraft/worker";
 import { allows, credentialsChecker, unauthenticated } from "./auth.ts";
 import type { Problem } from "./problem.ts";
 
@@ -24,7 +24,11 @@ export interface WorkerSocketOptions {
   store: Store;
   /** The remote executor; absent in a process without a scheduler (then 503). */
   workers?: WorkerGateway | null;
-  /** Largest frame accepted (a result with its XComs). Default 64 MiB. */
+  /**
+   * Largest frame accepted (a result with its XComs): a larger one closes the connection (1009)
+   * before it is buffered. Default maxWorkerFrameBytes(), derived from UPDRAFT_MAX_XCOM_BYTES
+   * (5 MiB with the defaults), which the remote executor also tells workers in `welcome`.
+   */
   maxPayload?: number;
   /** How often an open socket's token is checked again (revoked or expired: closed, 4401). Default 30s. */
   recheckMs?: number;
@@ -76,7 +80,7 @@ function linkOf(ws: WebSocket): WorkerLink {
  * // later: socket.close();
  */
 export function attachWorkerSocket(server: UpgradingServer, opts: WorkerSocketOptions): { close(): void } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 64 * 1024 * 1024, perMessageDeflate: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? maxWorkerFrameBytes(), perMessageDeflate: false });
   const check = credentialsChecker(opts.store);
 
   const open = (gateway: WorkerGateway, req: IncomingMessage, ws: WebSocket, principal: string, header: string) => {

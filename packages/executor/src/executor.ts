@@ -59,8 +59,11 @@ export interface Executor {
    * have gone to another, starts nothing it was handed before the freeze. `until` is the time
    * (performance.timeOrigin + performance.now(), in ms) after which not even a try already in a
    * thread may start: threads check it themselves, since they wake from a freeze with the rest.
+   * `epoch` is the epoch of the lease the scheduler holds and trusts now (0: it holds none, as
+   * `dags test`; null: none it may act on, lost or not yet claimed): an executor that takes
+   * results from elsewhere (remote workers) refuses those of tries dispatched under another.
    */
-  gate?(admit: () => boolean, until?: () => number): void;
+  gate?(admit: () => boolean, until?: () => number, epoch?: () => number | null): void;
 }
 
 /**

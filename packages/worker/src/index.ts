@@ -15,6 +15,8 @@ export {
   workerMessageSchema, serverMessageSchema, hostCallSchema, parseFrame, CloseCode, WORKER_SOCKET_PATH, bundlePath,
 } from "./remote/messages.ts";
 export type { WorkerMessage, ServerMessage, HostCall } from "./remote/messages.ts";
+export { tryRefSchema, type TryRef } from "./remote/messages.ts";
+export { maxXcomBytes, xcomLimitError, maxWorkerFrameBytes, DEFAULT_MAX_XCOM_BYTES } from "./xcom-limit.ts";
 export { RemoteWorker, WorkerExitCode } from "./remote/remote-worker.ts";
 export type { RemoteWorkerOptions } from "./remote/remote-worker.ts";
 export type { TaskRunner, RunnerEvent, RunnerStats } from "./remote/runner.ts";

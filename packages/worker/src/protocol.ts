@@ -3,7 +3,14 @@
 import { z } from "zod";
 import type { Connection, ErrorData, Json } from "@updraft/sdk";
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * The version of the remote worker socket's frames (remote/messages.ts). 2: every message about a
+ * try carries the epoch of the scheduler lease it was dispatched under, and the server may refuse
+ * a try (`refused`); a worker of version 1 is refused at its hello.
+ */
+export const PROTOCOL_VERSION = 2;
+/** The version of a task assignment (unchanged since 1; `epoch` was added as an optional field). */
+export const ASSIGNMENT_VERSION = 1;
 
 const json: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]),
@@ -13,9 +20,15 @@ export const errorDataSchema = z.object({ name: z.string(), message: z.string(),
 
 /** Everything a runtime needs to run one try of one task instance. */
 export const taskAssignmentSchema = z.object({
-  v: z.literal(PROTOCOL_VERSION),
+  v: z.literal(ASSIGNMENT_VERSION),
   /** Unique per try: `dagId/runId/taskId/mapIndex/tryNumber`. */
   key: z.string(),
+  /**
+   * The epoch of the scheduler lease it was dispatched under (scheduler-job.ts); absent or 0 from
+   * a scheduler that holds no lease (`dags test`). With the key it names the try across scheduler
+   * take-overs: a remote result under another epoch than the current one is refused.
+   */
+  epoch: z.number().int().nonnegative().optional(),
   dagId: z.string(),
   runId: z.string(),
   taskId: z.string(),

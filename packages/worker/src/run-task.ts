@@ -10,6 +10,7 @@ import { runShell, SKIP_EXIT_CODE } from "./shell.ts";
 import { runSensor } from "./sensor.ts";
 import { TaskLog, UPDRAFT_SECRET_ENV, routeConsole, withTaskLog } from "./task-log.ts";
 import { ShellCommandError } from "./errors.ts";
+import { checkXcomSizes } from "./xcom-limit.ts";
 
 /** A worker thread's environment is its own copy: task code there cannot read Updraft's secrets. */
 function hideSecretsInThread(): void {
@@ -24,27 +25,6 @@ function toJson(value: unknown, taskId: string): Json | undefined {
     return JSON.parse(JSON.stringify(value)) as Json;
   } catch (err) {
     throw new TypeError(`task "${taskId}" returned a value that cannot be stored as JSON: ${(err as Error).message}`);
-  }
-}
-
-const DEFAULT_MAX_XCOM_BYTES = 1024 * 1024;
-
-/** The largest XCom a try may store, in bytes of JSON: UPDRAFT_MAX_XCOM_BYTES, or 1 MiB. */
-function maxXcomBytes(): number {
-  const raw = process.env.UPDRAFT_MAX_XCOM_BYTES?.trim();
-  const n = raw ? Number(raw) : DEFAULT_MAX_XCOM_BYTES;
-  return Number.isSafeInteger(n) && n >= 1 ? n : DEFAULT_MAX_XCOM_BYTES;
-}
-
-/** Fails the try when its return value or a pushed XCom is larger than the limit, naming the key and the limit. */
-function checkXcomSizes(outcome: TaskOutcome, taskId: string): void {
-  if (outcome.status !== "success" && outcome.status !== "skipped") return;
-  const limit = maxXcomBytes();
-  const entries: Array<[string, Json | undefined]> = [...Object.entries(outcome.pushed), ...(outcome.status === "success" ? [["return_value", outcome.value] as [string, Json | undefined]] : [])];
-  for (const [key, value] of entries) {
-    if (value === undefined || (typeof value !== "object" && typeof value !== "string")) continue;
-    const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
-    if (bytes > limit) throw new RangeError(`task "${taskId}": XCom "${key}" is ${bytes} bytes of JSON, more than the limit of ${limit} bytes (UPDRAFT_MAX_XCOM_BYTES); store large data elsewhere and pass a reference`);
   }
 }
 

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import {
-  PROTOCOL_VERSION, WORKER_SOCKET_PATH, serverMessageSchema, type LogLine, type ServerMessage, type TaskAssignment, type TaskHost, type TaskOutcome,
+  PROTOCOL_VERSION, WORKER_SOCKET_PATH, serverMessageSchema, type LogLine, type ServerMessage, type TaskAssignment, type TaskHost, type TaskOutcome, type TryRef,
 } from "@updraft/worker";
 
 export const success = (value: number): TaskOutcome => ({ status: "success", value, pushed: {} });
@@ -51,10 +51,13 @@ export function handshake(baseUrl: string, authorization: string | null): Promis
   });
 }
 
+/** A try as the worker names it; a bare key takes the epoch of its assignment here (0 when none). */
+export type TryName = string | TryRef;
+
 export interface HelloOptions {
   queues?: string[];
   capacity?: number;
-  running?: string[];
+  running?: TryName[];
 }
 
 /** A worker over a real socket; the test sends its frames and reads what the server sent. */
@@ -80,7 +83,7 @@ export class SocketWorker {
     const before = this.of("welcome").length;
     this.send({
       type: "hello", workerId: this.workerId, name: this.name, hostname: "test-host", pid: process.pid, version: "test",
-      queues: hello.queues ?? ["default"], capacity: hello.capacity ?? 1, running: hello.running ?? [], draining: false,
+      queues: hello.queues ?? ["default"], capacity: hello.capacity ?? 1, running: (hello.running ?? []).map((t) => this.ref(t)), draining: false,
     });
     return this.until(() => this.of("welcome")[before]);
   }
@@ -123,16 +126,29 @@ export class SocketWorker {
     return this.of("assign").map((m) => m.assignment.key);
   }
 
-  started(key: string): void {
-    this.send({ type: "started", key, at: Date.now() });
+  /** The epoch the server gave try `key` in its last assignment here; 0 when none. */
+  epochOf(key: string): number {
+    return this.of("assign").findLast((m) => m.assignment.key === key)?.assignment.epoch ?? 0;
   }
 
-  result(key: string, outcome: TaskOutcome = success(1)): void {
-    this.send({ type: "result", key, outcome, at: Date.now() });
+  ref(t: TryName): TryRef {
+    return typeof t === "string" ? { key: t, epoch: this.epochOf(t) } : t;
   }
 
-  heartbeat(running: string[] = []): void {
-    this.send({ type: "heartbeat", at: Date.now(), running });
+  started(key: string, epoch = this.epochOf(key)): void {
+    this.send({ type: "started", key, epoch, at: Date.now() });
+  }
+
+  log(key: string, lines: LogLine[], epoch = this.epochOf(key)): void {
+    this.send({ type: "log", key, epoch, lines });
+  }
+
+  result(key: string, outcome: TaskOutcome = success(1), epoch = this.epochOf(key)): void {
+    this.send({ type: "result", key, epoch, outcome, at: Date.now() });
+  }
+
+  heartbeat(running: TryName[] = []): void {
+    this.send({ type: "heartbeat", at: Date.now(), running: running.map((t) => this.ref(t)) });
   }
 
   /** Polls `check` until it gives a value (not undefined or false). */

@@ -3,7 +3,13 @@
 // A try goes to a member serving its queue with the most free capacity; tries nobody has room for
 // wait here, per queue; an idle member takes waiting tries from a loaded one (work stealing); a
 // worker silent past its time-out is lost and its tries fail, retryable (Airflow's zombies).
-import { CloseCode, PROTOCOL_VERSION, type HostCall, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
+// Every try carries the epoch of the scheduler lease it was dispatched under: a worker's messages
+// about a try of another epoch than the current one are refused at receipt (`refused`), and a
+// result is checked against the XCom size limit before the scheduler sees it.
+import {
+  CloseCode, PROTOCOL_VERSION, maxWorkerFrameBytes, xcomLimitError,
+  type HostCall, type TaskAssignment, type TaskHost, type TaskOutcome, type TryRef,
+} from "@updraft/worker";
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
 import { DuplicateTryError, ExecutorNotRunningError, errorData } from "../errors.ts";
 import { cancelled, stopped } from "../outcomes.ts";
@@ -38,7 +44,15 @@ export interface RemoteExecutorOptions {
   keepLost?: number;
   /** Things worth a line in the server log: late results ignored, workers lost. */
   onWarning?: (message: string) => void;
+  /**
+   * The largest frame the transport accepts, told to workers in `welcome` so that they never send
+   * a larger one. Default: maxWorkerFrameBytes() (what attachWorkerSocket sets by default).
+   */
+  maxFrameBytes?: number;
 }
+
+/** The epoch an assignment was dispatched under (0: by a scheduler that holds no lease). */
+const epochOf = (a: TaskAssignment): number => a.epoch ?? 0;
 
 const Lifecycle = { idle: "not started", running: "running", stopping: "stopping", stopped: "stopped" } as const;
 type Lifecycle = (typeof Lifecycle)[keyof typeof Lifecycle];
@@ -70,6 +84,9 @@ export class RemoteExecutor implements Executor {
   #timer: NodeJS.Timeout | null = null;
   #stopping: Promise<void> | null = null;
   #drained: (() => void) | null = null;
+  readonly #maxFrameBytes: number;
+  /** The current epoch (the scheduler's, through `gate`); 0 while no scheduler gates this executor. */
+  #epoch: () => number | null = () => 0;
 
   constructor(options: RemoteExecutorOptions) {
     this.#host = options.host;
@@ -77,6 +94,7 @@ export class RemoteExecutor implements Executor {
     this.#helloTimeoutMs = options.helloTimeoutMs;
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.min(5_000, Math.floor(this.#timeoutMs / 5)));
     this.#warn = options.onWarning ?? (() => undefined);
+    this.#maxFrameBytes = options.maxFrameBytes ?? maxWorkerFrameBytes();
     this.#registry = new WorkerRegistry({
       prefetch: options.prefetch, keepLostMs: options.keepLostMs ?? 3_600_000, keepLost: options.keepLost ?? 100,
     });
@@ -101,16 +119,18 @@ export class RemoteExecutor implements Executor {
     this.#timer.unref();
   }
 
-  gate(admit: () => boolean, until?: () => number): void {
+  gate(admit: () => boolean, until?: () => number, epoch?: () => number | null): void {
     this.#placer.admit = admit;
-    this.#local?.executor.gate?.(admit, until);
+    if (epoch) this.#epoch = epoch;
+    this.#local?.executor.gate?.(admit, until, epoch);
   }
 
+  /** An assignment without an epoch is stamped with the current one (0 when there is none). */
   submit(assignment: TaskAssignment): void {
     const { key } = assignment;
     if (this.#state !== Lifecycle.running) throw new ExecutorNotRunningError(this.name, this.#state, key);
     if (this.#placer.tries.has(key)) throw new DuplicateTryError(this.name, key);
-    this.#placer.add(assignment);
+    this.#placer.add(assignment.epoch === undefined ? { ...assignment, epoch: this.#epoch() ?? 0 } : assignment);
   }
 
   cancel(key: string, reason: string): void {
@@ -238,15 +258,17 @@ export class RemoteExecutor implements Executor {
     const { worker, resumed, replaced } = admitted;
     replaced?.close(CloseCode.replaced, "another connection took over this worker id");
     const drop: string[] = [];
-    const reported = new Set(hello.running);
+    // A try counts as reported only under the epoch it was placed with: one of an earlier
+    // scheduler with the same key is another try, and is dropped.
+    const reported = new Set(hello.running.filter((r) => this.#slotFor(worker, r)).map((r) => r.key));
     if (resumed) {
       for (const slot of [...worker.tries.values()]) {
         this.#placer.setStealFor(slot, null); // a steal sent on the old connection may never have arrived
         if (!reported.has(slot.assignment.key)) this.#placer.replace(slot); // lost in transit: never ran there
       }
     }
-    for (const key of hello.running) if (!worker.tries.has(key)) drop.push(key);
-    link.send({ v: PROTOCOL_VERSION, type: "welcome", heartbeatMs: this.#heartbeatMs, timeoutMs: this.#timeoutMs, drop });
+    for (const r of hello.running) if (!reported.has(r.key)) drop.push(r.key);
+    link.send({ v: PROTOCOL_VERSION, type: "welcome", heartbeatMs: this.#heartbeatMs, timeoutMs: this.#timeoutMs, drop, maxFrameBytes: this.#maxFrameBytes });
     for (const slot of worker.tries.values()) {
       if (slot.cancelled !== null) link.send({ v: PROTOCOL_VERSION, type: "cancel", key: slot.assignment.key, reason: slot.cancelled });
     }
@@ -259,7 +281,8 @@ export class RemoteExecutor implements Executor {
     worker.lastSeen = Date.now();
     switch (m.type) {
       case "started": {
-        const slot = worker.tries.get(m.key);
+        if (this.#refusedStale(worker, m)) return;
+        const slot = this.#slotFor(worker, m);
         if (!slot) {
           worker.link?.send({ v: PROTOCOL_VERSION, type: "cancel", key: m.key, reason: `try "${m.key}" is not assigned to worker "${worker.name}"` });
           return;
@@ -271,18 +294,22 @@ export class RemoteExecutor implements Executor {
         return;
       }
       case "log":
-        if (worker.tries.has(m.key)) this.#host.log(m.key, m.lines);
+        if (this.#refusedStale(worker, m)) return;
+        if (this.#slotFor(worker, m)) this.#host.log(m.key, m.lines);
         return;
       case "result": {
+        // Refused before anything of it is acked or recorded: the worker forgets it.
+        if (this.#refusedStale(worker, m)) return;
         worker.link?.send({ v: PROTOCOL_VERSION, type: "ack", key: m.key });
-        const slot = worker.tries.get(m.key);
+        const slot = this.#slotFor(worker, m);
         if (!slot) {
           this.#warn(`worker "${worker.name}" sent a result for try "${m.key}", which is no longer assigned to it (lost or taken back): ignored`);
           return;
         }
-        if (m.outcome.status === "failed") worker.failed++;
+        const outcome = this.#withinLimits(slot, m.outcome);
+        if (outcome.status === "failed") worker.failed++;
         else worker.done++;
-        this.#placer.finish(slot, m.outcome, m.at);
+        this.#placer.finish(slot, outcome, m.at);
         this.#closeIfDrained(worker);
         this.#placer.pump();
         return;
@@ -304,6 +331,40 @@ export class RemoteExecutor implements Executor {
       default:
         return m satisfies never;
     }
+  }
+
+  /** The slot `ref` names on this worker: same key, and placed under the same epoch. */
+  #slotFor(worker: RemoteWorker, ref: TryRef): TrySlot | undefined {
+    const slot = worker.tries.get(ref.key);
+    return slot && epochOf(slot.assignment) === ref.epoch ? slot : undefined;
+  }
+
+  /** Why a message about try `ref` is refused (its epoch is not the current one), or null. */
+  #stale(ref: TryRef): string | null {
+    const current = this.#epoch();
+    if (current === null) return `try "${ref.key}" (epoch ${ref.epoch}) refused: this server's scheduler holds no lease it may act on now (lost to another scheduler, or not claimed yet)`;
+    if (ref.epoch !== current) return `try "${ref.key}" was dispatched under scheduler epoch ${ref.epoch}, and the current epoch is ${current} (another scheduler has taken over since): refused`;
+    return null;
+  }
+
+  /** Tells the worker a try of another epoch is refused; true when it was. Nothing of it is recorded. */
+  #refusedStale(worker: RemoteWorker, ref: TryRef & { type: string }): boolean {
+    const reason = this.#stale(ref);
+    if (reason === null) return false;
+    worker.link?.send({ v: PROTOCOL_VERSION, type: "refused", key: ref.key, epoch: ref.epoch, reason });
+    this.#warn(`worker "${worker.name}": ${ref.type} of ${reason}`);
+    return true;
+  }
+
+  /**
+   * A worker's result is checked as a thread's is (UPDRAFT_MAX_XCOM_BYTES): a worker need not be
+   * trusted to have checked it. Over the limit, the try fails with the error a thread reports.
+   */
+  #withinLimits(slot: TrySlot, outcome: TaskOutcome): TaskOutcome {
+    const error = xcomLimitError(outcome, slot.assignment.taskId);
+    if (error === null) return outcome;
+    this.#host.log(slot.assignment.key, [{ at: Date.now(), level: "error", message: `RangeError: ${error}` }]);
+    return { status: "failed", error: { name: "RangeError", message: error }, retryable: true };
   }
 
   #request(worker: RemoteWorker, { id, request }: Extract<SessionMessage, { type: "request" }>): void {
@@ -339,8 +400,13 @@ export class RemoteExecutor implements Executor {
    * and does not list never arrived or was lost there: a try not started is placed again; a
    * started one ends as lost with the worker's other tries' rules, so the scheduler retries it.
    */
-  #reconcile(worker: RemoteWorker, running: string[]): void {
-    const held = new Set(running);
+  #reconcile(worker: RemoteWorker, running: TryRef[]): void {
+    const held = new Set<string>();
+    for (const ref of running) {
+      // A try of an earlier scheduler still held there: the worker is told to drop it.
+      if (this.#refusedStale(worker, { ...ref, type: "heartbeat" })) continue;
+      if (this.#slotFor(worker, ref)) held.add(ref.key);
+    }
     const before = Date.now() - 2 * this.#heartbeatMs;
     for (const slot of [...worker.tries.values()]) {
       if (held.has(slot.assignment.key) || slot.assignedAt > before) continue;

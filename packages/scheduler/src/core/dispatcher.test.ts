@@ -28,11 +28,11 @@ function instantWorker(executor: RemoteExecutor, name: string, queues: string[])
     send: (m) => {
       const msg = serverMessageSchema.parse(JSON.parse(JSON.stringify(m)));
       if (msg.type !== "assign") return;
-      const { key, taskId } = msg.assignment;
+      const { key, taskId, epoch = 0 } = msg.assignment;
       ran.push(taskId);
       setImmediate(() => {
-        session.receive(JSON.stringify({ v: PROTOCOL_VERSION, type: "started", key, at: Date.now() }));
-        session.receive(JSON.stringify({ v: PROTOCOL_VERSION, type: "result", key, at: Date.now(), outcome: { status: "success", value: null, pushed: {} } }));
+        session.receive(JSON.stringify({ v: PROTOCOL_VERSION, type: "started", key, epoch, at: Date.now() }));
+        session.receive(JSON.stringify({ v: PROTOCOL_VERSION, type: "result", key, epoch, at: Date.now(), outcome: { status: "success", value: null, pushed: {} } }));
       });
     },
     close: () => undefined,

@@ -33,6 +33,12 @@ export interface DispatchHooks {
   /** The scheduler stopped between queueing the try and handing it over. */
   notHandedOver(f: InFlight): void;
   stopped(): boolean;
+  /**
+   * The epoch of the scheduler lease the tries are dispatched under (0 or absent: no lease, as
+   * `dags test`). Each assignment carries it, so that a remote result can be told from one of an
+   * earlier scheduler with the same try key.
+   */
+  epoch?(): number;
 }
 
 export interface DispatcherOptions {
@@ -241,7 +247,7 @@ export class Dispatcher {
     const args = ti.submit ? [...ti.submit.args] : (spec.args.map((a) => this.resolveArg(run, a) ?? null) as Json[]);
     if (spec.expand && ti.mapIndex >= 0) args[spec.expand.argIndex] = group.mapSource![ti.mapIndex]!;
     return {
-      v: 1, key, dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber,
+      v: 1, key, epoch: this.opts.hooks.epoch?.() ?? 0, dagId: run.dagId, runId: run.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: ti.tryNumber,
       bundle: { hash: run.version.bundleHash, path: run.version.bundlePath },
       args,
       logicalDate: new Date(run.logicalDate).toISOString(),

@@ -198,16 +198,28 @@ export class Scheduler {
         // Checked before every hand-over: a process that wakes from a freeze finds its lease's
         // local deadline passed and hands out nothing more.
         stopped: () => this.stopped || !this.job.check(),
+        epoch: () => this.job.lease?.epoch ?? 0,
       },
     });
     // The executor starts nothing either (its own queue, its threads, its workers) once the lease is in doubt.
-    opts.executor.gate?.(() => !this.leaseLost && this.job.check(), () => this.job.until);
+    // Results that arrive from elsewhere (remote workers) count only under the epoch it trusts now.
+    opts.executor.gate?.(() => !this.leaseLost && this.job.check(), () => this.job.until, () => this.currentEpoch());
   }
 
   /** Subscribes to the figures metrics are made of; returns the unsubscribe function. */
   onMeasure(listener: (m: SchedulerMeasure) => void): () => void {
     this.measures.add(listener);
     return () => this.measures.delete(listener);
+  }
+
+  /**
+   * The epoch of the lease this scheduler holds and may act on now: 0 when it claims none (not
+   * exclusive), null when it has none to act on (lost, its local deadline passed, or not claimed yet).
+   */
+  private currentEpoch(): number | null {
+    if (!this.opts.exclusive) return 0;
+    if (this.leaseLost || !this.job.check()) return null;
+    return this.job.lease?.epoch ?? null;
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */

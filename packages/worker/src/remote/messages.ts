@@ -2,12 +2,18 @@
 // a JSON text frame `{ v, type, ... }`, validated with zod on receipt by both sides; a frame that
 // fails validation is answered with a `protocol_error` and never acted on.
 //
+// Every try a worker holds is named by its key and the epoch of the scheduler lease it was
+// dispatched under (the assignment's `epoch`); the worker echoes both in every message about it.
+// The server takes a try's messages only under the current epoch: a try of an earlier scheduler
+// (one that lost its lease) is refused at receipt, before anything of it is recorded.
+//
 // A session, in order:
 //   worker → hello            (who it is, what it serves, what it still runs from an earlier connection)
-//   server → welcome          (timings; which of the worker's reported tries to drop)
+//   server → welcome          (timings, the largest frame; which of the worker's reported tries to drop)
 //   server → assign …         (tries to run; a worker may hold up to capacity + prefetch of them)
 //   worker → started / log / result (each result is acked; unacked results are sent again after a reconnect)
-//   worker → heartbeat        (every heartbeatMs; the server answers nothing)
+//   worker → heartbeat        (every heartbeatMs; the server answers nothing, unless it refuses a try)
+//   server → refused          (a try of another scheduler epoch: drop it, its result will never be taken)
 //   worker → request          (a running task's call to the host: XCom, variables, connections, submit)
 //   server → response
 //   server → steal            (give back tries not yet started, for an idle worker) · worker → released
@@ -22,6 +28,11 @@ const logLineSchema = z.object({
   level: z.enum(["debug", "info", "warn", "error"]),
   message: z.string(),
 });
+
+/** A try as a worker names it: its key and the scheduler epoch it was dispatched under. */
+export const tryRefSchema = z.object({ key: z.string(), epoch: z.number().int().nonnegative() });
+export type TryRef = z.infer<typeof tryRefSchema>;
+const epoch = z.number().int().nonnegative();
 
 /** The host calls a running task may make, by name, with their argument shapes. */
 export const hostCallSchema = z.discriminatedUnion("call", [
@@ -53,14 +64,15 @@ export const workerMessageSchema = z.discriminatedUnion("type", [
     queues: z.array(z.string().min(1).max(200)).min(1).max(100),
     /** Tries it runs at once. */
     capacity: z.number().int().positive().max(4096),
-    /** Keys of tries it still runs, or finished without an ack yet, from an earlier connection. */
-    running: z.array(z.string()),
+    /** Tries it still runs, or finished without an ack yet, from an earlier connection. */
+    running: z.array(tryRefSchema),
     draining: z.boolean(),
   }),
-  z.object({ v, type: z.literal("started"), key: z.string(), at: z.number() }),
-  z.object({ v, type: z.literal("log"), key: z.string(), lines: z.array(logLineSchema) }),
-  z.object({ v, type: z.literal("result"), key: z.string(), outcome: taskOutcomeSchema, at: z.number() }),
-  z.object({ v, type: z.literal("heartbeat"), at: z.number(), running: z.array(z.string()) }),
+  z.object({ v, type: z.literal("started"), key: z.string(), epoch, at: z.number() }),
+  z.object({ v, type: z.literal("log"), key: z.string(), epoch, lines: z.array(logLineSchema) }),
+  z.object({ v, type: z.literal("result"), key: z.string(), epoch, outcome: taskOutcomeSchema, at: z.number() }),
+  /** Every try it holds (pending, running, or finished without an ack). */
+  z.object({ v, type: z.literal("heartbeat"), at: z.number(), running: z.array(tryRefSchema) }),
   z.object({ v, type: z.literal("request"), id: z.number().int(), request: hostCallSchema }),
   /** The answer to `steal`: the keys it gave back (never started; they are gone from the worker). */
   z.object({ v, type: z.literal("released"), keys: z.array(z.string()) }),
@@ -77,8 +89,17 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
     timeoutMs: z.number().int().positive(),
     /** Tries the worker reported in hello that are no longer its own: cancel them, drop their results. */
     drop: z.array(z.string()),
+    /** The largest frame the server takes (bytes); a larger one closes the connection (1009). */
+    maxFrameBytes: z.number().int().positive(),
   }),
+  /** A try to run; the server always sets the assignment's `epoch`, which the worker echoes (absent: 0). */
   z.object({ v, type: z.literal("assign"), assignment: taskAssignmentSchema }),
+  /**
+   * The try `key` under `epoch` will never be taken: it was dispatched by a scheduler whose lease
+   * has gone to another (or this server's scheduler holds no lease it trusts now). The worker stops
+   * it if it runs, and forgets it and its result; the current scheduler runs it again as it sees fit.
+   */
+  z.object({ v, type: z.literal("refused"), key: z.string(), epoch, reason: z.string() }),
   z.object({ v, type: z.literal("ack"), key: z.string() }),
   z.object({ v, type: z.literal("cancel"), key: z.string(), reason: z.string() }),
   z.object({ v, type: z.literal("steal"), keys: z.array(z.string()) }),
@@ -114,7 +135,7 @@ export const bundlePath = (hash: string): string => `/api/updraft/bundles/${enco
 
 /**
  * Parses a frame; returns the message or an error text naming what was wrong.
- * @example parseFrame(workerMessageSchema, '{"v":1,"type":"draining"}') // { ok: true, message: {...} }
+ * @example parseFrame(workerMessageSchema, '{"v":2,"type":"draining"}') // { ok: true, message: {...} }
  */
 export function parseFrame<T>(schema: z.ZodType<T>, data: string): { ok: true; message: T } | { ok: false; error: string } {
   let raw: unknown;

@@ -63,12 +63,12 @@ describe("RemoteWorker: the handshake", () => {
     await peer.waitFor("hello");
     await peer.until(() => peer.current, "the connection");
     peer.sendRaw("not json");
-    peer.sendRaw(JSON.stringify({ v: 2, type: "ack", key: "k" }));
+    peer.sendRaw(JSON.stringify({ v: 1, type: "ack", key: "k" }));
     peer.send({ v: PROTOCOL_VERSION, type: "protocol_error", message: "you said something odd" });
     await peer.until(() => lines.find((l) => l.includes("you said something odd")), "the protocol error line");
     expect(lines.filter((l) => l.includes("ignored a bad frame"))).toEqual([
       expect.stringContaining("not JSON"),
-      expect.stringContaining("protocol version 2 is not supported"),
+      expect.stringContaining("protocol version 1 is not supported (this side speaks 2)"),
     ]);
     expect(peer.badFrames).toEqual([]);
     expect(peer.frames.map((f) => f.message.type)).toEqual(["hello"]);
@@ -127,7 +127,7 @@ describe("RemoteWorker: running tries", () => {
     await peer.waitFor("hello");
     const a = assignment(hash, "hold", ["hb"]);
     peer.send({ v: PROTOCOL_VERSION, type: "assign", assignment: a });
-    const beat = await peer.waitFor("heartbeat", (m) => m.running.includes(a.key));
+    const beat = await peer.waitFor("heartbeat", (m) => m.running.some((r) => r.key === a.key));
     expect(beat.at).toBeGreaterThan(0);
     release("hb");
     await peer.waitFor("result", (m) => m.key === a.key);

@@ -1,13 +1,17 @@
 // A remote worker: connects to the server's worker socket, takes assignments, runs them in its
 // runner (a thread pool) with bundles fetched by hash, and reports back. Tries outlive the socket:
 // while it is down they keep running, their results and logs are held, and after the reconnect
-// the worker says what it still holds and sends what the server has not acknowledged.
+// the worker says what it still holds and sends what the server has not acknowledged. Every
+// message about a try echoes the scheduler epoch its assignment carried; a try the server refuses
+// (dispatched by a scheduler that has lost its lease) is stopped and forgotten, result and all.
+// No frame goes out larger than the server takes (told in welcome): a result that would not fit
+// is sent as a failure naming the limit, log batches are split and overlong lines cut.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type WebSocket from "ws";
 import { toErrorData } from "@updraft/sdk";
-import { PROTOCOL_VERSION, type TaskAssignment, type TaskOutcome } from "../protocol.ts";
+import { PROTOCOL_VERSION, type LogLine, type TaskAssignment, type TaskOutcome } from "../protocol.ts";
 import { CloseCode, parseFrame, serverMessageSchema, type ServerMessage, type WorkerMessage } from "./messages.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
 import { connectOnce, serverBase, socketUrl } from "./connect.ts";
@@ -15,6 +19,7 @@ import { BundleCache } from "./bundle-cache.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { SocketHost } from "./socket-host.ts";
 import { TryBook } from "./try-book.ts";
+import { fitLogLines, oversizedResult } from "./frame-fit.ts";
 import type { RunnerEvent, TaskRunner } from "./runner.ts";
 import { LOG_FLUSH_BYTES, WorkerExitCode, cancelledOutcome, defaultPrint, type RemoteWorkerOptions } from "./worker-options.ts";
 
@@ -44,6 +49,8 @@ export class RemoteWorker {
   #ready = false;
   #welcomed = false;
   #timeoutMs = 30_000;
+  /** The largest frame the server takes (from welcome). */
+  #maxFrameBytes = Number.POSITIVE_INFINITY;
   #lastHeard = 0;
   #timers: NodeJS.Timeout[] = [];
   /** `started` frames not sent yet (the socket was down). */
@@ -66,6 +73,7 @@ export class RemoteWorker {
     this.#bundles = new BundleCache({ server: this.#base, token: options.token, dir: join(options.home, "bundles"), signal: this.#wake.signal });
     this.host = new SocketHost({
       send: (m) => this.#send(m),
+      maxFrameBytes: () => this.#maxFrameBytes,
       log: (key, lines) => {
         if (!this.#book.live(key)) return;
         this.#logs.push(key, lines);
@@ -212,6 +220,9 @@ export class RemoteWorker {
         this.#book.ack(m.key);
         this.#checkDrained();
         break;
+      case "refused":
+        this.#onRefused(m);
+        break;
       case "cancel":
         this.#onCancel(m.key, m.reason);
         break;
@@ -240,6 +251,7 @@ export class RemoteWorker {
     this.#ready = true;
     this.#welcomed = true;
     this.#timeoutMs = m.timeoutMs;
+    this.#maxFrameBytes = m.maxFrameBytes;
     for (const key of m.drop) this.#drop(key);
     const held = this.#book.held().length;
     this.#print(`connected to ${this.#base} as ${this.#o.name} (capacity ${this.#o.concurrency}, queues ${this.#o.queues.join(",")})`
@@ -251,11 +263,14 @@ export class RemoteWorker {
     // frame sent just before a cut may never have arrived, and the server answers host calls only
     // for tries it knows have started. A repeated `started` is a no-op there.
     for (const [key, at] of this.#startedAt) if (this.#book.running.has(key)) this.#startedOutbox.set(key, at);
-    for (const [key, at] of this.#startedOutbox) this.#send({ v: PROTOCOL_VERSION, type: "started", key, at });
+    for (const [key, at] of this.#startedOutbox) {
+      const epoch = this.#book.epochOf(key);
+      if (epoch !== undefined) this.#send({ v: PROTOCOL_VERSION, type: "started", key, epoch, at });
+    }
     this.#startedOutbox.clear();
     this.#flushLogs();
     this.host.resend();
-    for (const [key, r] of this.#book.results) this.#send({ v: PROTOCOL_VERSION, type: "result", key, outcome: r.outcome, at: r.at });
+    for (const [key, r] of this.#book.results) this.#send({ v: PROTOCOL_VERSION, type: "result", key, epoch: r.epoch, outcome: r.outcome, at: r.at });
     this.#clearTimers();
     this.#timers.push(setInterval(() => this.#heartbeat(), m.heartbeatMs), setInterval(() => this.#flushLogs(), this.#o.logFlushMs ?? 100));
     this.#pump();
@@ -266,6 +281,12 @@ export class RemoteWorker {
     if (this.#draining || this.#finished) {
       this.#send({ v: PROTOCOL_VERSION, type: "released", keys: [a.key] });
       return;
+    }
+    const held = this.#book.epochOf(a.key);
+    if (held !== undefined && held !== (a.epoch ?? 0)) {
+      // The same try number from a scheduler that took over: the old scheduler's try is void.
+      this.#print(`${a.key}: assigned again under scheduler epoch ${a.epoch}; dropping the one of epoch ${held}`);
+      this.#drop(a.key);
     }
     if (!this.#book.assign(a)) return; // sent twice
     this.#counts.assigned++;
@@ -284,6 +305,14 @@ export class RemoteWorker {
       this.#print(`cancelling ${key}: ${reason}`);
       this.#runner.cancel(key, reason);
     }
+  }
+
+  /** The server refuses a try of another scheduler epoch: it will never take it, so it goes. */
+  #onRefused(m: Extract<ServerMessage, { type: "refused" }>): void {
+    if (this.#book.epochOf(m.key) !== m.epoch) return; // that try is gone already
+    this.#print(`the server refused ${m.key} (scheduler epoch ${m.epoch}): ${m.reason}; it is dropped ${this.#summary()}`);
+    this.#drop(m.key);
+    this.#checkDrained();
   }
 
   /** The server gave a try this worker held to another: stop it, forget its result and lines. */
@@ -331,7 +360,8 @@ export class RemoteWorker {
     if (e.type === "started") {
       if (!this.#book.live(e.key)) return;
       this.#startedAt.set(e.key, e.at);
-      if (!this.#send({ v: PROTOCOL_VERSION, type: "started", key: e.key, at: e.at })) this.#startedOutbox.set(e.key, e.at);
+      const epoch = this.#book.epochOf(e.key) ?? 0;
+      if (!this.#send({ v: PROTOCOL_VERSION, type: "started", key: e.key, epoch, at: e.at })) this.#startedOutbox.set(e.key, e.at);
       return;
     }
     this.#startedAt.delete(e.key);
@@ -345,8 +375,9 @@ export class RemoteWorker {
       else this.#counts.other++;
       this.#print(`finished ${e.key}: ${status}${status === "failed" ? ` (${e.outcome.error.name}: ${e.outcome.error.message.split("\n")[0]})` : ""} ${this.#summary()}`);
       if (this.#ready) {
-        for (const batch of this.#logs.take(e.key)) this.#send({ v: PROTOCOL_VERSION, type: "log", ...batch });
-        this.#send({ v: PROTOCOL_VERSION, type: "result", key: e.key, outcome: e.outcome, at: e.at });
+        for (const batch of this.#logs.take(e.key)) this.#sendLog(batch);
+        const held = this.#book.results.get(e.key)!;
+        this.#send({ v: PROTOCOL_VERSION, type: "result", key: e.key, epoch: held.epoch, outcome: held.outcome, at: held.at });
       }
     }
     this.#pump();
@@ -367,14 +398,30 @@ export class RemoteWorker {
 
   #flushLogs(): void {
     if (!this.#ready || this.#logs.size === 0) return;
-    for (const batch of this.#logs.takeAll()) this.#send({ v: PROTOCOL_VERSION, type: "log", ...batch });
+    for (const batch of this.#logs.takeAll()) this.#sendLog(batch);
+  }
+
+  /** A try's lines, with its epoch, in as many frames as the server's frame limit needs. */
+  #sendLog(batch: { key: string; lines: LogLine[] }): void {
+    const epoch = this.#book.epochOf(batch.key);
+    if (epoch === undefined) return; // the try is gone (dropped or refused): so are its lines
+    for (const lines of fitLogLines(batch.lines, this.#maxFrameBytes)) this.#send({ v: PROTOCOL_VERSION, type: "log", key: batch.key, epoch, lines });
   }
 
   /** Sends a frame on a welcomed socket; false when there is none (the caller holds it for later). */
   #send(m: WorkerMessage): boolean {
     const socket = this.#socket;
     if (!socket || !this.#ready || socket.readyState !== socket.OPEN) return false;
-    socket.send(JSON.stringify(m));
+    let text = JSON.stringify(m);
+    if (m.type === "result" && Buffer.byteLength(text, "utf8") > this.#maxFrameBytes) {
+      // The server would close the connection on it, and the worker would send it again forever.
+      const outcome = oversizedResult(m.key, Buffer.byteLength(text, "utf8"), this.#maxFrameBytes);
+      this.#print(`finished ${m.key}: its result is too large to send: ${outcome.error.message}`, "err");
+      const held = this.#book.results.get(m.key);
+      if (held) held.outcome = outcome;
+      text = JSON.stringify({ ...m, outcome });
+    }
+    socket.send(text);
     return true;
   }
 

@@ -3,12 +3,21 @@
 //
 //   assign ─▶ pending ──(a free slot)──▶ starting (bundle) ──▶ running ──▶ result ──(ack)──▶ gone
 //                │ steal / drain: released                        │ dropped by the server: discarded
+//
+// A try is its key and the scheduler epoch it was dispatched under: an assignment of a key it
+// holds under an earlier epoch replaces that one (the old scheduler's try is dropped).
 import type { TaskAssignment, TaskOutcome } from "../protocol.ts";
+import type { TryRef } from "./messages.ts";
 
 export interface HeldResult {
   outcome: TaskOutcome;
   at: number;
+  /** The epoch its assignment carried, echoed with the result. */
+  epoch: number;
 }
+
+/** The epoch an assignment carries (0: from a scheduler that holds no lease). */
+export const epochOf = (a: TaskAssignment): number => a.epoch ?? 0;
 
 /** Where a try was when it was taken out of the books. */
 export type Place = "pending" | "starting" | "running" | "result";
@@ -45,6 +54,15 @@ export class TryBook {
 
   has(key: string): boolean {
     return this.pending.has(key) || this.#deferred.has(key) || this.starting.has(key) || this.running.has(key) || this.results.has(key);
+  }
+
+  /**
+   * The epoch of the live try held under `key` (assigned, running or with a result to deliver;
+   * not one the server dropped), or undefined.
+   */
+  epochOf(key: string): number | undefined {
+    const a = this.pending.get(key) ?? this.#deferred.get(key) ?? this.starting.get(key) ?? (this.#discard.has(key) ? undefined : this.running.get(key));
+    return a ? epochOf(a) : this.results.get(key)?.epoch;
   }
 
   /** Takes an assignment; false when it holds that key already (an assign sent twice). */
@@ -93,7 +111,10 @@ export class TryBook {
    * its result is to be thrown away (dropped by the server, or not ours).
    */
   finish(key: string, outcome: TaskOutcome, at: number): boolean {
-    const ours = this.running.delete(key) || this.starting.delete(key) || this.pending.delete(key);
+    const ours = this.running.get(key) ?? this.starting.get(key) ?? this.pending.get(key);
+    this.running.delete(key);
+    this.starting.delete(key);
+    this.pending.delete(key);
     this.#seceded.delete(key);
     if (this.#discard.delete(key)) {
       // The dropped run is over: a new assignment of the same key may start now.
@@ -105,7 +126,7 @@ export class TryBook {
       return false;
     }
     if (!ours) return false;
-    this.results.set(key, { outcome, at });
+    this.results.set(key, { outcome, at, epoch: epochOf(ours) });
     return true;
   }
 
@@ -151,10 +172,14 @@ export class TryBook {
     return this.has(key) && !this.#discard.has(key);
   }
 
-  /** Every key held: pending, starting, running or awaiting an ack (hello.running, heartbeats). */
-  held(): string[] {
-    const discarded = (k: string) => this.#discard.has(k);
-    return [...this.pending.keys(), ...this.#deferred.keys(), ...this.starting.keys(), ...[...this.running.keys()].filter((k) => !discarded(k)), ...this.results.keys()];
+  /** Every try held, with its epoch: pending, starting, running or awaiting an ack (hello.running, heartbeats). */
+  held(): TryRef[] {
+    const ref = (a: TaskAssignment): TryRef => ({ key: a.key, epoch: epochOf(a) });
+    const running = [...this.running.values()].filter((a) => !this.#discard.has(a.key));
+    return [
+      ...[...this.pending.values(), ...this.#deferred.values(), ...this.starting.values(), ...running].map(ref),
+      ...[...this.results].map(([key, r]) => ({ key, epoch: r.epoch })),
+    ];
   }
 
   /** Nothing held at all (a draining worker may exit). Dropped tries still running count. */

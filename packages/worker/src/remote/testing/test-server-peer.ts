@@ -18,6 +18,8 @@ export interface TestServerPeerOptions {
   token: string;
   heartbeatMs?: number;
   timeoutMs?: number;
+  /** Told to the worker in welcome. Default 5 MiB. */
+  maxFrameBytes?: number;
 }
 
 /** A frame the peer received, with the number of the connection it came on (from 1). */
@@ -170,7 +172,7 @@ export class TestServerPeer {
       const m = parsed.message;
       this.frames.push({ conn, message: m });
       if (m.type === "hello") {
-        this.#reply(ws, { v: PROTOCOL_VERSION, type: "welcome", heartbeatMs: this.#o.heartbeatMs ?? 5_000, timeoutMs: this.#o.timeoutMs ?? 30_000, drop: this.welcomeDrop.splice(0) });
+        this.#reply(ws, { v: PROTOCOL_VERSION, type: "welcome", heartbeatMs: this.#o.heartbeatMs ?? 5_000, timeoutMs: this.#o.timeoutMs ?? 30_000, drop: this.welcomeDrop.splice(0), maxFrameBytes: this.#o.maxFrameBytes ?? 5 * 1024 * 1024 });
       } else if (m.type === "result" && this.autoAck) {
         this.#reply(ws, { v: PROTOCOL_VERSION, type: "ack", key: m.key });
       } else if (m.type === "request") {
