@@ -34,6 +34,7 @@
 import { Command, CommanderError } from "commander";
 import { addSettings, commandPath } from "./command-kit.ts";
 import { VERSION } from "./version.ts";
+import { registerInitCommands } from "./commands/init-commands.ts";
 import { registerServerCommands } from "./commands/server-commands.ts";
 import { registerDbCommands } from "./commands/db-commands.ts";
 import { registerDagsCommands } from "./commands/dags-commands.ts";
@@ -43,10 +44,12 @@ import { registerConnectionsCommands } from "./commands/connections-commands.ts"
 import { registerPoolsCommands } from "./commands/pools-commands.ts";
 import { registerTokensCommands } from "./commands/tokens-commands.ts";
 import { registerUsersCommands } from "./commands/users-commands.ts";
+import { registerSecretKeyCommands } from "./commands/secret-key-commands.ts";
 import { registerCompletionCommand } from "./commands/completion-command.ts";
 
 /** The command groups, in the order `updraft --help` lists them. */
 const GROUPS: Array<(program: Command) => void> = [
+  registerInitCommands,
   registerServerCommands,
   registerDbCommands,
   registerDagsCommands,
@@ -56,6 +59,7 @@ const GROUPS: Array<(program: Command) => void> = [
   registerPoolsCommands,
   registerTokensCommands,
   registerUsersCommands,
+  registerSecretKeyCommands,
   registerCompletionCommand,
 ];
 

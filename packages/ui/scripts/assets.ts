@@ -1,7 +1,7 @@
 // Builds the UI's browser modules with esbuild, in memory: `updraft.js` (the autoloader that
 // defines each element when its tag appears), `elements/<name>.js` (one element each) and the shared
 // and lazily loaded chunks they import. The API serves the result under `/ui/`; `npm run build`
-// in this package writes the same files to `dist/`.
+// in this package writes the same files to `dist/ui/`.
 import { readdirSync, existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";

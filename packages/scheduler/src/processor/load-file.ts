@@ -10,7 +10,8 @@ import { DagImportError } from "../errors.ts";
 import type { LoaderRequest } from "./loader-thread.ts";
 import type { ParseChildReply, ParseChildRequest } from "./parse-child.ts";
 
-const CHILD = fileURLToPath(new URL("./parse-child.ts", import.meta.url));
+// parse-child.ts when running from the sources, parse-child.js once built (dist/).
+const CHILD = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "./parse-child.ts" : "./parse-child.js", import.meta.url));
 
 export interface ParseLimits {
   timeoutMs: number;

@@ -17,7 +17,8 @@ export type ParseChildReply =
   | { kind: "memory"; rssMb: number }
   | { kind: "crash"; message: string };
 
-const LOADER = new URL("./loader-thread.ts", import.meta.url);
+// loader-thread.ts when running from the sources, loader-thread.js once built (dist/).
+const LOADER = new URL(import.meta.url.endsWith(".ts") ? "./loader-thread.ts" : "./loader-thread.js", import.meta.url);
 const WATCH_MS = 25;
 
 let sent = false;
