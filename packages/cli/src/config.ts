@@ -121,6 +121,26 @@ export async function secretKeyFor(config: Config): Promise<string> {
   }
 }
 
+/** The file that holds the key a rotation replaces, until the rotation is done (see secret-key.ts). */
+export const PREVIOUS_KEY_FILE = "secret_key.previous";
+
+/**
+ * Keys that still decrypt while the secret key is being rotated (Airflow's `fernet_key =
+ * new,old`): UPDRAFT_SECRET_KEY_PREVIOUS (comma-separated), and `<home>/secret_key.previous`, which
+ * `updraft rotate-secret-key` keeps while it re-encrypts. Values are always written under the
+ * current key.
+ */
+export async function previousSecretKeysFor(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const keys = (env.UPDRAFT_SECRET_KEY_PREVIOUS ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  try {
+    const fromFile = (await readFile(join(config.home, PREVIOUS_KEY_FILE), "utf8")).trim();
+    if (fromFile) keys.push(fromFile);
+  } catch {
+    // no rotation under way
+  }
+  return keys;
+}
+
 /** The DAG processor's settings: the folder, where bundles go, and the parse limits. */
 export function processorOptions(config: Config): {
   dagsFolder: string; home: string; parseTimeoutMs: number; parseMemoryMb: number; parseParallelism: number;

@@ -6,13 +6,15 @@ import { openStore, migrateStore, type Store } from "@updraft/store";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter, type SchedulerOptions } from "@updraft/scheduler";
 import { RemoteExecutor, SequentialExecutor, ThreadsExecutor, type Executor } from "@updraft/executor";
 import type { TaskHost } from "@updraft/worker";
-import { processorOptions, secretKeyFor, type Config } from "./config.ts";
+import { previousSecretKeysFor, processorOptions, secretKeyFor, type Config } from "./config.ts";
 
 /** Opens (and migrates) the metadata database named by the configuration. */
 export async function openConfiguredStore(config: Config): Promise<Store> {
   // The home holds the database, logs and the secret key: its owner's alone.
   await mkdir(config.home, { recursive: true, mode: 0o700 });
-  const store = await openStore({ url: config.dbUrl, secretKey: await secretKeyFor(config), authToken: process.env.UPDRAFT_DB_AUTH_TOKEN });
+  const store = await openStore({
+    url: config.dbUrl, secretKey: await secretKeyFor(config), previousSecretKeys: await previousSecretKeysFor(config), authToken: process.env.UPDRAFT_DB_AUTH_TOKEN,
+  });
   await migrateStore(store);
   return store;
 }
