@@ -87,4 +87,42 @@ export function registerDagsCommands(program: Command): void {
       if (!from || !to) throw new UsageError("dags backfill: give -s/--start-date and -e/--end-date");
       return m.dagsBackfill(await ctx.config(), String(ctx.args[0]), { from, to, conf: str(ctx, "conf") });
     }));
+
+  // Airflow 2.10's inspection and maintenance verbs; each goes through the REST API with --server.
+  const runs = () => import("./dags-runs.ts");
+  const maintain = () => import("./dags-maintain.ts");
+
+  dags.command("list-runs").description("list a DAG's runs, newest first")
+    .requiredOption("-d, --dag-id <dag_id>", "the DAG")
+    .option("--state <state>", "only runs in this state (queued, running, success, failed)")
+    .option("--no-backfill", "leave out backfill runs")
+    .option("-s, --start-date <date>", "only runs whose logical date is at or after this (ISO 8601)")
+    .option("-e, --end-date <date>", "only runs whose logical date is at or before this (ISO 8601)")
+    .addOption(outputOption())
+    .action(lazyAction(runs, async (m, ctx) => m.dagsListRuns(await ctx.config(), String(ctx.opts.dagId), {
+      state: str(ctx, "state"), noBackfill: ctx.opts.backfill === false, startDate: str(ctx, "startDate"), endDate: str(ctx, "endDate"), output: ctx.output,
+    })));
+
+  dags.command("state").description("the state of a DAG's run at a logical date (and its conf)")
+    .argument("<dag_id>", "the DAG").argument("<logical_date>", "the run's logical date (ISO 8601)")
+    .action(lazyAction(runs, async (m, ctx) => m.dagsState(await ctx.config(), String(ctx.args[0]), String(ctx.args[1]))));
+
+  dags.command("next-execution").description("the logical date of the DAG's next scheduled run(s)")
+    .argument("<dag_id>", "the DAG")
+    .option("-n, --num-executions <n>", "how many to print (default 1)")
+    .action(lazyAction(runs, async (m, ctx) => m.dagsNextExecution(await ctx.config(), String(ctx.args[0]), { numExecutions: str(ctx, "numExecutions") })));
+
+  dags.command("details").description("a DAG's fields, as the REST API's DAG object").argument("<dag_id>", "the DAG").addOption(outputOption())
+    .action(lazyAction(maintain, async (m, ctx) => m.dagsDetails(await ctx.config(), String(ctx.args[0]), ctx.output)));
+
+  dags.command("delete").description("delete a DAG's runs, task instances, XComs and metadata (its file stays)")
+    .argument("<dag_id>", "the DAG")
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(lazyAction(maintain, async (m, ctx) => m.dagsDelete(await ctx.config(), String(ctx.args[0]), { yes: ctx.opts.yes === true })));
+
+  dags.command("reserialize").description("parse every DAG file now and write what it defines (with --server: ask the server to)")
+    .action(lazyAction(maintain, async (m, ctx) => m.dagsReserialize(await ctx.config())));
+
+  dags.command("report").description("per DAG file: parse time, DAG and task counts").addOption(outputOption())
+    .action(lazyAction(maintain, async (m, ctx) => m.dagsReport(await ctx.config(), ctx.output)));
 }
