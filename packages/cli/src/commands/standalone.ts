@@ -16,14 +16,14 @@ const NOTEWORTHY = new Set(["failed", "up_for_retry", "upstream_failed"]);
 const PARSE_INTERVAL_MS = Number(process.env.UPDRAFT_PARSE_INTERVAL_MS ?? 5_000);
 
 /**
- * Parses the DAGs folder every PARSE_INTERVAL_MS without waiting on slow files: a file still
- * loading goes on in the background (up to its time-out) while later passes pick up new and
- * changed files, so a file that hangs does not delay the others. Results are logged as they come.
+ * Parses the DAGs folder every PARSE_INTERVAL_MS without waiting on slow files, from the start:
+ * a file still loading goes on in the background (up to its time-out) while later passes pick up
+ * new and changed files, so a file that hangs delays neither the others nor the server's start.
+ * Results are logged as they come; a failed file's retry that fails the same way is not logged again.
  */
-async function parseLoop(engine: Engine, log: (s: string) => void, signal: AbortSignal, first: FileResult[]): Promise<void> {
+async function parseLoop(engine: Engine, log: (s: string) => void, signal: AbortSignal): Promise<void> {
   const line = (r: FileResult) => r.error ?? `${displayPath(r.file)}: ${r.dagIds.join(", ") || "(no DAGs)"}`;
-  // What the first pass logged is not logged again when a failed file's retry fails the same way.
-  const known = new Map<string, string | null>(first.map((r) => [r.file, line(r)]));
+  const known = new Map<string, string | null>();
   engine.processor.onResult(
     (r) => {
       if (r.loaded && known.get(r.file) !== line(r)) log(r.error ? `import error: ${r.error}` : `loaded ${line(r)}`);
@@ -91,8 +91,6 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
   });
   const stop = new AbortController();
   await engine.executor.start();
-  const first = await engine.processor.processAll();
-  for (const r of first) log(r.error ? `import error: ${r.error}` : `loaded ${displayPath(r.file)}: ${r.dagIds.join(", ") || "(no DAGs)"}`);
   engine.scheduler.onEvent((e) => {
     if (e.type === "run") log(`run ${e.dagId} ${e.runId}: ${e.state}`);
     else if (e.type === "task" && NOTEWORTHY.has(e.state)) {
@@ -108,7 +106,8 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
     await engine.store.close().catch(() => undefined);
     throw err;
   }
-  void parseLoop(engine, log, stop.signal, first);
+  // DAGs already in the store are scheduled at once; the folder's files join as they load.
+  void parseLoop(engine, log, stop.signal);
   let server: ReturnType<typeof serve> | null = null;
   let socket: { close(): void } | null = null;
   if (withApi) {

@@ -14,6 +14,7 @@ import { discoverDagFiles } from "./discover.ts";
 import { takeParseRequests } from "./parse-requests.ts";
 import { bundleDagFile } from "./bundle.ts";
 import { loadDagFile, ParseFailure } from "./load-file.ts";
+import { ParseSlots } from "./parse-slots.ts";
 import { describeSchedule } from "../timing/schedule.ts";
 import { DagImportError } from "../errors.ts";
 
@@ -28,6 +29,13 @@ export interface DagProcessorOptions {
   parseMemoryMb?: number;
   /** How many files are loaded at once (UPDRAFT_PARSE_PARALLELISM); default 2. */
   parseParallelism?: number;
+  /**
+   * A load still running after this long is slow: it becomes a suspect, like a file that failed
+   * before, and gives its slot up to a waiting file that has not failed (it is then loaded again
+   * later, to its full time-out). So a good file waits at most about this long per slow file
+   * ahead of it, even at start-up. Default 3s, or the time-out if shorter.
+   */
+  parseSlowMs?: number;
   /**
    * A file that failed to load is loaded again as soon as its bundle changes; unchanged, only
    * after this delay (or the time the failed load took, if longer), doubled after each failure
@@ -96,56 +104,6 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith("..") ? rel : file;
 }
 
-/**
- * At most `size` loads at once. Files that failed before ("suspects") get at most size - 1 of
- * them (1 when size is 1), and a waiting file that has not failed goes first: files that hang or
- * hog memory cannot take every slot from good files.
- */
-export class ParseSlots {
-  private running = 0;
-  private suspects = 0;
-  private readonly queue: Array<{ suspect: boolean; grant: () => void }> = [];
-  private readonly size: number;
-  constructor(size: number) {
-    this.size = size;
-  }
-
-  private fits(suspect: boolean): boolean {
-    return this.running < this.size && (!suspect || this.suspects < Math.max(1, this.size - 1));
-  }
-
-  /** Resolves with a release function once a slot is free. */
-  acquire(suspect: boolean): Promise<() => void> {
-    return new Promise((resolve) => {
-      this.queue.push({
-        suspect,
-        grant: () => {
-          this.running++;
-          if (suspect) this.suspects++;
-          let released = false;
-          resolve(() => {
-            if (released) return;
-            released = true;
-            this.running--;
-            if (suspect) this.suspects--;
-            this.pump();
-          });
-        },
-      });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    for (;;) {
-      const i = this.queue.findIndex((w) => !w.suspect && this.fits(false));
-      const j = i >= 0 ? i : this.queue.findIndex((w) => this.fits(w.suspect));
-      if (j < 0) return;
-      this.queue.splice(j, 1)[0]!.grant();
-    }
-  }
-}
-
 /** What loading a file found, before it is written to the store. */
 type Prepared =
   | { kind: "same"; result: FileResult }
@@ -170,6 +128,11 @@ export class DagProcessor {
   /** file -> its parse under way (load, then write), shared by every pass that wants it. */
   private readonly running = new Map<string, Promise<FileResult>>();
   private readonly slots: ParseSlots;
+  /**
+   * Files with an import error in the store when this processor first looked (left by an earlier
+   * process): suspects for their first load here, as if they had failed in this process.
+   */
+  private inheritedErrors: Promise<Set<string>> | null = null;
   /** Writes to the store happen one file at a time. */
   private writing: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<{ result: (r: FileResult) => void; error?: (err: unknown) => void }>();
@@ -177,7 +140,7 @@ export class DagProcessor {
 
   constructor(opts: DagProcessorOptions) {
     this.opts = {
-      parseTimeoutMs: 30_000, parseMemoryMb: 512, parseParallelism: 2, retryAfterFailureMs: 5_000, retryMaxMs: 300_000,
+      parseTimeoutMs: 30_000, parseMemoryMb: 512, parseParallelism: 2, parseSlowMs: 3_000, retryAfterFailureMs: 5_000, retryMaxMs: 300_000,
       pausedAtCreation: false, ...opts,
     };
     this.slots = new ParseSlots(Math.max(1, this.opts.parseParallelism));
@@ -279,7 +242,7 @@ export class DagProcessor {
   private async prepare(file: string): Promise<Prepared> {
     const fileloc = this.fileloc(file);
     let hash: string | null = null;
-    let loadStarted: number | null = null;
+    const load = { started: null as number | null };
     try {
       const previous = this.seen.get(fileloc);
       // Nothing the bundle was built from changed on disk: no need to build it again.
@@ -297,23 +260,46 @@ export class DagProcessor {
         return { kind: "same", result: { file: fileloc, dagIds: [], loaded: false, error: failed.error } };
       }
       const path = await ensureBundleFile(this.opts.home, built.hash, () => built.code);
-      const release = await this.slots.acquire(failed !== undefined);
-      let dags: SerializedDag[];
-      loadStarted = performance.now();
-      try {
-        dags = await loadDagFile(
-          { file: displayPath(fileloc), bundlePath: path, hash: built.hash },
-          { timeoutMs: this.opts.parseTimeoutMs, memoryMb: this.opts.parseMemoryMb },
-          this.stopping.signal,
-        );
-      } finally {
-        release();
-      }
+      const suspect = failed !== undefined || (await this.failedBefore()).has(fileloc);
+      const dags = await this.load(fileloc, path, built.hash, suspect, (t) => (load.started = t));
       // A module that defines no DAG (a helper) is not an error, as in Airflow.
       const source = await readFile(file, "utf8");
       return { kind: "loaded", fileloc, hash: built.hash, code: built.code, source, dags, inputs };
     } catch (err) {
-      return { kind: "failed", fileloc, err, hash, tookMs: loadStarted === null ? 0 : performance.now() - loadStarted };
+      return { kind: "failed", fileloc, err, hash, tookMs: load.started === null ? 0 : performance.now() - load.started };
+    }
+  }
+
+  private failedBefore(): Promise<Set<string>> {
+    this.inheritedErrors ??= this.opts.store.db.select({ filename: importError.filename }).from(importError)
+      .then((rows) => new Set(rows.map((r) => r.filename)), () => new Set<string>());
+    return this.inheritedErrors;
+  }
+
+  /**
+   * Loads a bundle in a parse process once a slot is free. A load that is not a suspect and runs
+   * past parseSlowMs may be preempted for a file waiting behind it: it is stopped and queued again
+   * as a suspect, and that load runs to the time-out. `started` learns when the last load began.
+   */
+  private async load(fileloc: string, path: string, hash: string, suspect: boolean, started: (t: number) => void): Promise<SerializedDag[]> {
+    for (;;) {
+      const preempt = new AbortController();
+      const lease = await this.slots.acquire(suspect, () => preempt.abort());
+      const slow = suspect ? undefined : setTimeout(() => lease.markSlow(), Math.min(this.opts.parseSlowMs, this.opts.parseTimeoutMs));
+      started(performance.now());
+      try {
+        return await loadDagFile(
+          { file: displayPath(fileloc), bundlePath: path, hash },
+          { timeoutMs: this.opts.parseTimeoutMs, memoryMb: this.opts.parseMemoryMb },
+          AbortSignal.any([this.stopping.signal, preempt.signal]),
+        );
+      } catch (err) {
+        if (!preempt.signal.aborted || this.stopping.signal.aborted) throw err;
+        suspect = true;
+      } finally {
+        clearTimeout(slow);
+        lease.release();
+      }
     }
   }
 
@@ -327,6 +313,8 @@ export class DagProcessor {
     }
     this.seen.set(p.fileloc, { hash: p.hash, dagIds: p.dags.map((d) => d.id), inputs: p.inputs });
     this.failed.delete(p.fileloc);
+    // Loaded here: what an earlier process recorded no longer counts against it.
+    void this.inheritedErrors?.then((files) => files.delete(p.fileloc));
     return { file: p.fileloc, dagIds: p.dags.map((d) => d.id), loaded: true, error: null };
   }
 

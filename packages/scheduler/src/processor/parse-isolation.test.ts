@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { spawn } from "node:child_process";
 import { eq } from "drizzle-orm";
 import { dag, importError, migrateStore, openStore, type Store } from "@updraft/store";
-import { DagProcessor, ParseSlots, type DagProcessorOptions, type FileResult } from "./dag-processor.ts";
+import { DagProcessor, type DagProcessorOptions, type FileResult } from "./dag-processor.ts";
 
 interface Fixture {
   dir: string;
@@ -131,7 +131,8 @@ export default dag({ id: "hog" }, () => { task("t", () => keep.length)(); });
 
   it("loads a good file added next to three hanging files before the hanging files could time out a second time", async () => {
     const timeoutMs = 5_000;
-    const f = await fixture({ parseTimeoutMs: timeoutMs, parseParallelism: 2, retryAfterFailureMs: 3_600_000 });
+    // No preemption here (slow only after a minute): each hanging file is loaded exactly once.
+    const f = await fixture({ parseTimeoutMs: timeoutMs, parseParallelism: 2, parseSlowMs: 60_000, retryAfterFailureMs: 3_600_000 });
     const counter = join(f.dir, "loads.txt");
     for (const n of [1, 2, 3]) await f.write(`bad${n}.ts`, hangingDag(`bad${n}`, counter));
     const seen = new Map<string, number>();
@@ -167,6 +168,51 @@ export default dag({ id: "hog" }, () => { task("t", () => keep.length)(); });
     expect(await loads(counter)).toBe(3);
     expect((await dagRow(f.store, "good"))?.isActive).toBe(true);
     expect((await dagRow(f.store, "good2"))?.isActive).toBe(true);
+  });
+
+  it("at start-up, before anything has failed, loads a good file behind three hanging files long before they time out", { timeout: 180_000 }, async () => {
+    // Nothing is known about the files yet: the hanging ones come first in file order and take
+    // both slots. Each gives its slot up once it has run past parseSlowMs and a good file waits.
+    const timeoutMs = 20_000;
+    const f = await fixture({ parseTimeoutMs: timeoutMs, parseSlowMs: 1_000, parseParallelism: 2, retryAfterFailureMs: 3_600_000 });
+    const counter = join(f.dir, "loads.txt");
+    const bad = [];
+    for (const n of [1, 2, 3]) bad.push(await f.write(`a_bad${n}.ts`, hangingDag(`bad${n}`, counter)));
+    await f.write("z_good.ts", goodDag("good"));
+    const results: FileResult[] = [];
+    f.processor.onResult((r) => results.push(r));
+    const started = performance.now();
+    await f.processor.processAll({ waitMs: 0 });
+    while (!results.some((r) => r.dagIds[0] === "good")) await sleep(50);
+    const tookMs = performance.now() - started;
+    // Not one hanging file had reached its time-out when the good file was in the store.
+    expect(results.filter((r) => r.error)).toEqual([]);
+    expect((await dagRow(f.store, "good"))?.isActive).toBe(true);
+    // Then each hanging file runs to its time-out (the preempted ones again, as suspects).
+    while ((await f.store.db.select().from(importError)).length < 3) await sleep(100);
+    const errors = await f.store.db.select().from(importError);
+    expect(errors.map((e) => e.filename).sort()).toEqual(bad);
+    for (const e of errors) expect(e.stackTrace).toContain(`did not finish loading within ${timeoutMs}ms (UPDRAFT_PARSE_TIMEOUT`);
+    console.log(`good file behind 3 hanging files at start-up (slow after 1 s, time-out ${timeoutMs} ms): loaded after ${tookMs.toFixed(0)} ms; ${await loads(counter)} loads of the hanging files`);
+  });
+
+  it("counts files with an import error left by an earlier process as suspects: a good file does not wait for them", async () => {
+    const f = await fixture({ parseTimeoutMs: 5_000, parseParallelism: 2 });
+    const counter = join(f.dir, "loads.txt");
+    for (const n of [1, 2]) await f.write(`a_bad${n}.ts`, hangingDag(`bad${n}`, counter));
+    await f.processor.processAll();
+    expect(await f.store.db.select().from(importError)).toHaveLength(2);
+    // A new process (a restart): nothing failed in it yet, but the store remembers. No preemption
+    // here (slow only after a minute): the hanging files may hold one slot, never both.
+    const next = new DagProcessor({ store: f.store, dagsFolder: f.dags, home: join(f.dir, "home"), parseTimeoutMs: 30_000, parseSlowMs: 60_000, parseParallelism: 2 });
+    cleanups.push(async () => next.close());
+    await f.write("z_good.ts", goodDag("good"));
+    const results: FileResult[] = [];
+    next.onResult((r) => results.push(r));
+    await next.processAll({ waitMs: 0 });
+    while (!results.some((r) => r.dagIds[0] === "good")) await sleep(50);
+    // Had the hanging files taken both slots, the good file would have waited for a 30 s time-out.
+    expect(results.filter((r) => r.error)).toEqual([]);
   });
 
   it("stops a file's parse when the process that started it dies, even while the file is in an endless loop", async () => {
@@ -216,32 +262,5 @@ describe("DagProcessor.close", { timeout: 60_000 }, () => {
     };
     for (let i = 0; i < 100 && !(await gone()); i++) await sleep(100);
     expect(await gone()).toBe(true);
-  });
-});
-
-describe("ParseSlots", () => {
-  it("gives files that failed before at most all but one slot, and a waiting file that has not failed goes first", async () => {
-    const slots = new ParseSlots(2);
-    const order: string[] = [];
-    const take = (name: string, suspect: boolean) => slots.acquire(suspect).then((release) => { order.push(name); return release; });
-    const releaseBad1 = await take("bad1", true);
-    const bad2 = take("bad2", true); // waits: one slot stays free for files that have not failed
-    const releaseGood1 = await take("good1", false);
-    const good2 = take("good2", false); // waits: both slots busy
-    expect(order).toEqual(["bad1", "good1"]);
-    releaseBad1(); // bad2 waited longer, but good2 has not failed: it goes first
-    await good2;
-    expect(order).toEqual(["bad1", "good1", "good2"]);
-    releaseGood1();
-    await bad2;
-    expect(order).toEqual(["bad1", "good1", "good2", "bad2"]);
-  });
-
-  it("lets a file that failed before take the only slot when there is one", async () => {
-    const slots = new ParseSlots(1);
-    const release = await slots.acquire(true);
-    const next = slots.acquire(false);
-    release();
-    await next;
   });
 });
