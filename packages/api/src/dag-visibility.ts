@@ -105,7 +105,7 @@ export function guardHiddenDags(app: ApiApp): void {
  * connections, pools, config, metrics, bundles) is not DAG-scoped and answers 403.
  */
 const DAG_SCOPED = [
-  /^\/api\/v1\/(?:dags|eventLogs|importErrors|dagStats)(?:\/|$)/,
+  /^\/api\/v1\/(?:dags|eventLogs|importErrors|dagStats|parseDagFile)(?:\/|$)/,
   /^\/api\/v1\/dagSources\//,
   /^\/api\/v1\/version$/,
   /^\/api\/updraft\/(?:events|workers)$/,

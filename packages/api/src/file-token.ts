@@ -12,7 +12,8 @@ const CONTEXT = "updraft/file-token/v1\u0000";
 /**
  * The key that signs file tokens: UPDRAFT_SECRET_KEY, else the key the CLI keeps in
  * `<home>/secret_key` (made here, as the CLI makes it, when no process made it yet), so that every
- * process sharing a home or a secret key signs alike.
+ * process sharing a home or a secret key signs alike; a home that cannot be written gets a key of
+ * this process alone.
  */
 export function fileTokenKey(home: string, env: NodeJS.ProcessEnv = process.env): string {
   if (env.UPDRAFT_SECRET_KEY) return env.UPDRAFT_SECRET_KEY;
@@ -20,13 +21,18 @@ export function fileTokenKey(home: string, env: NodeJS.ProcessEnv = process.env)
   try {
     return readFileSync(file, "utf8").trim();
   } catch {
-    mkdirSync(home, { recursive: true });
     try {
+      mkdirSync(home, { recursive: true });
       writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
     } catch {
-      // another process made it first: read theirs
+      // another process made it first (read theirs below), or the home cannot be written
     }
-    return readFileSync(file, "utf8").trim();
+    try {
+      return readFileSync(file, "utf8").trim();
+    } catch {
+      // No key to share: this process's tokens are its own, valid while it runs.
+      return randomBytes(32).toString("base64url");
+    }
   }
 }
 
