@@ -1,6 +1,7 @@
 // Runs in the store: creating them (scheduled, manual, backfill) with their task instances,
 // loading active ones into memory, and recovering after a crash: tries that were queued or
-// running when the scheduler died are recorded as interrupted and scheduled again.
+// running when the scheduler died are recorded as interrupted and scheduled again, under a new
+// try number.
 import type { InStatement, ResultSet } from "@libsql/client";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Json, RunState, RunType, SerializedTask, TaskState } from "@updraft/sdk";
@@ -41,13 +42,6 @@ export class RunRepository {
 
   /** Runs statements in one write transaction: the store's, or the scheduler's fenced by its lease. */
   private readonly batch: (statements: InStatement[]) => Promise<ResultSet[]>;
-
-  /**
-   * Set when the scheduler took the database over from one that may still be alive (frozen, or on
-   * another host): a try it left `queued` may have started in its executor, so it is recovered like
-   * a running one, under a new try number, and never run again under the number the other used.
-   */
-  queuedMayHaveStarted = false;
 
   constructor(store: Store, xcoms: XcomCache, batch?: (statements: InStatement[]) => Promise<ResultSet[]>) {
     this.store = store;
@@ -206,16 +200,13 @@ export class RunRepository {
           // Decided before the crash from state that may not all have been committed: decide again.
           ti.state = "none";
           repairs.push(tiRow(run, group, ti, null));
-        } else if (recover && ti.state === "queued" && !this.queuedMayHaveStarted) {
-          // Handed to an executor that died with its scheduler before starting it: the try did
-          // not happen (Airflow resets such task instances).
-          ti.state = "scheduled";
-          ti.tryNumber = Math.max(0, ti.tryNumber - 1);
-          repairs.push(tiRow(run, group, ti, null));
         } else if (recover && (ti.state === "running" || ti.state === "queued")) {
           // The try was lost with the scheduler that ran it. Record it and schedule the instance
-          // again (Airflow's adoption of orphaned task instances). The first losses keep the retry
-          // budget; a task that keeps taking its scheduler down is charged like any failure.
+          // again (Airflow's adoption of orphaned task instances). A `queued` try counts too: an
+          // executor starts a try before its `running` state is committed, so a try left queued
+          // may have run, even to its end; it runs again under a new try number, never the same
+          // one. The first losses keep the retry budget; a task that keeps taking its scheduler
+          // down is charged like any failure.
           const orphans = await this.orphanedTries(run, ti);
           const interrupted = { ...ti, state: "failed" as const, endDate: Date.now() };
           repairs.push(historyRow(run, group, interrupted, { name: "OrphanedTaskError", message: `try ${ti.tryNumber} was ${ti.state} when its scheduler stopped` }));

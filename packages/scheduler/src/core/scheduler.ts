@@ -240,7 +240,6 @@ export class Scheduler {
   async start(): Promise<void> {
     if (this.opts.exclusive) {
       await this.job.claim();
-      this.repo.queuedMayHaveStarted = this.job.predecessorMayLive;
     }
     await this.loadPools();
     await this.registry.refresh();
