@@ -1,17 +1,20 @@
-// `updraft tasks test DAG_ID TASK_ID`: runs one task instance in this process, without its
-// upstream and without recording state (Airflow's `tasks test`), printing its log as it goes.
-// Children it starts with ctx.submit run inline, one try each, unrecorded too.
+// `updraft tasks test DAG_ID TASK_ID [LOGICAL_DATE]`: runs one task instance in this process,
+// without its upstream and without recording state (Airflow's `tasks test`), printing its log as
+// it goes. Its upstream inputs are the XComs of the latest run at that logical date, as in
+// Airflow; those missing are named in one line and passed as null. Children it starts with
+// ctx.submit run inline, one try each, unrecorded too.
 import { and, eq } from "drizzle-orm";
 import { dag, dagVersion } from "@updraft/store";
 import { SchedulerTaskHost, TaskLogWriter, bundlePath, formatLogLine, airflowIso } from "@updraft/scheduler";
 import { runTask, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
-import { describeArgSpec, rawElements, type Json } from "@updraft/sdk";
+import { isDerived, rawElements, type ArgSpec, type Json } from "@updraft/sdk";
 import { processorOptions, type Config } from "../config.ts";
 import { openConfiguredStore } from "../runtime.ts";
-import { UsageError } from "../errors.ts";
+import { DomainError, UsageError } from "../errors.ts";
 import { DagProcessor, manualDataInterval } from "@updraft/scheduler";
 import { parseAndFind } from "./dag-lookup.ts";
 import { parseConf, parseLogicalDate } from "./parse-flags.ts";
+import { missingInputsLine, upstreamXcoms } from "./upstream-xcoms.ts";
 
 export async function tasksTest(config: Config, dagId: string, taskId: string, opts: { logicalDate?: string; logicalDateLabel?: string; mapIndex?: string; conf?: string }): Promise<number> {
   const logicalDate = parseLogicalDate(opts.logicalDate, opts.logicalDateLabel) ?? new Date();
@@ -25,26 +28,35 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
     const spec = row!.serialized.tasks.find((t) => t.id === taskId);
     if (!spec) throw new UsageError(`dag "${dagId}" has no task "${taskId}" (tasks: ${row!.serialized.tasks.map((t) => t.id).join(", ")})`);
     const mapIndex = opts.mapIndex === undefined ? (spec.expand ? 0 : -1) : Number(opts.mapIndex);
-    const args: Json[] = spec.args.map((a) => {
-      if (a.kind === "literal") return a.value;
-      const what = a.kind === "xcom" ? `the output of upstream task "${a.taskId}"` : describeArgSpec(a);
-      console.error(`note: ${what} is not available in tasks test; passing null`);
-      return null;
-    });
-    if (spec.expand) {
-      // The element of a literal list (or of .map()/.zip() over literal lists, finished by the runtime).
-      let elements: Json[] | undefined;
+    if (!Number.isInteger(mapIndex) || mapIndex < -1) throw new UsageError(`--map-index: expected a whole number of at least -1, got "${opts.mapIndex}"`);
+    // Upstream values as the scheduler would pass them in the run at this logical date.
+    const upstream = await upstreamXcoms(store, dagId, logicalDate, row!.serialized);
+    const leaf = (l: Extract<ArgSpec, { kind: "literal" } | { kind: "xcom" }>) => (l.kind === "literal" ? l.value : upstream.value(l.taskId, l.key));
+    const valueOf = (a: ArgSpec): Json | undefined => {
       try {
-        elements = rawElements(spec.expand.source, (leaf) => (leaf.kind === "literal" ? leaf.value : undefined));
-      } catch {
-        elements = undefined;
+        return isDerived(a) ? rawElements(a, leaf) : leaf(a);
+      } catch (err) {
+        throw new DomainError(`task "${taskId}": ${(err as Error).message}`, { cause: err });
       }
-      args[spec.expand.argIndex] = elements?.[mapIndex] ?? null;
+    };
+    const args: Json[] = spec.args.map((a) => valueOf(a) ?? null);
+    if (spec.expand) {
+      // The element of the expanded list (the runtime finishes .map()/.zip() elements).
+      const elements = valueOf(spec.expand.source);
+      if (Array.isArray(elements) && elements.length > 0 && (mapIndex < 0 || mapIndex >= elements.length)) {
+        throw new UsageError(`--map-index: task "${taskId}" expands to ${elements.length} instance(s) (0 to ${elements.length - 1}); got ${mapIndex}`);
+      }
+      args[spec.expand.argIndex] = Array.isArray(elements) ? (elements[mapIndex] ?? null) : null;
     }
-    const interval = manualDataInterval(row!.serialized.schedule, logicalDate, row!.serialized.timezone);
+    if (upstream.missing.length > 0) console.error(missingInputsLine(dagId, logicalDate, upstream.run, upstream.missing));
+    const manual = manualDataInterval(row!.serialized.schedule, logicalDate, row!.serialized.timezone);
+    const interval = {
+      start: upstream.run?.dataIntervalStart ?? manual.start,
+      end: upstream.run?.dataIntervalEnd ?? manual.end,
+    };
     const inner = new SchedulerTaskHost(store, new TaskLogWriter());
     const assignment: TaskAssignment = {
-      v: 1, key: `${dagId}/test/${taskId}/${mapIndex}/1`, dagId, runId: `manual__${airflowIso(logicalDate)}`, taskId, mapIndex, tryNumber: 1,
+      v: 1, key: `${dagId}/test/${taskId}/${mapIndex}/1`, dagId, runId: upstream.run?.runId ?? `manual__${airflowIso(logicalDate)}`, taskId, mapIndex, tryNumber: 1,
       bundle: { hash: row!.bundleHash!, path: bundlePath(config.home, row!.bundleHash!) }, args,
       logicalDate: logicalDate.toISOString(), dataIntervalStart: interval.start.toISOString(), dataIntervalEnd: interval.end.toISOString(),
       params: { ...row!.serialized.params, ...conf }, conf, runType: "manual", queue: spec.queue, executionTimeoutMs: spec.executionTimeoutMs, sensorStartedAt: null,
