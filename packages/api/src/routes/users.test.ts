@@ -73,5 +73,8 @@ describe("/api/v1/roles", () => {
     expect((await f.call("GET", "/api/v1/roles/User", f.tokens.admin)).body.actions).toContainEqual({ action: { name: "can_create" }, resource: { name: "DAG Runs" } });
     expect((await f.call("GET", "/api/v1/roles/Nope", f.tokens.admin)).status).toBe(404);
     expect((await f.call("GET", "/api/v1/roles", f.tokens.edit)).status).toBe(403);
+    const perms = (await f.call("GET", "/api/v1/permissions", f.tokens.admin)).body;
+    expect(perms.actions).toEqual([{ name: "can_create" }, { name: "can_delete" }, { name: "can_edit" }, { name: "can_read" }]);
+    expect(perms.total_entries).toBe(4);
   });
 });

@@ -3,10 +3,11 @@
 // admin (and Worker = worker, Updraft's own). Users are listed, read, created, patched (with
 // update_mask) and deleted with the admin scope; a password is stored as a salted scrypt hash and
 // never returned. Changing a user's password or role, or deleting them, ends their UI sessions.
-// Roles are fixed: listed and read here; creating, changing or deleting one is not offered.
+// Roles are fixed: listed and read here (and GET /permissions, the actions they grant); creating,
+// changing or deleting one is not offered.
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, ne } from "drizzle-orm";
-import { abUser, createUser, hashPassword, uiSession, type AbUser, type TokenScope } from "@updraft/store";
+import { AlreadyExistsError, abUser, createUser, hashPassword, uiSession, type AbUser, type TokenScope } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
@@ -57,7 +58,7 @@ function scopeOfRoles(roles: Array<{ name: string } | null>): TokenScope {
 
 export function registerUsers(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
-  for (const path of ["/api/v1/users", "/api/v1/users/*", "/api/v1/roles", "/api/v1/roles/*"]) app.use(path, requireScope("admin"));
+  for (const path of ["/api/v1/users", "/api/v1/users/*", "/api/v1/roles", "/api/v1/roles/*", "/api/v1/permissions"]) app.use(path, requireScope("admin"));
   const Username = z.object({ username: z.string() });
   const order = { username: abUser.username, id: abUser.id, user_id: abUser.id, created_on: abUser.createdAt, email: abUser.email, first_name: abUser.firstName, last_name: abUser.lastName };
 
@@ -110,7 +111,11 @@ export function registerUsers(app: ApiApp, deps: ApiDeps): void {
       const role = b.roles === undefined ? "read" : scopeOfRoles(b.roles);
       if ((await store.db.select({ id: abUser.id }).from(abUser).where(eq(abUser.username, b.username))).length) throw conflict(`Username \`${b.username}\` already exists. Use PATCH to update.`);
       if (b.email !== undefined && (await emailTaken(b.email))) throw conflict(`The email \`${b.email}\` is already taken.`);
-      const { id } = await createUser(store, { username: b.username, password: b.password, role });
+      const { id } = await createUser(store, { username: b.username, password: b.password, role }).catch((err: unknown) => {
+        // Made by another request since the check above.
+        if (err instanceof AlreadyExistsError) throw conflict(`Username \`${b.username}\` already exists. Use PATCH to update.`);
+        throw err;
+      });
       await store.write((tx) => tx.update(abUser).set({ email: b.email ?? null, firstName: b.first_name ?? null, lastName: b.last_name ?? null }).where(eq(abUser.id, id)));
       return c.json(userJson(await load(b.username)), 200);
     },
@@ -187,6 +192,19 @@ export function registerUsers(app: ApiApp, deps: ApiDeps): void {
       const r = ROLES.find((x) => x.name === role_name);
       if (!r) throw notFound(`Role with name \`${role_name}\` was not found`);
       return c.json({ name: r.name, actions: r.actions }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: "/api/v1/permissions", tags: ["Permission"], summary: "List the permission actions the roles grant",
+      request: { query: z.object({ limit: pageQuery.limit, offset: pageQuery.offset }) },
+      responses: { 200: { description: "Success.", content: jsonOf(z.object({ actions: z.array(z.object({ name: z.string() })), total_entries: z.number().int() })) }, ...errors },
+    }),
+    (c) => {
+      const { limit, offset } = c.req.valid("query");
+      const names = [...new Set(ROLES.flatMap((r) => r.actions.map((a) => a.action.name)))].sort();
+      return c.json({ actions: names.slice(offset, offset + limit).map((name) => ({ name })), total_entries: names.length }, 200);
     },
   );
 }
