@@ -5,7 +5,9 @@
 import { buildProgram, CommandLineError } from "./program.ts";
 import { describeError, exitCodeOf } from "./errors.ts";
 
-const argv = process.argv.slice(2);
+const given = process.argv.slice(2);
+// `updraft help dags trigger` is `updraft dags trigger --help` (commander's help command goes one level down only).
+const argv = given[0] === "help" && given.length > 1 ? [...given.slice(1), "--help"] : given;
 // Read before parsing, so an error in parsing itself is verbose too.
 const verbose = argv.includes("--verbose") || argv.includes("-v");
 
