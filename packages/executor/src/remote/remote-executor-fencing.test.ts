@@ -76,7 +76,7 @@ describe("RemoteExecutor: scheduler epochs", () => {
     w.result(a.key);
     w.heartbeat([a.key]);
     expect(w.of("refused").map((m) => m.key)).toEqual([a.key, a.key, a.key, a.key]);
-    expect(w.of("refused")[0]!.reason).toBe(`try "${a.key}" (epoch 4) refused: this server's scheduler holds no lease it may act on now (lost to another scheduler, or not claimed yet)`);
+    expect(w.of("refused")[0]!.reason).toBe(`try "${a.key}" (epoch 4) refused: this server's scheduler holds no lease it may act on now (lost to another scheduler, past its local deadline after a pause, or not claimed yet)`);
     expect(w.of("ack")).toEqual([]);
     expect(lines.get(a.key)).toBeUndefined();
     expect(finished(a.key)).toEqual([]);

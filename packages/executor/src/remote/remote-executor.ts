@@ -342,7 +342,7 @@ export class RemoteExecutor implements Executor {
   /** Why a message about try `ref` is refused (its epoch is not the current one), or null. */
   #stale(ref: TryRef): string | null {
     const current = this.#epoch();
-    if (current === null) return `try "${ref.key}" (epoch ${ref.epoch}) refused: this server's scheduler holds no lease it may act on now (lost to another scheduler, or not claimed yet)`;
+    if (current === null) return `try "${ref.key}" (epoch ${ref.epoch}) refused: this server's scheduler holds no lease it may act on now (lost to another scheduler, past its local deadline after a pause, or not claimed yet)`;
     if (ref.epoch !== current) return `try "${ref.key}" was dispatched under scheduler epoch ${ref.epoch}, and the current epoch is ${current} (another scheduler has taken over since): refused`;
     return null;
   }

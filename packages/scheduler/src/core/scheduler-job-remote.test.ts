@@ -1,8 +1,10 @@
 // The scheduler's lease and remote workers: the remote executor it gates takes a worker's messages
 // only under the epoch the scheduler holds and trusts now. A scheduler that wakes from a freeze
 // past its lease refuses, at receipt, a result that arrived meanwhile (the worker is told; nothing
-// is acked or recorded), even before any timer has noticed the lease is gone. The worker speaks
-// the catalog over an in-process link.
+// is acked or recorded), before any timer has looked at the lease. (Whether the scheduler then
+// stops depends on whether another took the lease over: a fenced commit that still goes through
+// proves the lease is its own; scheduler-job.test.ts covers that.) The worker speaks the catalog
+// over an in-process link.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +15,6 @@ import { migrateStore, openStore, taskInstance, xcom, type Store } from "@updraf
 import { PROTOCOL_VERSION, serverMessageSchema, type ServerMessage } from "@updraft/worker";
 import { DagProcessor } from "../processor/dag-processor.ts";
 import { Scheduler } from "./scheduler.ts";
-import type { SchedulerLeaseLostError } from "./scheduler-job.ts";
 import { SchedulerTaskHost } from "./task-host.ts";
 import { TaskLogWriter } from "./task-logs.ts";
 
@@ -34,7 +35,7 @@ afterEach(async () => {
 });
 
 describe("a scheduler with remote workers that wakes from a freeze past its lease", () => {
-  it("refuses at receipt a worker's result that arrived meanwhile, records nothing of it, and stops", { timeout: 60_000 }, async () => {
+  it("refuses at receipt a worker's result that arrived meanwhile, and records nothing of it", { timeout: 60_000 }, async () => {
     dir = await mkdtemp(join(tmpdir(), "updraft-lease-remote-"));
     const home = join(dir, "home");
     await mkdir(join(dir, "dags"), { recursive: true });
@@ -47,8 +48,7 @@ describe("a scheduler with remote workers that wakes from a freeze past its leas
     const logs = new TaskLogWriter();
     const host = new SchedulerTaskHost(store, logs);
     const executor = new RemoteExecutor({ host, prefetch: 0 });
-    const lost: SchedulerLeaseLostError[] = [];
-    const scheduler = new Scheduler({ store, executor, host, logs, home, sweepMs: 100, scheduleRuns: false, leaseMs: 2_000, onLeaseLost: (err) => lost.push(err) });
+    const scheduler = new Scheduler({ store, executor, host, logs, home, sweepMs: 100, scheduleRuns: false, leaseMs: 2_000, onLeaseLost: () => undefined });
     await executor.start();
     await scheduler.start();
 
@@ -72,10 +72,8 @@ describe("a scheduler with remote workers that wakes from a freeze past its leas
     expect(received.filter((m) => m.type === "ack")).toEqual([]);
     expect(received.filter((m) => m.type === "refused")).toEqual([{
       v: PROTOCOL_VERSION, type: "refused", key, epoch: 1,
-      reason: `try "${key}" (epoch 1) refused: this server's scheduler holds no lease it may act on now (lost to another scheduler, or not claimed yet)`,
+      reason: `try "${key}" (epoch 1) refused: this server's scheduler holds no lease it may act on now (lost to another scheduler, past its local deadline after a pause, or not claimed yet)`,
     }]);
-    expect(lost.map((e) => e.message)).toEqual([expect.stringMatching(/^the scheduler's lease \(epoch 1\) was not renewed for [\d.]+s, longer than its 2s lease allows/)]);
-
     await scheduler.stop();
     const [row] = await store.db.select().from(taskInstance).where(and(eq(taskInstance.runId, runId), eq(taskInstance.taskId, "far")));
     expect(row!.state).not.toBe("success");

@@ -196,6 +196,16 @@ export class SchedulerJob {
     return false;
   }
 
+  /**
+   * Whether the lease may still be acted on, as `check()` answers, but without losing it when the
+   * local deadline has passed: for a caller that must finish what it does (refuse a worker's
+   * result and say so) before the loss is acted on by the next `check()`.
+   */
+  trusted(): boolean {
+    if (this.lostError) return false;
+    return !this.held || performance.now() <= this.deadline;
+  }
+
   /** A commit was refused by the fence: the lease belongs to another epoch now. */
   refused(err: unknown): SchedulerLeaseLostError {
     const epoch = this.held?.epoch;

@@ -218,7 +218,8 @@ export class Scheduler {
    */
   private currentEpoch(): number | null {
     if (!this.opts.exclusive) return 0;
-    if (this.leaseLost || !this.job.check()) return null;
+    // Not check(): that would act on a loss (and the CLI exits) before the caller has refused.
+    if (this.leaseLost || !this.job.trusted()) return null;
     return this.job.lease?.epoch ?? null;
   }
 
