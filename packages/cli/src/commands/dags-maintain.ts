@@ -106,7 +106,8 @@ export async function dagsReserialize(config: Config): Promise<number> {
     for await (const page of apiPages<{ file_token: string | null }>(client, "/api/v1/dags?only_active=true", "dags")) {
       for (const d of page) if (d.file_token) tokens.add(d.file_token);
     }
-    for (const t of tokens) await client.request("PUT", `/api/v1/parseDagFile/${enc(t)}`);
+    // 201 with no body: read as text.
+    for (const t of tokens) await client.request("PUT", `/api/v1/parseDagFile/${enc(t)}`, undefined, "text/plain");
     console.log(`requested a parse of ${tokens.size} DAG file(s) on ${config.server}`);
     return 0;
   }
