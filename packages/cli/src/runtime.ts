@@ -78,7 +78,9 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
     // supervisor restarts this one as a standby. Nothing of this process's tries is recorded.
     onLeaseLost: opts.onLeaseLost ?? ((err) => {
       console.error(`updraft: ${err.message}; exiting`);
-      process.exit(3);
+      // After one turn of the event loop (nothing is dispatched or written meanwhile): frames
+      // already received, such as a remote worker's result, are refused and the worker told.
+      setImmediate(() => process.exit(3));
     }),
     ...(opts.scheduleRuns !== undefined ? { scheduleRuns: opts.scheduleRuns } : {}),
     ...(opts.exclusive !== undefined ? { exclusive: opts.exclusive } : {}),

@@ -107,6 +107,24 @@ describe("RemoteExecutor: scheduler epochs", () => {
     expect(finished(a.key).map((e) => e.outcome)).toEqual([success(2)]);
   });
 
+  it("stopping because the lease is lost, tells each worker to drop its tries (results on their way included) instead of cancelling them", async () => {
+    const epoch = { now: 1 as number | null };
+    const { executor, finished } = await open(epoch);
+    const w = new ScriptedWorker("w").connect(executor, { capacity: 2 });
+    const [a, b] = [assignment("add"), assignment("add")];
+    executor.submit(a);
+    executor.submit(b);
+    w.started(a.key);
+    epoch.now = null;
+    await executor.stop({ graceful: false });
+    expect(w.of("cancel")).toEqual([]);
+    expect(w.of("refused").map((m) => [m.key, m.epoch, m.reason])).toEqual([
+      [a.key, 1, `try "${a.key}" refused: this server's scheduler lost its lease (epoch 1) and stops`],
+      [b.key, 1, `try "${b.key}" refused: this server's scheduler lost its lease (epoch 1) and stops`],
+    ]);
+    expect(finished(a.key).map((e) => e.outcome.status)).toEqual(["failed"]); // stopped: the scheduler is not listening any more
+  });
+
   it("tells a worker whose heartbeat lists a try of an earlier epoch to drop it, and counts only the current one as held", async () => {
     const { executor, finished } = await open({ now: 3 });
     const w = new ScriptedWorker("w").connect(executor);

@@ -525,10 +525,17 @@ export class RemoteExecutor implements Executor {
   /** Stops waiting for remote tries: each is cancelled on its worker and reported as stopped now. */
   #abortAll(escalate: boolean): void {
     if (escalate && this.#local) void this.#local.executor.stop({ graceful: false });
+    // Stopping because the scheduler lost its lease: no result of these tries will ever be taken,
+    // so each worker is told to drop them (a result already finished and on its way included),
+    // rather than to cancel them and send their results to a server that will not record them.
+    const lost = this.#epoch() === null;
     for (const slot of [...this.#placer.tries.values()]) {
       const member = slot.member;
       if (member?.kind === "local") continue;
-      member?.link?.send({ v: PROTOCOL_VERSION, type: "cancel", key: slot.assignment.key, reason: "the server is stopping" });
+      const { key } = slot.assignment;
+      member?.link?.send(lost
+        ? { v: PROTOCOL_VERSION, type: "refused", key, epoch: epochOf(slot.assignment), reason: `try "${key}" refused: this server's scheduler lost its lease (epoch ${epochOf(slot.assignment)}) and stops` }
+        : { v: PROTOCOL_VERSION, type: "cancel", key, reason: "the server is stopping" });
       this.#placer.finish(slot, stopped(slot.assignment, this.name, slot.started), Date.now());
     }
   }
