@@ -38,6 +38,9 @@ import { registerParseDagFile } from "./routes/parse-dag-file.ts";
 import { registerSwaggerUi } from "./routes/swagger-ui.ts";
 import { FileTokens, fileTokenKey } from "./file-token.ts";
 import { challengeHeaders, isPublicPath } from "./public-paths.ts";
+import { accessLog } from "./access-log.ts";
+import type { Logger } from "pino";
+import type { SchedulerMeasure } from "@updraft/scheduler";
 import type { WorkerGateway } from "./worker-socket.ts";
 import { registerUiStatic, type UiFile } from "./routes/ui/static.ts";
 import { registerUiRoutes } from "./routes/ui/index.ts";
@@ -65,6 +68,12 @@ export interface ApiDeps {
   runs?: RunActions;
   /** Live scheduler and executor figures for /metrics, when they run in this process. */
   metrics?: () => RuntimeMetrics;
+  /** The scheduler's measures (commit latency, queued and run times) for /metrics' histograms. */
+  measures?: { subscribe(listener: (m: SchedulerMeasure) => void): () => void };
+  /** Whether /metrics answers without credentials (UPDRAFT_METRICS_PUBLIC); by default it needs a read token. */
+  metricsPublic?: boolean;
+  /** Where the access log goes: one record per request (none without a logger). */
+  logger?: Logger;
   /** Origins allowed to call the API from a browser (portals embedding widgets); none by default. */
   corsOrigins?: string[];
   /**
@@ -140,6 +149,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
   app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${c.req.path}`));
 
+  // First, so that it sees every answer, those of the limits and of authentication included.
+  if (deps.logger) app.use("*", accessLog(deps.logger));
+
   if (deps.corsOrigins?.length) {
     app.use("*", cors({ origin: deps.corsOrigins, allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], maxAge: 600 }));
   }
@@ -173,7 +185,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const auth = authenticate(deps.store);
   const scopedOnly = dagScopedRoutesOnly();
   // The version, the OpenAPI document and the Swagger UI answer without credentials, as Airflow's.
-  const unlessPublic = (mw: typeof auth): typeof auth => async (c, next) => (isPublicPath(c.req.path) ? next() : mw(c, next));
+  // So may /metrics, when the deployment says so (a Prometheus without a token).
+  const open = (path: string) => isPublicPath(path) || (path === "/metrics" && deps.metricsPublic === true);
+  const unlessPublic = (mw: typeof auth): typeof auth => async (c, next) => (open(c.req.path) ? next() : mw(c, next));
   for (const path of ["/api/v1/*", "/api/updraft/*", "/metrics"]) app.use(path, unlessPublic(auth), unlessPublic(scopedOnly));
   // A DAG named in the path that DAG-restricted credentials may not see answers 404, as a missing one.
   const hide = hideInvisibleDag();
