@@ -34,12 +34,12 @@ beforeAll(async () => {
   const trigger = await remote(["dags", "trigger", DAGS.fails, "-e", "2026-02-01T00:00:00Z", "--wait"], server.tokens.trigger);
   expect(trigger.code, trigger.stderr).toBe(1);
   failedRun = /queued run (\S+)/.exec(trigger.stdout)![1]!;
-}, 240_000);
+}, 420_000);
 afterAll(async () => {
   await server?.stop();
 });
 
-describe("dags and tasks verbs against a server", { timeout: 120_000 }, () => {
+describe("dags and tasks verbs against a server", { timeout: 300_000 }, () => {
   it("lists every run of a DAG past the API's page of 100, newest first, and filters them", async () => {
     const all = await remote(["dags", "list-runs", "-d", DAGS.shell, "-o", "json"], server.tokens.read);
     expect(all.code, all.stderr).toBe(0);
