@@ -29,7 +29,7 @@
 //   export function registerPoolsCommands(program: Command): void {
 //     const pools = program.command("pools").description("manage pools");
 //     pools.command("list").description("list pools").addOption(outputOption())
-//       .action(lazyAction(() => import("./variables.ts"), async (m, ctx) => m.poolsCommand(await ctx.config(), "list", [], ctx.output)));
+//       .action(lazyAction(() => import("./pools-admin.ts"), async (m, ctx) => m.poolsList(await ctx.config(), ctx.output)));
 //   }
 import { Command, CommanderError } from "commander";
 import { addSettings, commandPath } from "./command-kit.ts";

@@ -1,6 +1,7 @@
 // The CLI against a running server (`--server URL --token T`, or UPDRAFT_SERVER / UPDRAFT_TOKEN):
-// trigger a run and follow it live over the server's event stream, list and pause DAGs, and
-// manage variables, through the same REST API that Airflow clients use.
+// trigger a run and follow it live over the server's event stream, list and pause DAGs, through
+// the same REST API that Airflow clients use (variables, connections and pools: their own
+// modules, with api-pages.ts for collections past one page).
 import type { Config } from "../config.ts";
 import type { SchedulerEvent } from "@updraft/scheduler";
 import type { TaskState } from "@updraft/sdk";
@@ -160,31 +161,5 @@ export async function remoteDags(config: Config, sub: string, dagId: string | un
     }
     default:
       throw new UsageError(`dags ${sub} does not work against a server yet; run it where the database is`);
-  }
-}
-
-export async function remoteVariables(config: Config, sub: string | undefined, args: string[], output?: string): Promise<number> {
-  const client = new ApiClient(config);
-  switch (sub) {
-    case "get": {
-      if (!args[0]) throw new UsageError("usage: updraft variables get KEY");
-      console.log((await client.request<{ value: string }>("GET", `/api/v1/variables/${enc(args[0])}`)).value);
-      return 0;
-    }
-    case "set":
-      if (!args[0] || args[1] === undefined) throw new UsageError("usage: updraft variables set KEY VALUE");
-      await client.request("POST", "/api/v1/variables", { key: args[0], value: args[1] });
-      return 0;
-    case "delete":
-      if (!args[0]) throw new UsageError("usage: updraft variables delete KEY");
-      await client.request("DELETE", `/api/v1/variables/${enc(args[0])}`);
-      return 0;
-    case "list": {
-      const { variables } = await client.request<{ variables: Array<{ key: string; description: string | null }> }>("GET", "/api/v1/variables?limit=100");
-      printTable(variables.map((v) => ({ key: v.key, description: v.description })), output);
-      return 0;
-    }
-    default:
-      throw new UsageError("variables: expected get, set, list or delete");
   }
 }
