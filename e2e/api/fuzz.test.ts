@@ -11,7 +11,8 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { DAGS, SCOPES, startServer } from "./server.ts";
 
-const server = await startServer();
+// The configuration exposed, so that its routes reach their handlers.
+const server = await startServer({ env: { UPDRAFT_EXPOSE_CONFIG: "true" } });
 afterAll(async () => {
   await server.stop();
 });
@@ -26,6 +27,8 @@ const ANSWER_TIMEOUT_MS = 30_000;
 
 const openapi = await fetch(`${server.baseUrl}/openapi.json`, { headers: { authorization: `Bearer ${server.tokens.admin}` } }).then((r) => r.json()) as { paths: Record<string, Record<string, unknown>> };
 const TEMPLATES = Object.keys(openapi.paths);
+const fileTokens = await fetch(`${server.baseUrl}/api/v1/dags?only_active=false`, { headers: { authorization: `Bearer ${server.tokens.admin}` } })
+  .then((r) => r.json() as Promise<{ dags?: Array<{ file_token: string }> }>).then((b) => (b.dags ?? []).map((d) => d.file_token));
 const runs = await fetch(`${server.baseUrl}/api/v1/dags/~/dagRuns?limit=20`, { headers: { authorization: `Bearer ${server.tokens.admin}` } }).then((r) => r.json()) as { dag_runs?: Array<{ dag_run_id: string }> };
 const REAL_IDS = [
   ...Object.values(DAGS), "~", "default_pool", "double", "collect", "boom", "after", "hello", "return_value", "note", "1", "0", "-1",
@@ -64,6 +67,11 @@ const REAL_BY_PARAM: Record<string, string[]> = {
   map_index: ["0", "1", "-1"],
   task_try_number: ["1", "2"],
   xcom_key: ["return_value", "note"],
+  // The routes of issue 10 item 7: real file tokens, roles, config sections and options.
+  file_token: fileTokens,
+  role_name: ["Viewer", "User", "Op", "Admin", "Worker"],
+  section: ["core", "webserver", "database"],
+  option: ["executor", "dags_folder", "secret_key", "sql_alchemy_conn"],
 };
 const realPathArb = fc.tuple(fc.constantFrom(...TEMPLATES), fc.nat()).map(([template, n]) =>
   template.replace(/\{([^}]+)\}/g, (_, name: string) => {

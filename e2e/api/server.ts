@@ -298,7 +298,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
 
     // Tokens of every scope, as a user makes them: `updraft tokens create --scope X`.
     await Promise.all(SCOPES.map(async (scope) => {
-      const r = await runCli(["tokens", "create", "--scope", scope, "--name", `e2e-${scope}`, "--home", home], env);
+      // A generous time-out: each CLI process migrates and opens the store, slow on a loaded machine.
+      const r = await runCli(["tokens", "create", "--scope", scope, "--name", `e2e-${scope}`, "--home", home], env, 240_000);
       const token = r.code === 0 ? TOKEN_RE.exec(r.stdout)?.[0] : undefined;
       if (!token) throw new Error(`updraft tokens create --scope ${scope}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
       tokens[scope] = token;
