@@ -146,10 +146,13 @@ describe("the bad-file set", () => {
       expect((await api("/dags/good_later")).status).toBe(200);
 
       // Each bad file ends as an import error that names the limit it broke.
+      let last: Array<{ filename: string; stack_trace: string }> = [];
       const errors = await waitFor("an import error for each bad file", async () => {
-        const list = await importErrors();
-        return Object.entries(BAD).every(([name, { limit }]) => list.some((e) => e.filename.endsWith(`/${name}`) && limit.test(e.stack_trace))) ? list : undefined;
-      }, 300_000);
+        last = await importErrors();
+        return Object.entries(BAD).every(([name, { limit }]) => last.some((e) => e.filename.endsWith(`/${name}`) && limit.test(e.stack_trace))) ? last : undefined;
+      }, 300_000).catch((err: Error) => {
+        throw new Error(`${err.message}; the import errors: ${last.map((e) => e.stack_trace.split("\n")[0]).join(" | ")}`);
+      });
       const allErrors = performance.now() - started;
       expect(errors.filter((e) => /good/.test(e.filename))).toEqual([]);
       expect(server.exitCode).toBeNull();
