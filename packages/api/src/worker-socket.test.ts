@@ -250,3 +250,36 @@ describe("GET /api/updraft/workers", () => {
     expect(await res.json()).toMatchObject({ status: 503, title: "Service Unavailable", detail: "workers connect to the process that runs the scheduler (updraft standalone)" });
   });
 });
+
+describe("the worker socket under a log flood", () => {
+  it("reads the next frame only after a turn of the event loop when one is large, so a flooding worker holds the main thread one frame at a time", async () => {
+    // Counted, not timed: the turn of this process's event loop in which each log frame reached the host.
+    let turn = 0;
+    let turning = true;
+    const tick = (): void => {
+      turn++;
+      if (turning) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const host = mapHost();
+    const turnsOfFrames: number[] = [];
+    const record = host.log;
+    host.log = (key, lines) => {
+      turnsOfFrames.push(turn);
+      record(key, lines);
+    };
+    const { executor, worker } = await server({ host });
+    const w = worker("flooder");
+    await w.connect();
+    const t = assignment("t");
+    executor.submit(t);
+    await w.until(() => w.assigned().includes(t.key));
+    w.started(t.key);
+    const FRAMES = 40;
+    const lines = Array.from({ length: 100 }, (_, i) => ({ at: 1, level: "info" as const, message: `${i} ${"x".repeat(1_000)}` }));
+    for (let i = 0; i < FRAMES; i++) w.log(t.key, lines); // ~100 KiB each, all sent at once
+    await w.until(() => turnsOfFrames.length === FRAMES, 60_000);
+    turning = false;
+    expect(new Set(turnsOfFrames).size).toBe(FRAMES);
+  }, 90_000);
+});

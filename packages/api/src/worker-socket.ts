@@ -2,8 +2,9 @@
 // `upgrade` event: the handshake is authenticated (`Authorization: Bearer <token>` with the
 // `worker` scope) before the socket is opened, so a bad token gets an HTTP 401 (403 for a token
 // of another scope) and never a socket; then every frame goes to the process's worker gateway
-// (the remote executor), which validates and answers it. A process without a scheduler (`updraft
-// api`) answers 503: workers connect to the one that runs it.
+// (the remote executor), which validates and answers it, one large frame per turn of the event
+// loop. A process without a scheduler (`updraft api`) answers 503: workers connect to the one
+// that runs it.
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
@@ -43,6 +44,9 @@ export interface UpgradingServer {
 }
 
 export const NO_SCHEDULER = "workers connect to the process that runs the scheduler (updraft standalone)";
+
+/** A frame longer than this yields the event loop before the socket is read again. */
+const YIELD_AFTER_CHARS = 64 * 1024;
 
 /** How long a closing socket may take to finish the close handshake before it is cut. */
 const CLOSE_GRACE_MS = 5_000;
@@ -92,7 +96,17 @@ export function attachWorkerSocket(server: UpgradingServer, opts: WorkerSocketOp
       }, () => undefined);
     }, opts.recheckMs ?? 30_000);
     recheck.unref();
-    ws.on("message", (data) => session.receive(asText(data)));
+    ws.on("message", (data) => {
+      const text = asText(data);
+      session.receive(text);
+      // A large frame (a batch of log lines, a result) is followed by a turn of the event loop
+      // before the socket is read again: a worker flooding its log holds the main thread for one
+      // frame at a time, and health checks, the UI and the scheduler get their turns in between.
+      if (text.length > YIELD_AFTER_CHARS && ws.readyState === WebSocket.OPEN) {
+        ws.pause();
+        setImmediate(() => ws.resume());
+      }
+    });
     ws.on("close", (code) => {
       clearInterval(recheck);
       session.closed(code);
