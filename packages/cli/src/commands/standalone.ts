@@ -9,6 +9,8 @@ import type { Config } from "../config.ts";
 import { openConfiguredStore, openEngine, type Engine } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 import { localPoolView } from "../local-pool.ts";
+import { createLogger, type Logger } from "../logger.ts";
+import { UsageError } from "../errors.ts";
 
 /** Task states worth a line in the server log; successes are summed up by their run's line. */
 const NOTEWORTHY = new Set(["failed", "up_for_retry", "upstream_failed"]);
@@ -41,6 +43,14 @@ async function parseLoop(engine: Engine, log: (s: string) => void, signal: Abort
   }
 }
 
+/** UPDRAFT_METRICS_PUBLIC: whether /metrics answers without a token (default: it needs one). */
+function metricsPublic(): boolean {
+  const v = process.env.UPDRAFT_METRICS_PUBLIC;
+  if (v === undefined || v === "" || v === "false") return false;
+  if (v === "true") return true;
+  throw new UsageError(`UPDRAFT_METRICS_PUBLIC: expected true or false, got "${v}"`);
+}
+
 function corsOrigins(): string[] {
   return (process.env.UPDRAFT_CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
@@ -54,9 +64,10 @@ async function printFirstAdminToken(store: Store, log: (s: string) => void): Pro
 
 /** `updraft api`: the HTTP API alone; triggered runs are queued for the scheduler process. */
 export async function runApiProcess(config: Config): Promise<number> {
+  const logger = createLogger("api");
   const store = await openConfiguredStore(config);
   const app = createApiApp({
-    store, home: config.home, version: VERSION, corsOrigins: corsOrigins(),
+    store, home: config.home, version: VERSION, corsOrigins: corsOrigins(), logger, metricsPublic: metricsPublic(),
     trigger: (dagId, req) => queueDagRun(store, config.home, dagId, req),
     // No scheduler here: runs that have ended are changed in the store and requeued for one,
     // and live events come from a tail of the store.
@@ -66,7 +77,7 @@ export async function runApiProcess(config: Config): Promise<number> {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
   // No scheduler here: a worker that connects is told (503) to connect to the one that runs it.
   const socket = attachWorkerSocket(server, { store });
-  console.log(`[${new Date().toISOString()}] Updraft ${VERSION} API: web UI http://localhost:${config.port}/ · API /api/v1 · database ${config.dbUrl}`);
+  logger.info({ version: VERSION, port: config.port, database: config.dbUrl }, `Updraft ${VERSION} API: web UI http://localhost:${config.port}/ · API /api/v1 · database ${config.dbUrl}`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
@@ -78,23 +89,25 @@ export async function runApiProcess(config: Config): Promise<number> {
 }
 
 export async function runServerProcess(config: Config, withApi: boolean): Promise<number> {
-  const log = (s: string) => console.log(`[${new Date().toISOString()}] ${s}`);
+  const logger: Logger = createLogger(withApi ? "standalone" : "scheduler");
+  const log = (s: string) => logger.info(s);
   let failed = false;
   const engine = await openEngine(config, {
     remoteWorkers: withApi,
     onWorkerWarning: (m) => log(`workers: ${m}`),
     onError: (err) => {
       failed = true;
-      console.error(`[${new Date().toISOString()}] scheduler stopped: ${err instanceof Error ? err.stack : String(err)}`);
+      logger.error({ err }, `scheduler stopped: ${err instanceof Error ? err.message : String(err)}`);
       process.kill(process.pid, "SIGTERM");
     },
   });
   const stop = new AbortController();
   await engine.executor.start();
   engine.scheduler.onEvent((e) => {
-    if (e.type === "run") log(`run ${e.dagId} ${e.runId}: ${e.state}`);
+    if (e.type === "run") logger.info({ dag_id: e.dagId, run_id: e.runId, state: e.state }, `run ${e.dagId} ${e.runId}: ${e.state}`);
     else if (e.type === "task" && NOTEWORTHY.has(e.state)) {
-      log(`task ${e.dagId}.${e.taskId}${e.mapIndex >= 0 ? `[${e.mapIndex}]` : ""} (${e.runId}, try ${e.tryNumber}): ${e.state}`);
+      const fields = { dag_id: e.dagId, run_id: e.runId, task_id: e.taskId, map_index: e.mapIndex, try_number: e.tryNumber, state: e.state };
+      (e.state === "up_for_retry" ? logger.warn : logger.error).call(logger, fields, `task ${e.dagId}.${e.taskId}${e.mapIndex >= 0 ? `[${e.mapIndex}]` : ""} (${e.runId}, try ${e.tryNumber}): ${e.state}`);
     }
   });
   try {
@@ -117,6 +130,9 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
       trigger: (dagId, req) => engine.scheduler.triggerRun(dagId, req),
       events: { subscribe: (listener) => engine.scheduler.onEvent((e) => void (e.type !== "dags" && listener(e))) },
       metrics: () => ({ ...engine.scheduler.stats(), executor: engine.executor.stats() }),
+      measures: { subscribe: (listener) => engine.scheduler.onMeasure(listener) },
+      metricsPublic: metricsPublic(),
+      logger,
       runs: engine.scheduler.commands,
       workers,
       ...(engine.local ? { localPool: localPoolView(engine.local, config.executor === "sequential" ? ["*"] : config.localQueues) } : {}),
@@ -124,7 +140,7 @@ export async function runServerProcess(config: Config, withApi: boolean): Promis
     server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.UPDRAFT_HOST ?? "0.0.0.0" });
     socket = attachWorkerSocket(server, { store: engine.store, workers });
     workers?.onWorkerEvent(({ type, worker: w }) => {
-      log(`worker ${w.name} (${w.hostname}, pid ${w.pid}, queues ${w.queues.join(",")}, capacity ${w.capacity}): ${type}`);
+      logger.info({ worker: w.name, host: w.hostname, pid: w.pid, queues: w.queues, capacity: w.capacity, event: type }, `worker ${w.name} (${w.hostname}, pid ${w.pid}, queues ${w.queues.join(",")}, capacity ${w.capacity}): ${type}`);
     });
     const local = config.executor === "sequential" ? "the sequential executor (no remote workers)" : config.localQueues.length ? `threads serve queue(s) ${config.localQueues.join(", ")}` : "threads serve no queue (remote workers only)";
     log(`Updraft ${VERSION} standalone: web UI http://localhost:${config.port}/ · API /api/v1 · DAGs from ${config.dagsFolder} · database ${config.dbUrl} · ${local}`);

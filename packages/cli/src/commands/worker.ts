@@ -9,6 +9,7 @@ import { RemoteWorker, serverBase } from "@updraft/worker";
 import type { Config } from "../config.ts";
 import { UsageError } from "../errors.ts";
 import { VERSION } from "../version.ts";
+import { createLogger } from "../logger.ts";
 
 /** The worker's own settings: each a flag, or an environment variable, or a default. */
 export interface WorkerSettings {
@@ -59,7 +60,11 @@ export function workerSettings(config: Pick<Config, "server" | "token" | "home">
  */
 export async function runWorkerProcess(config: Config, flags: WorkerFlags): Promise<number> {
   const s = workerSettings(config, flags);
+  const logger = createLogger("worker").child({ worker: s.name });
+  // Fatal lines (a refused token, a server that is gone for good) go to stderr, as before.
+  const fatal = createLogger("worker", undefined, process.stderr).child({ worker: s.name });
   const worker = new RemoteWorker({
+    print: (line, stream) => (stream === "err" ? fatal.error(line) : logger.info(line)),
     server: s.server, token: s.token, home: s.home, concurrency: s.concurrency, queues: s.queues, name: s.name, version: VERSION,
     // The pool may grow to `concurrency` threads; tries waiting on children they submitted hold
     // no slot there (nor in the worker's count), so their children run beside them.
@@ -79,7 +84,7 @@ export async function runWorkerProcess(config: Config, flags: WorkerFlags): Prom
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  console.log(`[${new Date().toISOString()}] Updraft ${VERSION} worker ${s.name}: server ${s.server}, concurrency ${s.concurrency}, queues ${s.queues.join(",")}, bundles in ${s.home}/bundles`);
+  logger.info({ server: s.server, concurrency: s.concurrency, queues: s.queues }, `Updraft ${VERSION} worker ${s.name}: server ${s.server}, concurrency ${s.concurrency}, queues ${s.queues.join(",")}, bundles in ${s.home}/bundles`);
   try {
     return await worker.run();
   } finally {
