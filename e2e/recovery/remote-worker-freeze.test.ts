@@ -69,6 +69,8 @@ describe("a standalone server frozen past its lease while a remote worker ends i
       UPDRAFT_PORT: String(port), UPDRAFT_HOST: "127.0.0.1", UPDRAFT_LOCAL_QUEUES: "",
       // The lease runs out during the freeze; the worker, told a long time-out, keeps the socket.
       UPDRAFT_SCHEDULER_LEASE_MS: "3000", UPDRAFT_WORKER_TIMEOUT: "240s",
+      // The server's log lines are matched as text below (piped, they would be JSON by default).
+      UPDRAFT_LOG_FORMAT: "pretty",
     };
     for (const k of ["UPDRAFT_SERVER", "UPDRAFT_TOKEN", "UPDRAFT_DB_URL"]) delete env[k];
     const start = (command: string): Started => {
