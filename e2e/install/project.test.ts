@@ -92,8 +92,12 @@ describe("a DAG project outside the repository, from the packed packages", () =>
     const updraft = await sh(project, env, "npx", ["updraft", "--version"]);
     expectOk(updraft, "npx updraft --version");
     expect(updraft.stdout.trim()).toBe("0.1.0");
-    // Informational: which Node the shell has (20 on the CI machine; the launcher re-runs under 24).
     expect(node.stdout).toMatch(/^v\d+\./);
+    // npx puts node_modules/.bin first on PATH, where node-<os>-<arch> linked Node 24; run the
+    // launcher with the machine's own Node too (20 on the CI machine: it re-runs under 24).
+    const direct = await sh(project, env, "node", [join(project, "node_modules", ".bin", "updraft"), "--version"]);
+    expectOk(direct, `node ${node.stdout.trim()} node_modules/.bin/updraft --version`);
+    expect(direct.stdout.trim()).toBe("0.1.0");
   }, STEP_MS);
 
   it("init writes the project's files, says what it wrote and keeps them on a second run", async () => {
