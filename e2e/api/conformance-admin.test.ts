@@ -5,7 +5,6 @@
 import { describe, expect, it } from "vitest";
 import { conformanceSuite, expectProblem, expectValid, req, server, step, T, USER, type Obj } from "./conformance-kit.ts";
 
-conformanceSuite("admin");
 
 describe("admin write routes, for real, validated against Airflow's spec", () => {
   step("POST /api/v1/variables", "creates; a second time sets the value, as Airflow's Variable.set", async () => {
@@ -144,3 +143,6 @@ describe("users, roles, configuration, plugins and providers", () => {
     expect(expectValid(await req("GET", "/api/v1/providers", { auth: "read" }), "providers")).toEqual({ providers: [], total_entries: 0 });
   }, T);
 });
+
+// Last: its checks run after every test above, and it stops the server.
+conformanceSuite("admin");

@@ -8,7 +8,6 @@ import { describe, expect, it } from "vitest";
 import { DAGS } from "./server.ts";
 import { conformanceSuite, expectProblem, expectValid, req, server, step, T, type Obj } from "./conformance-kit.ts";
 
-conformanceSuite("dags");
 
 describe("DAG write routes, for real, validated against Airflow's spec", () => {
   step("PATCH /api/v1/dags/{dag_id}", "pauses and unpauses (update_mask=is_paused)", async () => {
@@ -110,3 +109,6 @@ describe("without credentials", () => {
     expect(await (await fetch(`${server.baseUrl}/api/v1/ui/init.js`)).text()).toContain("/openapi.json");
   }, T);
 });
+
+// Last: its checks run after every test above, and it stops the server.
+conformanceSuite("dags");

@@ -423,8 +423,9 @@ export const STEPPED = [
 ];
 
 /**
- * Registers what every conformance file ends with: the checks of all its responses and a graceful
- * stop; then stops the server and writes the file's report (tmpdir/updraft-api-conformance-<name>.json).
+ * Registers what every conformance file ends with (call it last: tests run in the order they are
+ * registered): the checks of all its responses and a graceful stop; then stops the server and
+ * writes the file's report (tmpdir/updraft-api-conformance-<name>.json).
  */
 export function conformanceSuite(name: string): void {
   afterAll(async () => {

@@ -17,7 +17,6 @@ import {
 } from "./conformance-kit.ts";
 import { DAGS, REPO } from "./server.ts";
 
-conformanceSuite("routes");
 
 describe("the routes the server serves", () => {
   it("serves /openapi.json describing the /api/v1 routes", () => {
@@ -345,3 +344,6 @@ describe("happy paths", () => {
     expect(missing).toEqual([]);
   });
 });
+
+// Last: its checks run after every test above, and it stops the server.
+conformanceSuite("routes");

@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { DAGS } from "./server.ts";
 import { conformanceSuite, expectProblem, expectValid, req, RUN, step, T, waitForRunState, type Obj } from "./conformance-kit.ts";
 
-conformanceSuite("runs");
 
 describe("the CI trigger: the curl that works against Airflow", () => {
   it("POST /api/v1/dags/{dag_id}/dagRuns with {\"conf\": {}} creates a run that reaches success", async () => {
@@ -130,3 +129,6 @@ describe("why a task instance is not running, and its links", () => {
     expect(expectValid(await req("GET", `/api/v1/dags/${DAGS.mapped}/dagRuns/${RUN.mapped}/taskInstances/collect/links`, { auth: "read" }), "links")).toEqual({ extra_links: [] });
   }, T);
 });
+
+// Last: its checks run after every test above, and it stops the server.
+conformanceSuite("runs");
