@@ -23,7 +23,11 @@ describe("dags maintenance verbs", { timeout: 120_000 }, () => {
     expect(table.out).toMatch(/\nschedule_interval +\{"__type":"CronExpression","value":"@daily"\}\n/);
     const json = JSON.parse((await capture(() => dagsDetails(home.config, "etl", "json"))).out) as Array<Record<string, unknown>>;
     expect(json).toHaveLength(1);
-    expect(json[0]).toMatchObject({ dag_id: "etl", is_paused: false, is_active: true, tags: [{ name: "t" }], owners: ["airflow"] });
+    // catchup from 2020-01-01 and no scheduled run yet: the first interval is next.
+    expect(json[0]).toMatchObject({
+      dag_id: "etl", is_paused: false, is_active: true, tags: [{ name: "t" }], owners: ["airflow"],
+      next_dagrun: "2020-01-01T00:00:00+00:00", next_dagrun_data_interval_end: "2020-01-02T00:00:00+00:00",
+    });
     await expect(dagsDetails(home.config, "nope", "json")).rejects.toMatchObject({ name: "NotFoundError" });
   });
 

@@ -11,7 +11,7 @@ import { openConfiguredStore } from "../runtime.ts";
 import { confirm } from "./confirm.ts";
 import { outputFormat, printTable } from "./output.ts";
 import { ApiClient } from "./remote.ts";
-import { currentVersion, requireDag } from "./dags-runs.ts";
+import { currentVersion, nextScheduledInterval, requireDag } from "./dags-runs.ts";
 import { airflowIsoformat, apiPages } from "./row-stream.ts";
 
 const enc = encodeURIComponent;
@@ -39,6 +39,8 @@ function scheduleInterval(spec: ScheduleSpec | null): Record<string, unknown> | 
 async function localDetails(store: Store, dagId: string): Promise<Record<string, unknown>> {
   const d = await requireDag(store, dagId);
   const s = await currentVersion(store, dagId);
+  // The next scheduled run, as the API's DAG object gives it (the scheduler keeps no cursor in the row).
+  const next = await nextScheduledInterval(store, s);
   const owners = [...new Set(s.tasks.map((t) => (t as { owner?: string }).owner ?? "airflow"))];
   return {
     dag_id: d.dagId, dag_display_name: d.dagId, root_dag_id: null, is_paused: d.isPaused, is_active: d.isActive, is_subdag: false,
@@ -47,8 +49,8 @@ async function localDetails(store: Store, dagId: string): Promise<Record<string,
     schedule_interval: scheduleInterval(s.schedule), timetable_description: d.timetableDescription ?? describeSchedule(s.schedule),
     tags: d.tags.map((name) => ({ name })), max_active_tasks: d.maxActiveTasks, max_active_runs: d.maxActiveRuns,
     max_consecutive_failed_dag_runs: 0, has_task_concurrency_limits: false, has_import_errors: d.hasImportErrors,
-    next_dagrun: airflowIsoformat(d.nextDagrun) || null, next_dagrun_data_interval_start: airflowIsoformat(d.nextDagrunDataIntervalStart) || null,
-    next_dagrun_data_interval_end: airflowIsoformat(d.nextDagrunDataIntervalEnd) || null, next_dagrun_create_after: airflowIsoformat(d.nextDagrunCreateAfter) || null,
+    next_dagrun: airflowIsoformat(next?.start) || null, next_dagrun_data_interval_start: airflowIsoformat(next?.start) || null,
+    next_dagrun_data_interval_end: airflowIsoformat(next?.end) || null, next_dagrun_create_after: airflowIsoformat(next?.end) || null,
   };
 }
 

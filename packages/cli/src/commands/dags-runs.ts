@@ -179,14 +179,21 @@ async function scheduleInfo(config: Config, dagId: string): Promise<ScheduleInfo
   return withStore(config, async (store) => {
     const row = await requireDag(store, dagId);
     const s = await currentVersion(store, dagId);
-    // The scheduler's cursor: the latest scheduled or backfill run's interval.
-    const last = await latestDagRun(store, dagId, ["scheduled", "backfill"]);
-    const lastInterval = last ? { start: last.dataIntervalStart ?? last.logicalDate, end: last.dataIntervalEnd ?? last.logicalDate } : null;
-    const next = s.schedule ? nextDataInterval(s.schedule, {
-      last: lastInterval, startDate: s.startDate ? new Date(s.startDate) : null, endDate: s.endDate ? new Date(s.endDate) : null,
-      catchup: s.catchup, now: new Date(), timezone: s.timezone,
-    }) : null;
-    return { paused: row.isPaused, schedule: s.schedule, timezone: s.timezone, next };
+    return { paused: row.isPaused, schedule: s.schedule, timezone: s.timezone, next: await nextScheduledInterval(store, s) };
+  });
+}
+
+/**
+ * The data interval of the DAG's next scheduled run, as the scheduler computes it from its cursor
+ * (the latest scheduled or backfill run), or null when the schedule makes no more runs.
+ */
+export async function nextScheduledInterval(store: Store, s: SerializedDag, now = new Date()): Promise<DataInterval | null> {
+  if (!s.schedule) return null;
+  const last = await latestDagRun(store, s.id, ["scheduled", "backfill"]);
+  const lastInterval = last ? { start: last.dataIntervalStart ?? last.logicalDate, end: last.dataIntervalEnd ?? last.logicalDate } : null;
+  return nextDataInterval(s.schedule, {
+    last: lastInterval, startDate: s.startDate ? new Date(s.startDate) : null, endDate: s.endDate ? new Date(s.endDate) : null,
+    catchup: s.catchup, now, timezone: s.timezone,
   });
 }
 
