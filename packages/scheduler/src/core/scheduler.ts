@@ -271,12 +271,15 @@ export class Scheduler {
     if (this.job.lost) return this.abandon(this.job.lost);
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    if (this.leaseTimer) clearInterval(this.leaseTimer);
     this.timers.stop();
     this.children.interruptWaiting();
+    // The lease is renewed while the executor finishes its tries: their results are recorded (and
+    // remote ones taken only under a lease this scheduler still trusts), however long they take.
     await this.opts.executor.stop({ graceful });
     this.offExecutor?.();
     await this.writer.idle();
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    await this.renewing; // so that no renewal lands after the release below
     const reason = this.fatal ? `: ${this.fatal instanceof Error ? this.fatal.message : String(this.fatal)}` : "";
     for (const [k, waiters] of this.runWaiters) {
       const [dagId, runId] = k.split("\u0000");
@@ -629,19 +632,18 @@ export class Scheduler {
     }
   }
 
-  private renewing = false;
+  /** The renewal under way, if any. */
+  private renewing: Promise<void> | null = null;
 
   /** Renews the lease; a refused renewal loses it (scheduler-job.ts calls `loseLease`). */
   private async renewLease(): Promise<void> {
-    if (this.renewing || this.stopped) return;
-    this.renewing = true;
-    try {
-      await this.job.heartbeat();
-    } catch (err) {
+    if (this.renewing || this.leaseLost) return;
+    this.renewing = this.job.heartbeat().catch((err: unknown) => {
       if (!this.leaseLost) this.opts.onWarning?.(err);
-    } finally {
-      this.renewing = false;
-    }
+    }).finally(() => {
+      this.renewing = null;
+    });
+    await this.renewing;
   }
 
   /** Runs statements in one transaction that the lease fences, like the group commits. */
