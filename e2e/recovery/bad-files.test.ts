@@ -97,6 +97,7 @@ describe("the bad-file set", () => {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, UPDRAFT_HOME: join(dir, "home"), UPDRAFT_DAGS_FOLDER: dags, UPDRAFT_PORT: String(port), UPDRAFT_HOST: "127.0.0.1" };
     for (const k of ["UPDRAFT_PARSE_TIMEOUT", "UPDRAFT_PARSE_MEMORY_MB", "UPDRAFT_PARSE_PARALLELISM", "UPDRAFT_PARSE_INTERVAL_MS"]) delete env[k];
+    env.UPDRAFT_LOG_FORMAT = "json";
 
     // Node itself runs the command (no launcher in between): the pid measured is the server's.
     const started = performance.now();
@@ -114,20 +115,25 @@ describe("the bad-file set", () => {
       peakTree = Math.max(peakTree, tree(server.pid!).reduce((sum, pid) => sum + rss(pid), 0));
     }, 100);
     try {
+      // The server's log, a JSON record a line: when each file loaded or failed, whether or not its API is up yet.
+      const records = () => out.split("\n").flatMap((l) => {
+        try {
+          const r = JSON.parse(l) as { time?: string; msg?: unknown };
+          return typeof r.msg === "string" ? [{ time: Date.parse(r.time ?? ""), msg: r.msg }] : [];
+        } catch {
+          return [];
+        }
+      });
       const token = await waitFor("the first admin token", async () => {
         if (server.exitCode !== null) throw new Error(`standalone exited (${server.exitCode}): ${err}`);
-        return /admin token was created[^\n]*\n\n\s+(\S+)\n/.exec(out)?.[1];
+        return records().map((r) => /admin token was created[^\n]*\n\n\s+(\S+)\n/.exec(r.msg)?.[1]).find(Boolean);
       }, 120_000);
       const listening = performance.now() - started;
       const api = async (path: string) => fetch(`http://127.0.0.1:${port}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
       const importErrors = async () => ((await (await api("/importErrors?limit=100")).json()) as { import_errors: Array<{ filename: string; stack_trace: string }> }).import_errors;
 
-      // The server's log says when each file loaded or failed, whether or not its API is up yet.
-      const logged = (what: RegExp) => {
-        const line = out.split("\n").find((l) => what.test(l));
-        return line === undefined ? undefined : Date.parse(/^\[([^\]]+)\]/.exec(line)![1]!);
-      };
-      const loadedAt = (dagId: string) => waitFor(`DAG ${dagId} to load`, async () => logged(new RegExp(`\\] loaded .*: ${dagId}$`)), 180_000);
+      const logged = (what: RegExp) => records().find((r) => what.test(r.msg))?.time;
+      const loadedAt = (dagId: string) => waitFor(`DAG ${dagId} to load`, async () => logged(new RegExp(`^loaded .*: ${dagId}$`)), 180_000);
 
       // Present at start, behind the three loops in file order, with nothing known about any file.
       // Had it waited for them, both slots would have stayed with loops until both time out (30 s,
@@ -135,8 +141,8 @@ describe("the bad-file set", () => {
       // at a time in the one slot left to suspects. So at most one loop has timed out when the good
       // file has loaded, however long its own load takes on a busy machine (under a minute).
       const atStart = (await loadedAt("good_at_start")) - startedAt;
-      const timedOut = out.split("\n").filter((l) => /\] import error: .*UPDRAFT_PARSE_TIMEOUT/.test(l)).map((l) => Date.parse(/^\[([^\]]+)\]/.exec(l)![1]!));
-      expect(timedOut.filter((t) => t <= startedAt + atStart).length, `loops timed out before the good file loaded:\n${out}`).toBeLessThanOrEqual(1);
+      const timedOut = records().filter((r) => /^import error: .*UPDRAFT_PARSE_TIMEOUT/.test(r.msg)).map((r) => r.time);
+      expect(timedOut.filter((t) => t <= startedAt + atStart).length, `loops timed out before the good file loaded:\n${records().map((r) => r.msg).join("\n")}`).toBeLessThanOrEqual(1);
       expect((await api("/dags/good_at_start")).status).toBe(200);
 
       // Added later, while the bad files are still loading or waiting to be loaded again.
