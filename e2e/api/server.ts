@@ -316,7 +316,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       await sleep(300);
     }
     if (!opts.dags) {
-      const paused = await runCli(["dags", "pause", DAGS.paused, "--home", home], env);
+      const paused = await runCli(["dags", "pause", DAGS.paused, "--home", home], env, 240_000);
       if (paused.code !== 0) throw new Error(`updraft dags pause ${DAGS.paused}: exit ${paused.code}\n${paused.stderr}`);
     }
     // Responses made while starting are not part of what the suites assert on.
