@@ -127,6 +127,7 @@ export const OWN_ROUTE_SCOPE: Record<string, "worker" | "edit" | "admin"> = {
   "GET /api/v1/users/{username}": "admin",
   "GET /api/v1/roles": "admin",
   "GET /api/v1/roles/{role_name}": "admin",
+  "GET /api/v1/permissions": "admin",
 };
 
 /**
