@@ -22,9 +22,10 @@ export function logicalDateOf(ctx: CommandContext, positional: unknown): { logic
 
 /** The implementation against the database here, or through a server's API with --server. */
 function remoteOr<M>(load: () => Promise<M>, local: (m: M, ctx: CommandContext) => Promise<number>) {
-  return lazyAction(load, async (m, ctx) => {
+  // The local module (store, scheduler) is imported only when the command runs here.
+  return lazyAction(async () => undefined, async (_none, ctx) => {
     const config = await ctx.config();
-    if (!config.server) return local(m, ctx);
+    if (!config.server) return local(await load(), ctx);
     const remote = await import("./remote.ts");
     const id = typeof ctx.args[0] === "string" ? ctx.args[0] : undefined;
     return remote.remoteDags(config, ctx.cmd.name(), id, ctx.output);
