@@ -38,9 +38,9 @@ describe("updraft against a server", { timeout: 90_000 }, () => {
     expect(r.stderr).toContain("boom on purpose");
   });
 
-  it("exits 2 naming the reason for an unknown DAG, a read-only token and a bad token", async () => {
+  it("exits 1 for an unknown DAG (a refused request) and 2 for a read-only or bad token, naming the reason", async () => {
     const unknown = await remote(["dags", "trigger", "no_such_dag", "--wait"], server.tokens.trigger);
-    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining("DAG with dag_id: 'no_such_dag' not found")]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining("DAG with dag_id: 'no_such_dag' not found")]);
     const readOnly = await remote(["dags", "trigger", DAGS.mapped], server.tokens.read);
     expect([readOnly.code, readOnly.stderr]).toEqual([2, expect.stringContaining('needs the "trigger" scope')]);
     const bad = await remote(["dags", "list"], "updr_not-a-token");
