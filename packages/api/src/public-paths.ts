@@ -19,12 +19,13 @@ const REALM = 'realm="Updraft"';
 
 /**
  * The challenge of a 401 under /api/v1 (RFC 9110 §11.6.1): Bearer always; Basic too, except for a
- * script of a web page (`Sec-Fetch-Mode` other than `navigate`), where a Basic challenge would make
- * the browser open its own login dialog over the UI's login.
+ * script of a web page, where a Basic challenge would make the browser open its own login dialog
+ * over the UI's login. Browsers send `Sec-Fetch-Site` with every request (and `Sec-Fetch-Mode`
+ * other than `navigate` from a script); Node's fetch sends `Sec-Fetch-Mode` alone, and gets Basic.
  */
 export function challengeHeaders(c: Context): Record<string, string> {
   if (!c.req.path.startsWith("/api/v1/")) return {};
-  const mode = c.req.header("sec-fetch-mode");
-  const basic = mode === undefined || mode === "navigate";
+  const fromPageScript = c.req.header("sec-fetch-site") !== undefined && (c.req.header("sec-fetch-mode") ?? "navigate") !== "navigate";
+  const basic = !fromPageScript;
   return { "www-authenticate": basic ? `Basic ${REALM}, Bearer ${REALM}` : `Bearer ${REALM}` };
 }

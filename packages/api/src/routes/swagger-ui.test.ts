@@ -38,8 +38,13 @@ describe("the Swagger UI and the public routes", () => {
     const plain = await f.app.request("/api/v1/dags");
     expect(plain.status).toBe(401);
     expect(plain.headers.get("www-authenticate")).toBe('Basic realm="Updraft", Bearer realm="Updraft"');
-    const script = await f.app.request("/api/v1/dags", { headers: { "sec-fetch-mode": "cors" } });
+    const script = await f.app.request("/api/v1/dags", { headers: { "sec-fetch-mode": "cors", "sec-fetch-site": "same-origin" } });
     expect(script.headers.get("www-authenticate")).toBe('Bearer realm="Updraft"');
+    // Node's fetch sends Sec-Fetch-Mode alone: a script, not a page, so it is offered Basic.
+    const node = await f.app.request("/api/v1/dags", { headers: { "sec-fetch-mode": "cors" } });
+    expect(node.headers.get("www-authenticate")).toBe('Basic realm="Updraft", Bearer realm="Updraft"');
+    const navigation = await f.app.request("/api/v1/dags", { headers: { "sec-fetch-mode": "navigate", "sec-fetch-site": "none" } });
+    expect(navigation.headers.get("www-authenticate")).toMatch(/^Basic/);
     expect((await f.app.request("/api/v1/dags", { headers: { authorization: "Bearer nope" } })).headers.get("www-authenticate")).toMatch(/Bearer/);
     expect((await f.app.request("/api/updraft/ui/me")).headers.get("www-authenticate")).toBeNull();
   });
