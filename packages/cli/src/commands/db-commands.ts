@@ -27,7 +27,7 @@ export function registerDbCommands(program: Command): void {
     .option("--clean-before-timestamp <ts>", "delete rows older than this (ISO date-time; required)")
     .option("--tables <a,b>", "only these tables: dag_run, task_instance, task_instance_history, xcom, log, job")
     .option("--dry-run", "count what would go and delete nothing")
-    .option("--batch-size <n>", "rows per transaction (default 500)")
+    .option("--batch-size <n>", "rows per transaction (default 100)")
     .option("-y, --yes", "do not ask").addOption(outputOption())
     .action(lazyAction(impl, async (m, ctx) => m.dbClean(await ctx.config(), {
       cleanBeforeTimestamp: str(ctx, "cleanBeforeTimestamp"), tables: str(ctx, "tables"), dryRun: ctx.opts.dryRun === true,

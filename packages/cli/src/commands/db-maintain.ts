@@ -87,7 +87,7 @@ export async function dbClean(config: Config, flags: CleanFlags, output?: string
   const known = Object.keys(CLEANABLE_TABLES);
   const tables = flags.tables === undefined ? (known as CleanableTable[]) : flags.tables.split(",").map((t) => t.trim()).filter(Boolean);
   for (const t of tables) if (!known.includes(t)) throw new UsageError(`--tables: unknown table "${t}"; expected some of ${known.join(", ")}`);
-  let batchSize = 500;
+  let batchSize = 100;
   if (flags.batchSize !== undefined) {
     batchSize = /^\d+$/.test(flags.batchSize) ? Number(flags.batchSize) : NaN;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size: expected a whole number of at least 1, got "${flags.batchSize}"`);
