@@ -30,10 +30,12 @@ export interface DagProcessorOptions {
   /** How many files are loaded at once (UPDRAFT_PARSE_PARALLELISM); default 2. */
   parseParallelism?: number;
   /**
-   * A load still running after this long is slow: it becomes a suspect, like a file that failed
-   * before, and gives its slot up to a waiting file that has not failed (it is then loaded again
-   * later, to its full time-out). So a good file waits at most about this long per slow file
-   * ahead of it, even at start-up. Default 3s, or the time-out if shorter.
+   * A load whose process has used this much CPU time (or has run four times as long by the clock,
+   * blocked) is slow: it becomes a suspect, like a file that failed before, and gives its slot up
+   * to a waiting file that has not failed (it is then loaded again later, to its full time-out).
+   * So a good file waits at most about this long per slow file ahead of it, even at start-up, and
+   * a good file that only waits for the CPU of a busy machine is not slow. Default 3s, or the
+   * time-out if shorter.
    */
   parseSlowMs?: number;
   /**
@@ -285,19 +287,18 @@ export class DagProcessor {
     for (;;) {
       const preempt = new AbortController();
       const lease = await this.slots.acquire(suspect, () => preempt.abort());
-      const slow = suspect ? undefined : setTimeout(() => lease.markSlow(), Math.min(this.opts.parseSlowMs, this.opts.parseTimeoutMs));
       started(performance.now());
       try {
         return await loadDagFile(
           { file: displayPath(fileloc), bundlePath: path, hash },
           { timeoutMs: this.opts.parseTimeoutMs, memoryMb: this.opts.parseMemoryMb },
           AbortSignal.any([this.stopping.signal, preempt.signal]),
+          suspect ? undefined : { afterMs: Math.min(this.opts.parseSlowMs, this.opts.parseTimeoutMs), onSlow: () => lease.markSlow() },
         );
       } catch (err) {
         if (!preempt.signal.aborted || this.stopping.signal.aborted) throw err;
         suspect = true;
       } finally {
-        clearTimeout(slow);
         lease.release();
       }
     }

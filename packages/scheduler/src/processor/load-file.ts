@@ -4,6 +4,7 @@
 // and off-heap (a watchdog on its resident memory). A breach becomes an import error naming the
 // limit and its setting; nothing the file does at top level can take this process's memory.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SerializedDag } from "@updraft/sdk";
 import { DagImportError } from "../errors.ts";
@@ -31,8 +32,56 @@ export class ParseFailure extends DagImportError {
 
 const STDERR_TAIL = 2_000;
 
-/** Loads `req` in a child process; `signal` abandons the load (the child is killed). */
-export function loadDagFile(req: LoaderRequest, limits: ParseLimits, signal?: AbortSignal): Promise<SerializedDag[]> {
+/** When a load counts as slow, and whom to tell (once). */
+export interface SlowWatch {
+  /** CPU time the parse process may use before it is slow. */
+  afterMs: number;
+  onSlow: () => void;
+}
+
+/** How much longer than `afterMs` a load that uses no CPU (a blocking call) may run before it is slow. */
+const BLOCKED_FACTOR = 4;
+const WATCH_EVERY_MS = 200;
+// Linux's USER_HZ: /proc/<pid>/stat counts CPU time in ticks of 1/100 s on every platform it runs on.
+const TICKS_PER_SECOND = 100;
+
+/** A process's CPU time (user and system) in ms from /proc, or undefined where there is no /proc. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces), from field 3: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calls `watch.onSlow` once the process has used `watch.afterMs` of CPU time, or has run
+ * BLOCKED_FACTOR times as long by the clock (it may be blocked, using none). Slow means the file
+ * does a lot of work, not that the machine is busy: a good file that waits for the CPU on a loaded
+ * machine is not slow. Without /proc it is slow after `afterMs` by the clock. Returns a stop function.
+ */
+function watchSlow(pid: number | undefined, watch: SlowWatch): () => void {
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const wall = performance.now() - started;
+    const cpu = pid === undefined ? undefined : cpuMs(pid);
+    if ((cpu ?? wall) >= watch.afterMs || wall >= watch.afterMs * BLOCKED_FACTOR) {
+      clearInterval(timer);
+      watch.onSlow();
+    }
+  }, Math.min(WATCH_EVERY_MS, watch.afterMs));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Loads `req` in a child process; `signal` abandons the load (the child is killed); `slow`, when
+ * given, hears once the load has turned out slow (see watchSlow).
+ */
+export function loadDagFile(req: LoaderRequest, limits: ParseLimits, signal?: AbortSignal, slow?: SlowWatch): Promise<SerializedDag[]> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new ParseFailure(req.file, "crash", "not loaded: the DAG processor stopped"));
@@ -48,11 +97,13 @@ export function loadDagFile(req: LoaderRequest, limits: ParseLimits, signal?: Ab
     child.stderr!.setEncoding("utf8").on("data", (s: string) => {
       stderr = (stderr + s).slice(-STDERR_TAIL);
     });
+    const stopWatch = slow ? watchSlow(child.pid, slow) : () => undefined;
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stopWatch();
       signal?.removeEventListener("abort", onAbort);
       child.kill("SIGKILL");
       fn();

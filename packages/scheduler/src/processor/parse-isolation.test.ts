@@ -44,11 +44,15 @@ export default dag({ id: "${id}" }, () => { task("only", () => 1)(); });
 `;
 
 /** A DAG file that appends a line to `counter` each time it is loaded, then never finishes loading. */
-const hangingDag = (id: string, counter: string, note = "") => `import { appendFileSync } from "node:fs";
+/**
+ * A DAG file that never finishes loading: an endless loop ("spin"), or a blocking call at top
+ * level that burns no CPU ("block", as a synchronous network call would).
+ */
+const hangingDag = (id: string, counter: string, note = "", how: "spin" | "block" = "spin") => `import { appendFileSync } from "node:fs";
 import { dag, task } from "@updraft/sdk";
 appendFileSync(${JSON.stringify(counter)}, \`\${process.pid}\\n\`);
 (globalThis as Record<string, unknown>).note = ${JSON.stringify(note)};
-for (;;) { /* never returns */ }
+${how === "spin" ? "for (;;) { /* never returns */ }" : "for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);"}
 export default dag({ id: "${id}" }, () => { task("t", () => 1)(); });
 `;
 
@@ -173,11 +177,13 @@ export default dag({ id: "hog" }, () => { task("t", () => keep.length)(); });
   it("at start-up, before anything has failed, loads a good file behind three hanging files long before they time out", { timeout: 180_000 }, async () => {
     // Nothing is known about the files yet: the hanging ones come first in file order and take
     // both slots. Each gives its slot up once it has run past parseSlowMs and a good file waits.
-    const timeoutMs = 20_000;
+    // They block rather than spin, so what is measured is the slots' order, not how a loaded
+    // machine shares its CPU between two endless loops and the good file's parse.
+    const timeoutMs = 25_000;
     const f = await fixture({ parseTimeoutMs: timeoutMs, parseSlowMs: 1_000, parseParallelism: 2, retryAfterFailureMs: 3_600_000 });
     const counter = join(f.dir, "loads.txt");
     const bad = [];
-    for (const n of [1, 2, 3]) bad.push(await f.write(`a_bad${n}.ts`, hangingDag(`bad${n}`, counter)));
+    for (const n of [1, 2, 3]) bad.push(await f.write(`a_bad${n}.ts`, hangingDag(`bad${n}`, counter, "", "block")));
     await f.write("z_good.ts", goodDag("good"));
     const results: FileResult[] = [];
     f.processor.onResult((r) => results.push(r));
