@@ -18,4 +18,10 @@ if (!(process.env.NODE_OPTIONS ?? "").split(/\s+/).includes(flag)) {
 export default defineConfig({
   resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
   ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+  test: {
+    // As Airflow's own unit-test configuration (dags_are_paused_at_creation = False): the DAGs
+    // tests write run without an unpause step. Processes the tests start inherit it; tests of the
+    // default set it themselves (the scheduler's dag-processor.test.ts, the CLI's program.test.ts).
+    env: { UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: "false" },
+  },
 });

@@ -3,7 +3,7 @@
 import { dag, task, branch, shortCircuit, chain } from "@updraft/sdk";
 
 export default dag(
-  { id: "branching", schedule: "0 6 * * *", startDate: "2026-01-01", tags: ["example"], description: "Pick a load strategy by weekday." },
+  { id: "branching", schedule: "0 6 * * *", startDate: "2026-01-01", isPausedUponCreation: false, tags: ["example"], description: "Pick a load strategy by weekday." },
   () => {
     const pick = branch("pick_strategy", (ctx) => (ctx.logicalDate.getUTCDay() === 1 ? "full_load" : "delta_load"));
     const full = task("full_load", (ctx) => `reloaded everything for ${ctx.ds}`);

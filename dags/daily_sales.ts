@@ -21,6 +21,8 @@ export default dag(
     schedule: "@daily",
     startDate: "2026-01-01",
     catchup: false,
+    // New DAGs start paused (Airflow's default); the examples run as soon as `npm start` finds them.
+    isPausedUponCreation: false,
     maxActiveRuns: 1,
     dagrunTimeout: "1h",
     defaultArgs: { retries: 2, retryDelay: "30s", retryExponentialBackoff: true },

@@ -27,6 +27,7 @@ export default dag(
     id: "dynamic_fanout",
     schedule: "@daily",
     startDate: "2026-01-01",
+    isPausedUponCreation: false,
     params: {
       shards: param(8, { type: "integer", minimum: 1, maximum: 64, description: "How many child tasks to start." }),
       rows_per_shard: param(1_000, { type: "integer", minimum: 1, description: "Rows each child scores." }),

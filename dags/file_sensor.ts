@@ -8,7 +8,7 @@ import { dag, task, sensor, chain } from "@updraft/sdk";
 const marker = (runId: string) => join(tmpdir(), `updraft-example-${runId.replace(/[^A-Za-z0-9]/g, "_")}.ready`);
 
 export default dag(
-  { id: "file_sensor", schedule: "@hourly", startDate: "2026-01-01", tags: ["example"], description: "Wait for a file, then read it." },
+  { id: "file_sensor", schedule: "@hourly", startDate: "2026-01-01", isPausedUponCreation: false, tags: ["example"], description: "Wait for a file, then read it." },
   () => {
     const produce = task("produce", (ctx) => {
       // Writes the file a little later, as an upstream system would.

@@ -3,7 +3,7 @@
 import { dag, task, FailTask } from "@updraft/sdk";
 
 export default dag(
-  { id: "flaky_api", schedule: "*/30 * * * *", startDate: "2026-01-01", params: { endpoint: "https://api.example.com/v1/orders" }, tags: ["example"], description: "A task that succeeds on its third try." },
+  { id: "flaky_api", schedule: "*/30 * * * *", startDate: "2026-01-01", isPausedUponCreation: false, params: { endpoint: "https://api.example.com/v1/orders" }, tags: ["example"], description: "A task that succeeds on its third try." },
   () => {
     const call = task(
       { id: "call_api", retries: 3, retryDelay: "2s", retryExponentialBackoff: true, maxRetryDelay: "10s", executionTimeout: "30s" },

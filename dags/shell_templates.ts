@@ -7,6 +7,7 @@ export default dag(
     id: "shell_templates",
     schedule: "@daily",
     startDate: "2026-01-01",
+    isPausedUponCreation: false,
     params: { bucket: "s3://example-bucket", skip_archive: false },
     tags: ["example", "shell"],
     description: "Templated shell commands.",

@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env, UPDRAFT_HOME: home, UPDRAFT_DAGS_FOLDER: join(dir, "dags"), UPDRAFT_PORT: String(port),
     UPDRAFT_HOST: "127.0.0.1", UPDRAFT_LOCAL_QUEUES: "",
+    // The triggered runs below run at once: the bench's DAGs start unpaused.
+    UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: "false",
   };
   for (const k of ["UPDRAFT_SERVER", "UPDRAFT_TOKEN", "UPDRAFT_DB_URL"]) delete env[k];
   const procs: ChildProcess[] = [];

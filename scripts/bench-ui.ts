@@ -65,7 +65,7 @@ async function seed(store: Store, dir: string): Promise<void> {
   await mkdir(join(dir, "dags"), { recursive: true });
   await writeFile(join(dir, "dags", "bench_template.ts"), SMALL_DAG);
   await writeFile(join(dir, "dags", "bench_grid.ts"), GRID_DAG);
-  const processor = new DagProcessor({ store, dagsFolder: join(dir, "dags"), home: dir });
+  const processor = new DagProcessor({ store, dagsFolder: join(dir, "dags"), home: dir, dagsArePausedAtCreation: false });
   for (const r of await processor.processAll()) if (r.error) throw new Error(r.error);
   const [template] = await store.db.select().from(dag).where(eq(dag.dagId, "bench_template"));
   const [version] = await store.db.select().from(dagVersion).where(eq(dagVersion.dagId, "bench_template"));

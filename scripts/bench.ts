@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 
   const store = await openStore({ url: `file:${join(dir, "updraft.db")}` });
   await migrateStore(store);
-  const processor = new DagProcessor({ store, dagsFolder: join(dir, "dags"), home: dir });
+  const processor = new DagProcessor({ store, dagsFolder: join(dir, "dags"), home: dir, dagsArePausedAtCreation: false });
   for (const r of await processor.processAll()) if (r.error) throw new Error(r.error);
 
   const logs = new TaskLogWriter();

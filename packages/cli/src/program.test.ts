@@ -37,12 +37,12 @@ interface Run {
   stderr: string;
 }
 
-/** `updraft <args>` with this test's home and DAGs folder; never rejects on a non-zero exit. */
-function updraft(args: string[]): Promise<Run> {
+/** `updraft <args>` with this test's home and DAGs folder (and `env` over them); never rejects on a non-zero exit. */
+function updraft(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done, fail) => {
     execFile(BIN, args, {
       timeout: SLOW - 10_000, maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, UPDRAFT_HOME: home, UPDRAFT_DAGS_FOLDER: dags, UPDRAFT_SERVER: "", UPDRAFT_TOKEN: "", CI: "true" },
+      env: { ...process.env, UPDRAFT_HOME: home, UPDRAFT_DAGS_FOLDER: dags, UPDRAFT_SERVER: "", UPDRAFT_TOKEN: "", CI: "true", ...env },
     }, (err, stdout, stderr) => {
       if (err && typeof err.code !== "number") fail(new Error(`updraft ${args.join(" ")}: ${err.message}\n${stderr}`));
       else done({ code: err ? Number(err.code) : 0, stdout, stderr });
@@ -162,6 +162,28 @@ describe("domain errors", () => {
     expect(lines[0]).toBe('updraft: NotFoundError: dag "no_such_dag" does not exist (see `updraft dags list`)');
     expect(lines.slice(1).every((l) => l.trimStart().startsWith("at "))).toBe(true);
     expect(lines.length).toBeGreaterThan(2);
+  }, SLOW);
+});
+
+describe("new DAGs start paused", () => {
+  // The shared vitest config sets UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION=false; empty is the default (true).
+  it("`dags test` runs a DAG that started paused and leaves it paused; `dags trigger` says its run waits", async () => {
+    await writeFile(join(dags, "fresh.ts"), `import { dag, task } from "@updraft/sdk";
+export default dag({ id: "fresh", schedule: null }, () => { task("t", () => 1)(); });
+`);
+    const r = await updraft(["dags", "test", "fresh", "-o", "json"], { UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: "" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ dag_id: "fresh", state: "success" });
+    const list = await updraft(["dags", "list", "-o", "json"]);
+    expect((JSON.parse(list.stdout) as Array<{ dag_id: string; is_paused: boolean }>).find((d) => d.dag_id === "fresh")?.is_paused).toBe(true);
+    const trigger = await updraft(["dags", "trigger", "fresh"]);
+    expect(trigger.code, trigger.stderr).toBe(0);
+    expect(messages(trigger.stderr)).toContain("note: dag fresh is paused: its runs wait until it is unpaused (`updraft dags unpause fresh`)");
+  }, SLOW);
+
+  it("refuses a value of UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION it cannot read, in one line naming it (exit 1)", async () => {
+    const r = await updraft(["dags", "list"], { UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: "maybe" });
+    expect([r.code, messages(r.stderr)]).toEqual([1, [expect.stringContaining('UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: expected true or false (or 1/0, yes/no), got "maybe"')]]);
   }, SLOW);
 });
 

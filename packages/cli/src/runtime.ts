@@ -31,7 +31,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export interface EngineOptions extends Partial<Pick<SchedulerOptions, "scheduleRuns" | "exclusive" | "sweepMs" | "onError" | "onLeaseLost">> {
+export interface EngineOptions extends Partial<Pick<SchedulerOptions, "scheduleRuns" | "exclusive" | "runPausedDags" | "sweepMs" | "onError" | "onLeaseLost">> {
   minThreads?: number;
   maxThreads?: number;
   /**
@@ -84,6 +84,7 @@ export async function openEngine(config: Config, opts: EngineOptions = {}): Prom
     }),
     ...(opts.scheduleRuns !== undefined ? { scheduleRuns: opts.scheduleRuns } : {}),
     ...(opts.exclusive !== undefined ? { exclusive: opts.exclusive } : {}),
+    ...(opts.runPausedDags !== undefined ? { runPausedDags: opts.runPausedDags } : {}),
     ...(opts.sweepMs !== undefined ? { sweepMs: opts.sweepMs } : {}),
   });
   return {

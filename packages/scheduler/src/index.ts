@@ -5,7 +5,8 @@ export { TaskLogWriter, taskLogPath, formatLogLine } from "./core/task-logs.ts";
 export { airflowIso, type TriggerOptions } from "./core/run-repository.ts";
 export { preciseNow, type SchedulerEvent, type SchedulerMeasure } from "./core/scheduler-events.ts";
 export { DagProcessor, bundlePath, displayPath, type DagProcessorOptions, type FileResult } from "./processor/dag-processor.ts";
-export { DagImportError, SchedulerConflictError, SchedulerRequestError } from "./errors.ts";
+export { dagsArePausedAtCreationFromEnv } from "./processor/paused-at-creation.ts";
+export { DagImportError, SchedulerConfigError, SchedulerConflictError, SchedulerRequestError } from "./errors.ts";
 export { SchedulerLeaseLostError, DEFAULT_LEASE_MS } from "./core/scheduler-job.ts";
 export {
   parseSchedule, describeSchedule, nextDataInterval, manualDataInterval, isDue, retryDelayMs, evaluateTriggerRule,

@@ -188,6 +188,16 @@ describe("dag()", () => {
     expect(isDag(d)).toBe(true);
   });
 
+  it("carries isPausedUponCreation into the serialized dag only when given, and rejects a non-boolean naming the field", () => {
+    const body = () => void shell("x", { command: "true" });
+    expect(dag({ id: "unpaused", isPausedUponCreation: false }, body).serialize(noSchedule).isPausedUponCreation).toBe(false);
+    expect(dag({ id: "paused", isPausedUponCreation: true }, body).serialize(noSchedule).isPausedUponCreation).toBe(true);
+    // Absent, so that DAGs written before the option keep their version hash.
+    expect(dag({ id: "default" }, body).serialize(noSchedule)).not.toHaveProperty("isPausedUponCreation");
+    expect(() => dag({ id: "bad", isPausedUponCreation: "false" as never }, body))
+      .toThrow(/^dag "bad": isPausedUponCreation: .*expected boolean, received string$/);
+  });
+
   it("requires a startDate for a scheduled dag and reads offset-less times as UTC", () => {
     const d = dag({ id: "nostart", schedule: "@daily" }, () => void shell("x", { command: "true" }));
     expect(() => d.serialize(rawCron)).toThrow('dag "nostart": a scheduled dag needs a startDate');

@@ -77,6 +77,8 @@ export class Dag {
       startDate,
       endDate: o.endDate === undefined ? null : toUtcIso(o.endDate, `${where}: endDate`),
       catchup: o.catchup ?? false,
+      // Only when given, so that DAGs without it keep their version hash.
+      ...(o.isPausedUponCreation !== undefined ? { isPausedUponCreation: o.isPausedUponCreation } : {}),
       maxActiveRuns: o.maxActiveRuns ?? 16,
       maxActiveTasks: o.maxActiveTasks ?? 16,
       dagrunTimeoutMs: o.dagrunTimeout == null ? null : parseDuration(o.dagrunTimeout, `${where}: dagrunTimeout`),

@@ -43,6 +43,8 @@ export const dagOptionsSchema = z.strictObject({
   startDate: z.union([z.string(), z.date()]).optional(),
   endDate: z.union([z.string(), z.date()]).optional(),
   catchup: z.boolean().optional(),
+  /** Whether the DAG starts paused when first seen (Airflow's `is_paused_upon_creation`); unset: UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION. */
+  isPausedUponCreation: z.boolean().optional(),
   maxActiveRuns: z.number().int().positive().optional(),
   maxActiveTasks: z.number().int().positive().optional(),
   dagrunTimeout: duration.nullable().optional(),

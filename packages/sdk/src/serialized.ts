@@ -87,6 +87,12 @@ export interface SerializedDag {
   startDate: string | null;
   endDate: string | null;
   catchup: boolean;
+  /**
+   * Whether the DAG starts paused when the DAG processor first sees it; absent: the processor's
+   * default (UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION, true unless set to false). Later parses never
+   * change a DAG's pause flag.
+   */
+  isPausedUponCreation?: boolean;
   maxActiveRuns: number;
   maxActiveTasks: number;
   dagrunTimeoutMs: number | null;

@@ -71,6 +71,12 @@ describe("DAG fields", () => {
     expect([none.next_dagrun, none.next_dagrun_data_interval_start, none.next_dagrun_data_interval_end, none.next_dagrun_create_after]).toEqual([null, null, null, null]);
   });
 
+  it("gives is_paused_upon_creation as the DAG file says it, and null when it says nothing", async () => {
+    const d = (id: string) => f.call("GET", `/api/v1/dags/${id}/details`, f.tokens.read).then((r) => r.body.is_paused_upon_creation);
+    expect(await d("sales_paused")).toBe(true);
+    expect(await d("sales_daily")).toBeNull();
+  });
+
   it("signs file tokens: a DAG's token reads its source; an altered or unsigned one is a 404", async () => {
     const token = (await f.call("GET", "/api/v1/dags/finance", f.tokens.read)).body.file_token as string;
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);

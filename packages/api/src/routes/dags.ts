@@ -174,7 +174,7 @@ export function registerDags(app: ApiApp, deps: ApiDeps, fileTokens: FileTokens)
         dataset_expression: null,
         doc_md: s?.description ?? null,
         params: Object.fromEntries(Object.entries(s?.params ?? {}).map(([k, v]) => [k, { __class: "airflow.models.param.Param", value: v, description: null, schema: {} }])),
-        is_paused_upon_creation: null,
+        is_paused_upon_creation: s?.isPausedUponCreation ?? null,
         last_parsed: d.lastParsedTime?.toISOString() ?? null,
         template_search_path: null,
         render_template_as_native_obj: false,

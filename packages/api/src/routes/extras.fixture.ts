@@ -26,8 +26,8 @@ const H = 3_600_000;
 
 /**
  * DAGs: `sales_daily` (daily at 06:00, owner "sales-team", extract → load, a running run whose
- * load waits on extract, and a failed run), `sales_paused` (paused, hourly), `finance` (manual,
- * two owners). Files: /dags/sales.ts, /dags/finance.ts.
+ * load waits on extract, and a failed run), `sales_paused` (paused, hourly, isPausedUponCreation:
+ * true), `finance` (manual, two owners). Files: /dags/sales.ts, /dags/finance.ts.
  */
 export async function makeExtrasFixture(): Promise<ExtrasFixture> {
   const home = await mkdtemp(join(tmpdir(), "updraft-api-extras-"));
@@ -37,7 +37,7 @@ export async function makeExtrasFixture(): Promise<ExtrasFixture> {
   const sales = defineDag({ id: "sales_daily", schedule: "0 6 * * *", startDate: "2026-01-01", catchup: false, defaultArgs: { owner: "sales-team" } }, () => {
     chain(task("extract", () => 1)(), task("load", () => 2)());
   }).serialize(parse);
-  const paused = defineDag({ id: "sales_paused", schedule: { every: "1h" }, startDate: "2026-01-01" }, () => void task("noop", () => 1)()).serialize(parse);
+  const paused = defineDag({ id: "sales_paused", schedule: { every: "1h" }, startDate: "2026-01-01", isPausedUponCreation: true }, () => void task("noop", () => 1)()).serialize(parse);
   const finance = defineDag({ id: "finance", schedule: null, defaultArgs: { owner: "fin" } }, () => {
     chain(task("a", () => 1)(), task({ id: "b", owner: "audit" }, () => 2)());
   }).serialize(parse);

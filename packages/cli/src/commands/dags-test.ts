@@ -36,7 +36,8 @@ export interface TestReport {
 export async function dagsTest(config: Config, dagId: string, opts: DagsTestOptions): Promise<number> {
   const conf = parseConf(opts.conf);
   const logicalDate = parseLogicalDate(opts.logicalDate, opts.logicalDateLabel);
-  const engine = await openEngine(config, { scheduleRuns: false, exclusive: false });
+  // Airflow's dags test runs the DAG whatever its pause flag (new DAGs start paused).
+  const engine = await openEngine(config, { scheduleRuns: false, exclusive: false, runPausedDags: true });
   const progress = new RunProgress(process.stderr);
   try {
     await parseAndFind(engine.processor, dagId, config.dagsFolder);

@@ -2,7 +2,7 @@
 // local database. The run is queued for the scheduler; with no scheduler alive, the command runs
 // one in this process until its runs finish, so a backfill works on a bare checkout too.
 import { and, eq, inArray } from "drizzle-orm";
-import { dagRun, taskInstance, type Store } from "@updraft/store";
+import { dag, dagRun, taskInstance, type Store } from "@updraft/store";
 import { DagProcessor, queueBackfill, queueDagRun, schedulerAlive, type SchedulerEvent } from "@updraft/scheduler";
 import { parseAndFind } from "./dag-lookup.ts";
 import type { TaskState } from "@updraft/sdk";
@@ -21,6 +21,7 @@ export async function dagsTrigger(config: Config, dagId: string, opts: { conf?: 
     await parseAndFind(new DagProcessor({ store, ...processorOptions(config) }), dagId, config.dagsFolder);
     ({ runId } = await queueDagRun(store, config.home, dagId, { conf, ...(logicalDate ? { logicalDate } : {}), ...(opts.runId ? { runId: opts.runId } : {}) }));
     console.log(`queued run ${runId} of dag ${dagId}`);
+    await notePaused(store, dagId);
     const alive = await schedulerAlive(store);
     if (!opts.wait) {
       if (!alive) console.error("note: no scheduler is running on this database; start one with `updraft scheduler` or `updraft standalone`");
@@ -43,6 +44,7 @@ export async function dagsBackfill(config: Config, dagId: string, opts: { from?:
     await parseAndFind(new DagProcessor({ store, ...processorOptions(config) }), dagId, config.dagsFolder);
     const { created, existing } = await queueBackfill(store, config.home, dagId, from, to, parseConf(opts.conf));
     console.log(`backfill of ${dagId}: ${created.length} run(s) queued${existing.length ? `, ${existing.length} interval(s) already had a run` : ""}`);
+    if (created.length > 0) await notePaused(store, dagId);
     runIds = created;
     if (created.length === 0) return 0;
     if (await schedulerAlive(store)) return await pollUntilDone(store, dagId, runIds);
@@ -50,6 +52,15 @@ export async function dagsBackfill(config: Config, dagId: string, opts: { from?:
     await store.close();
   }
   return runInProcess(config, dagId, runIds);
+}
+
+/**
+ * One line when the DAG is paused (new DAGs start paused): its runs stay queued until it is
+ * unpaused, so a `--wait` would otherwise look like a hang.
+ */
+async function notePaused(store: Store, dagId: string): Promise<void> {
+  const [row] = await store.db.select({ isPaused: dag.isPaused }).from(dag).where(eq(dag.dagId, dagId));
+  if (row?.isPaused) console.error(`note: dag ${dagId} is paused: its runs wait until it is unpaused (\`updraft dags unpause ${dagId}\`)`);
 }
 
 /** Runs a scheduler here until the given runs end; exit 0 if all succeeded. */

@@ -23,7 +23,11 @@ describe("updraft init", () => {
     const pkg = await readJson("package.json");
     expect(pkg).toMatchObject({ type: "module", private: true, scripts: PROJECT_SCRIPTS, devDependencies: { typescript: expect.any(String) } });
     expect((await readJson("tsconfig.json")).include).toEqual(["dags/**/*.ts"]);
-    expect(await readFile(join(dir, "dags", "example.ts"), "utf8")).toContain('id: "example"');
+    const example = await readFile(join(dir, "dags", "example.ts"), "utf8");
+    expect(example).toContain('id: "example"');
+    // New DAGs start paused; the example says otherwise so that `npm start` runs it.
+    expect(example).toContain("isPausedUponCreation: false,");
+    expect(example).toContain("so that `npm start` runs it at once");
     expect(await readFile(join(dir, ".gitignore"), "utf8")).toContain(".updraft/");
   });
 

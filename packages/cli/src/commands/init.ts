@@ -47,6 +47,10 @@ export default dag(
     schedule: "@daily",
     startDate: "2026-01-01",
     catchup: false,
+    // New DAGs start paused, as in Airflow (UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION): this one says
+    // otherwise so that \`npm start\` runs it at once. Drop this line for your own DAGs to start
+    // paused, then unpause them in the UI or with \`npx updraft dags unpause <id>\`.
+    isPausedUponCreation: false,
     tags: ["example"],
     description: "Extract numbers, add them up, print the total.",
   },

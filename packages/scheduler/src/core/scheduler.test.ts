@@ -175,6 +175,17 @@ export default dag({ id: "pausable", schedule: "@daily", startDate: "${new Date(
     await e.store.write((tx) => tx.update(dag).set({ isPaused: false }).where(eq(dag.dagId, "manual_paused")));
     expect(await e.waitForRun("manual_paused", runId)).toBe("success");
   });
+
+  it("runs a paused DAG's triggered run at once when told to run paused DAGs, as dags test does", async () => {
+    const e = await engineWithDag(
+      dagFile(`export default dag({ id: "new_paused", isPausedUponCreation: true }, () => { task("t", () => 1)(); });`),
+      { scheduler: { scheduleRuns: false, exclusive: false, runPausedDags: true } },
+    );
+    expect((await e.store.db.select().from(dag).where(eq(dag.dagId, "new_paused")))[0]?.isPaused).toBe(true);
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("new_paused");
+    expect(await e.waitForRun("new_paused", runId)).toBe("success");
+  });
 });
 
 describe("Scheduler: what the database records", { timeout: 60_000 }, () => {

@@ -47,6 +47,11 @@ export interface SchedulerOptions {
   onWarning?: (err: unknown) => void;
   /** Claim the database as its one scheduler and adopt the runs left active (off for `dags test`). */
   exclusive?: boolean;
+  /**
+   * Run the runs of a paused DAG too (on for `dags test`, which, as Airflow's, runs its DAG
+   * whatever its pause flag: new DAGs start paused). Default false: a paused DAG's runs wait.
+   */
+  runPausedDags?: boolean;
   /** Tries handed to the executor beyond its capacity, so threads never wait on the scheduler. */
   prefetch?: number;
   /** How long the scheduler's lease lasts after a renewal; default UPDRAFT_SCHEDULER_LEASE_MS or 30 s. */
@@ -101,7 +106,7 @@ export class Scheduler {
   private fatal: unknown = null;
 
   constructor(opts: SchedulerOptions) {
-    this.opts = { sweepMs: 1_000, scheduleRuns: true, exclusive: true, prefetch: 0, ...opts };
+    this.opts = { sweepMs: 1_000, scheduleRuns: true, exclusive: true, runPausedDags: false, prefetch: 0, ...opts };
     this.host = opts.host;
     this.job = new SchedulerJob(opts.store, opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {});
     this.job.onLost((err) => this.loseLease(err));
@@ -185,7 +190,7 @@ export class Scheduler {
       executor: opts.executor, writer: this.writer, logs: opts.logs, xcoms: opts.host.xcoms, home: opts.home, prefetch: this.opts.prefetch,
       hooks: {
         isActive: (run) => run.state === "running" && this.runs.has(run.id),
-        isPaused: (dagId) => this.registry.get(dagId)?.isPaused ?? false,
+        isPaused: (dagId) => this.holdsRuns(dagId),
         setQueued: ({ run, group, ti }) => this.setState(run, group, ti, "queued"),
         poolMissing: ({ run, group, ti }, reason) => {
           ti.endDate = Date.now();
@@ -354,10 +359,14 @@ export class Scheduler {
     return n;
   }
 
+  /** Whether a DAG's runs wait: it is paused, and this scheduler does not run paused DAGs. */
+  private holdsRuns(dagId: string): boolean {
+    return !this.opts.runPausedDags && (this.registry.get(dagId)?.isPaused ?? false);
+  }
+
   /** Starts queued runs of a DAG, oldest logical date first, while it has fewer than maxActiveRuns. */
   private activateQueued(dagId: string): void {
-    const entry = this.registry.get(dagId);
-    if (!entry || entry.isPaused) return;
+    if (!this.registry.get(dagId) || this.holdsRuns(dagId)) return;
     const queued = [...this.runs.values()].filter((r) => r.dagId === dagId && r.state === "queued").sort((a, b) => a.logicalDate - b.logicalDate);
     for (const run of queued) {
       if (this.activeRunCount(dagId) >= run.version.serialized.maxActiveRuns) return;

@@ -1,9 +1,10 @@
 // Integration tests of the DAG processor: real DAG files in a temp folder, bundled by esbuild,
 // loaded in loader threads, written to a real libSQL file database.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { bundle, dag, dagVersion, importError, type Store } from "@updraft/store";
 import { dagFile, testEngines, type TestEngine } from "../testing/engine.ts";
+import { DagProcessor } from "./dag-processor.ts";
 
 const engines = testEngines();
 afterEach(() => engines.cleanup());
@@ -227,5 +228,93 @@ export const two = dag({ id: "two" }, () => { task("t", () => 2)(); });`) });
     await e.removeDag("broken.ts");
     await e.parse();
     expect(await importErrors(e.store)).toEqual([]);
+  });
+});
+
+// Airflow's dags_are_paused_at_creation (default true) and is_paused_upon_creation. The shared
+// vitest config sets UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION=false for every other test; these set it
+// themselves before the engine (and so its processor) is made.
+describe("DagProcessor: the pause flag of a new DAG", { timeout: 60_000 }, () => {
+  const VAR = "UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION";
+  afterEach(() => vi.unstubAllEnvs());
+
+  const dagSaying = (id: string, options: string, ret = 1) => dagFile(`
+export default dag({ id: "${id}"${options} }, () => {
+  task("only", () => ${ret})();
+});`);
+  const paused = async (e: TestEngine, dagId: string) => (await dagRow(e.store, dagId))?.isPaused;
+  const setPaused = (e: TestEngine, dagId: string, isPaused: boolean) =>
+    e.store.write((tx) => tx.update(dag).set({ isPaused }).where(eq(dag.dagId, dagId)));
+
+  it("starts a new DAG paused when UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION is unset, as Airflow does", async () => {
+    vi.stubEnv(VAR, undefined);
+    const e = await engineWith({ "plain.ts": simpleDag("plain") });
+    await e.parseOk();
+    expect(await paused(e, "plain")).toBe(true);
+  });
+
+  it("starts a new DAG paused when the variable is true, and when the option is", async () => {
+    vi.stubEnv(VAR, "True");
+    const byEnv = await engineWith({ "plain.ts": simpleDag("plain") });
+    await byEnv.parseOk();
+    expect(await paused(byEnv, "plain")).toBe(true);
+
+    vi.stubEnv(VAR, "false");
+    const byOption = await engineWith({ "plain.ts": simpleDag("plain") }, { processor: { dagsArePausedAtCreation: true } });
+    await byOption.parseOk();
+    expect(await paused(byOption, "plain")).toBe(true);
+  });
+
+  it("starts a DAG that says isPausedUponCreation: false unpaused, and one that says true paused, whatever the default", async () => {
+    vi.stubEnv(VAR, undefined);
+    const e = await engineWith({ "runs.ts": dagSaying("runs", ", isPausedUponCreation: false"), "plain.ts": simpleDag("plain") });
+    await e.parseOk();
+    expect(await paused(e, "runs")).toBe(false);
+    expect(await paused(e, "plain")).toBe(true);
+
+    vi.stubEnv(VAR, "false");
+    const other = await engineWith({ "held.ts": dagSaying("held", ", isPausedUponCreation: true"), "plain.ts": simpleDag("plain") });
+    await other.parseOk();
+    expect(await paused(other, "held")).toBe(true);
+    expect(await paused(other, "plain")).toBe(false);
+  });
+
+  it("starts new DAGs unpaused when the variable is false (or 0, or no)", async () => {
+    for (const value of ["false", "0", "NO"]) {
+      vi.stubEnv(VAR, value);
+      const e = await engineWith({ "plain.ts": simpleDag("plain") });
+      await e.parseOk();
+      expect(await paused(e, "plain"), value).toBe(false);
+    }
+  });
+
+  it("never changes the pause flag of a DAG already in the store when its file is parsed again", async () => {
+    vi.stubEnv(VAR, "false");
+    const e = await engineWith({ "flag.ts": simpleDag("flag", 1) });
+    await e.parseOk();
+    expect(await paused(e, "flag")).toBe(false);
+
+    // Paused by someone; the file changes (a new version) and now asks to start unpaused.
+    await setPaused(e, "flag", true);
+    await e.writeDag("flag.ts", dagSaying("flag", ", isPausedUponCreation: false", 2));
+    expect((await e.parseOk())[0]!.loaded).toBe(true);
+    expect(await paused(e, "flag")).toBe(true);
+
+    // Unpaused by someone; a processor whose default is to pause parses the file again.
+    await setPaused(e, "flag", false);
+    vi.stubEnv(VAR, "true");
+    const pausing = new DagProcessor({ store: e.store, dagsFolder: e.dagsFolder, home: e.home });
+    await e.writeDag("flag.ts", simpleDag("flag", 3));
+    const [result] = await pausing.processAll();
+    expect(result).toMatchObject({ dagIds: ["flag"], loaded: true, error: null });
+    expect(await paused(e, "flag")).toBe(false);
+    expect((await e.store.db.select().from(dagVersion).where(eq(dagVersion.dagId, "flag")))).toHaveLength(3);
+  });
+
+  it("refuses a value of UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION it cannot read, naming the variable and the value", async () => {
+    vi.stubEnv(VAR, "maybe");
+    const e = await engineWith({}, { processor: { dagsArePausedAtCreation: false } });
+    expect(() => new DagProcessor({ store: e.store, dagsFolder: e.dagsFolder, home: e.home }))
+      .toThrow('UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: expected true or false (or 1/0, yes/no), got "maybe"');
   });
 });

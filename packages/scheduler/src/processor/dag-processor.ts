@@ -15,6 +15,7 @@ import { takeParseRequests } from "./parse-requests.ts";
 import { bundleDagFile } from "./bundle.ts";
 import { loadDagFile, ParseFailure } from "./load-file.ts";
 import { ParseSlots } from "./parse-slots.ts";
+import { dagsArePausedAtCreationFromEnv, pausedAtCreation } from "./paused-at-creation.ts";
 import { describeSchedule } from "../timing/schedule.ts";
 import { DagImportError } from "../errors.ts";
 
@@ -46,8 +47,13 @@ export interface DagProcessorOptions {
   retryAfterFailureMs?: number;
   /** The longest wait before an unchanged failed file is loaded again; default 5 minutes. */
   retryMaxMs?: number;
-  /** Whether a DAG seen for the first time starts paused; default false. */
-  pausedAtCreation?: boolean;
+  /**
+   * Whether a DAG seen for the first time starts paused, unless it says otherwise with
+   * `isPausedUponCreation` (Airflow's dags_are_paused_at_creation). Default: UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION,
+   * true unless it is "false", "0" or "no"; another value than those and "true", "1", "yes" throws
+   * here. A DAG already in the store keeps its pause flag whatever this says.
+   */
+  dagsArePausedAtCreation?: boolean;
 }
 
 export interface FileResult {
@@ -143,7 +149,8 @@ export class DagProcessor {
   constructor(opts: DagProcessorOptions) {
     this.opts = {
       parseTimeoutMs: 30_000, parseMemoryMb: 512, parseParallelism: 2, parseSlowMs: 3_000, retryAfterFailureMs: 5_000, retryMaxMs: 300_000,
-      pausedAtCreation: false, ...opts,
+      ...opts,
+      dagsArePausedAtCreation: opts.dagsArePausedAtCreation ?? dagsArePausedAtCreationFromEnv(),
     };
     this.slots = new ParseSlots(Math.max(1, this.opts.parseParallelism));
   }
@@ -366,7 +373,9 @@ export class DagProcessor {
           description: d.description, tags: d.tags, scheduleInterval: describeSchedule(d.schedule),
           timetableDescription: describeSchedule(d.schedule), maxActiveRuns: d.maxActiveRuns, maxActiveTasks: d.maxActiveTasks,
         };
-        await tx.insert(dagTable).values({ dagId: d.id, isPaused: this.opts.pausedAtCreation, ...row })
+        // The pause flag is set once, when the DAG id is first inserted: a re-parse keeps whatever
+        // people made of it since (the update below leaves isPaused out).
+        await tx.insert(dagTable).values({ dagId: d.id, isPaused: pausedAtCreation(d, this.opts.dagsArePausedAtCreation), ...row })
           .onConflictDoUpdate({ target: dagTable.dagId, set: row });
         await tx.insert(dagVersion).values({ dagId: d.id, versionHash, bundleHash, serialized: d, source, fileloc, createdAt: now })
           .onConflictDoNothing();

@@ -17,12 +17,12 @@ import { SchedulerTaskHost } from "../core/task-host.ts";
 import { TaskLogWriter } from "../core/task-logs.ts";
 import type { SchedulerEvent } from "../core/scheduler-events.ts";
 
-type SchedulerKnobs = Partial<Pick<SchedulerOptions, "sweepMs" | "scheduleRuns" | "exclusive" | "prefetch">>;
+type SchedulerKnobs = Partial<Pick<SchedulerOptions, "sweepMs" | "scheduleRuns" | "exclusive" | "runPausedDags" | "prefetch">>;
 
 export interface TestEngineOptions {
   scheduler?: SchedulerKnobs;
   executor?: Partial<Omit<ThreadsExecutorOptions, "host">>;
-  processor?: Partial<Pick<DagProcessorOptions, "parseTimeoutMs" | "pausedAtCreation">>;
+  processor?: Partial<Pick<DagProcessorOptions, "parseTimeoutMs" | "dagsArePausedAtCreation">>;
 }
 
 export interface TestEngine {
