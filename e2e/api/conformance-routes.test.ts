@@ -166,7 +166,9 @@ describe("credentials that exist but must not work, and HTTP Basic", () => {
       return { token: r.stdout.trim(), id: /token (\d+)/.exec(r.stderr)?.[1] ?? "" };
     };
     const revoked = await create(["--name", "e2e-revoked"]);
-    const expiresAt = Date.now() + 3_000;
+    // Long enough that a loaded machine's `tokens create` (a CLI start, seconds under load) still
+    // leaves the token valid for the first request.
+    const expiresAt = Date.now() + 15_000;
     const expiring = await create(["--name", "e2e-expiring", "--expires", new Date(expiresAt).toISOString()]);
     expectValid(await req("GET", "/api/v1/dags", { auth: { header: `Bearer ${revoked.token}` } }), "token before revocation");
     expectValid(await req("GET", "/api/v1/dags", { auth: { header: `Bearer ${expiring.token}` } }), "token before expiry");
