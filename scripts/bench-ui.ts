@@ -152,7 +152,7 @@ async function timeUntil(page: Page, tag: string, selector: string, min = 1, tim
 async function trace(page: Page, label: string): Promise<void> {
   if (!TRACE) return;
   const rows = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => {
-    const r = e as PerformanceResourceTiming;
+    const r = e as unknown as { startTime: number; responseEnd: number; encodedBodySize: number; name: string };
     return `${r.startTime.toFixed(0).padStart(6)} → ${r.responseEnd.toFixed(0).padStart(6)}  ${(r.encodedBodySize / 1024).toFixed(1).padStart(6)} KB  ${r.name.replace(/^https?:\/\/[^/]+/, "")}`;
   }));
   console.log(`  ${label}:\n    ${rows.join("\n    ")}`);

@@ -122,7 +122,7 @@ beforeAll(async () => {
   server = await startServer({
     dags: { files: { "workers_big.ts": BIG_DAG, "workers_slow.ts": SLOW_DAG, "workers_submit.ts": SUBMIT_DAG }, dagIds: ["workers_big", "workers_slow", "workers_submit"] },
     // The server's own threads serve no queue: every task must run on a remote worker.
-    env: { UPDRAFT_LOCAL_QUEUES: "", UPDRAFT_WORKER_TIMEOUT: String(WORKER_TIMEOUT_MS) },
+    env: { UPDRAFT_LOCAL_QUEUES: "", UPDRAFT_WORKER_TIMEOUT: `${WORKER_TIMEOUT_MS}ms` },
   });
   db = await openServerDb(server.home);
 }, 120_000);

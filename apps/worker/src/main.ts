@@ -3,9 +3,10 @@
 // UPDRAFT_SERVER, UPDRAFT_TOKEN (scope worker), UPDRAFT_WORKER_CONCURRENCY (cores),
 // UPDRAFT_WORKER_QUEUES ("default"), UPDRAFT_WORKER_NAME (host-pid), UPDRAFT_HOME (bundle cache).
 // Exit codes: 0 drained after SIGTERM, 1 stopped at once, 2 misconfigured or refused by the server.
-import { loadConfig, runWorkerProcess } from "@updraft/cli";
+import { loadConfig, loadSettingSources, runWorkerProcess } from "@updraft/cli";
 
 try {
+  await loadSettingSources();
   process.exitCode = await runWorkerProcess(loadConfig({}), {});
 } catch (err) {
   const usage = err instanceof Error && err.name === "UsageError";

@@ -122,7 +122,7 @@ describe("a worker reporting a try of a scheduler whose lease was taken over", (
     wb.result(keyA, success(1), 1); // A's result, as a frame sent before the worker dropped it
     const refused = await wb.until(() => wb.of("refused")[0]);
     expect(refused).toEqual({
-      v: 2, type: "refused", key: keyA, epoch: 1,
+      v: 3, type: "refused", key: keyA, epoch: 1,
       reason: `try "${keyA}" was dispatched under scheduler epoch 1, and the current epoch is 2 (another scheduler has taken over since): refused`,
     });
     expect(wb.of("ack")).toEqual([]);
@@ -156,8 +156,8 @@ describe("the worker socket's largest frame", () => {
     const w = s.worker("big");
     const welcome = await w.connect();
     expect(welcome.maxFrameBytes).toBe(4 * 2048 + 1024 * 1024);
-    w.raw(JSON.stringify({ v: 2, type: "log", key: "k", epoch: 1, lines: [{ at: 1, level: "info", message: "x".repeat(1024 * 1024) }] })); // under it: taken
-    w.raw(JSON.stringify({ v: 2, type: "draining", pad: "x".repeat(2 * 1024 * 1024) })); // over it
+    w.raw(JSON.stringify({ v: 3, type: "log", key: "k", epoch: 1, lines: [{ at: 1, level: "info", message: "x".repeat(1024 * 1024) }] })); // under it: taken
+    w.raw(JSON.stringify({ v: 3, type: "draining", pad: "x".repeat(2 * 1024 * 1024) })); // over it
     await w.until(() => w.closed);
     expect(w.closed!.code).toBe(1009);
     expect(w.of("protocol_error")).toEqual([]);

@@ -7,14 +7,17 @@ describe("loadConfig: remote workers", () => {
     ["an empty UPDRAFT_LOCAL_QUEUES: the threads serve no queue", {}, { UPDRAFT_LOCAL_QUEUES: "" }, { localQueues: [] }],
     ["a comma list, spaces trimmed", {}, { UPDRAFT_LOCAL_QUEUES: "default, etl ,," }, { localQueues: ["default", "etl"] }],
     ["the flag wins over the environment", { "local-queues": "gpu" }, { UPDRAFT_LOCAL_QUEUES: "default" }, { localQueues: ["gpu"] }],
-    ["a time-out in ms; the heartbeat follows it (a fifth)", {}, { UPDRAFT_WORKER_TIMEOUT: "6000" }, { workerTimeoutMs: 6_000, workerHeartbeatMs: 1_200 }],
+    ["a time-out in ms; the heartbeat follows it (a fifth)", {}, { UPDRAFT_WORKER_TIMEOUT: "6000ms" }, { workerTimeoutMs: 6_000, workerHeartbeatMs: 1_200 }],
     ["durations, and an explicit heartbeat", { "worker-timeout": "2m" }, { UPDRAFT_WORKER_HEARTBEAT: "10s" }, { workerTimeoutMs: 120_000, workerHeartbeatMs: 10_000 }],
   ] as const)("%s", (_name, flags, env, expected) => {
     expect(loadConfig(flags, env)).toMatchObject(expected);
   });
 
   it.each([
-    [{ UPDRAFT_WORKER_TIMEOUT: "soon" }, /UPDRAFT_WORKER_TIMEOUT: "soon" is not a duration/],
+    [{ UPDRAFT_WORKER_TIMEOUT: "soon" }, /UPDRAFT_WORKER_TIMEOUT: expected a duration such as "500ms", "30s", "5m" or "1h", got "soon"/],
+    [{ UPDRAFT_WORKER_TIMEOUT: "6000" }, /--worker-timeout \/ UPDRAFT_WORKER_TIMEOUT: "6000" has no unit; write e.g. "6000s" or "6000ms"/],
+    [{ UPDRAFT_WORKER_HEARTBEAT: "5" }, /UPDRAFT_WORKER_HEARTBEAT: "5" has no unit/],
+    [{ UPDRAFT_PARSE_TIMEOUT: "30" }, /UPDRAFT_PARSE_TIMEOUT: "30" has no unit/],
     [{ UPDRAFT_WORKER_TIMEOUT: "10s", UPDRAFT_WORKER_HEARTBEAT: "10s" }, /must be at least 1ms and shorter than --worker-timeout/],
   ])("refuses %j", (env, message) => {
     expect(() => loadConfig({}, env)).toThrow(message);

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseDuration } from "@updraft/sdk";
+import { settingProblem } from "@updraft/store/settings";
 
 export interface Config {
   home: string;
@@ -62,17 +63,24 @@ function positiveInt(raw: string | undefined, name: string): number | undefined 
   return n;
 }
 
+/** A duration setting: a unit is required ("30s", "500ms"); a bare number is refused, naming the setting. */
+function durationSetting(raw: string, setting: string, label: string): number {
+  const problem = settingProblem(setting, raw);
+  if (problem) throw new Error(problem.replace(setting, label));
+  return parseDuration(raw, label);
+}
+
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
   const home = resolve(flags.home ?? env.UPDRAFT_HOME ?? ".updraft");
   const port = Number(flags.port ?? env.UPDRAFT_PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port / UPDRAFT_PORT: "${flags.port ?? env.UPDRAFT_PORT}" is not a port number`);
   const executor = flags.executor ?? env.UPDRAFT_EXECUTOR ?? "threads";
   if (executor !== "threads" && executor !== "sequential") throw new Error(`--executor / UPDRAFT_EXECUTOR: expected "threads" or "sequential", got "${executor}"`);
-  const parseTimeoutMs = parseDuration(env.UPDRAFT_PARSE_TIMEOUT ?? "30s", "UPDRAFT_PARSE_TIMEOUT");
-  const workerTimeoutMs = parseDuration(flags["worker-timeout"] ?? env.UPDRAFT_WORKER_TIMEOUT ?? "30s", "--worker-timeout / UPDRAFT_WORKER_TIMEOUT");
+  const parseTimeoutMs = durationSetting(env.UPDRAFT_PARSE_TIMEOUT || "30s", "UPDRAFT_PARSE_TIMEOUT", "UPDRAFT_PARSE_TIMEOUT");
+  const workerTimeoutMs = durationSetting(flags["worker-timeout"] ?? (env.UPDRAFT_WORKER_TIMEOUT || "30s"), "UPDRAFT_WORKER_TIMEOUT", "--worker-timeout / UPDRAFT_WORKER_TIMEOUT");
   // By default a worker heartbeats five times per time-out (at most every 5s), so a short cut never costs it its tries.
-  const heartbeat = flags["worker-heartbeat"] ?? env.UPDRAFT_WORKER_HEARTBEAT;
-  const workerHeartbeatMs = heartbeat === undefined ? Math.min(5_000, workerTimeoutMs / 5) : parseDuration(heartbeat, "--worker-heartbeat / UPDRAFT_WORKER_HEARTBEAT");
+  const heartbeat = flags["worker-heartbeat"] ?? (env.UPDRAFT_WORKER_HEARTBEAT || undefined);
+  const workerHeartbeatMs = heartbeat === undefined ? Math.min(5_000, workerTimeoutMs / 5) : durationSetting(heartbeat, "UPDRAFT_WORKER_HEARTBEAT", "--worker-heartbeat / UPDRAFT_WORKER_HEARTBEAT");
   if (workerHeartbeatMs < 1 || workerHeartbeatMs >= workerTimeoutMs) {
     throw new Error(`--worker-heartbeat / UPDRAFT_WORKER_HEARTBEAT (${workerHeartbeatMs}ms) must be at least 1ms and shorter than --worker-timeout / UPDRAFT_WORKER_TIMEOUT (${workerTimeoutMs}ms)`);
   }

@@ -4,3 +4,4 @@ export { loadConfig, type Config } from "./config.ts";
 export { runServerProcess } from "./commands/standalone.ts";
 export { runWorkerProcess, workerSettings, type WorkerSettings } from "./commands/worker.ts";
 export { openEngine, openConfiguredStore, type Engine } from "./runtime.ts";
+export { loadSettingSources, settingOrigin, CONFIG_FILES, type SettingSources } from "./settings-sources.ts";

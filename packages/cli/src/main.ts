@@ -4,6 +4,7 @@
 // (anywhere on the line) adds the stack trace.
 import { buildProgram, CommandLineError } from "./program.ts";
 import { describeError, exitCodeOf } from "./errors.ts";
+import { loadSettingSources } from "./settings-sources.ts";
 
 const given = process.argv.slice(2);
 // `updraft help dags trigger` is `updraft dags trigger --help` (commander's help command goes one level down only).
@@ -12,6 +13,8 @@ const argv = given[0] === "help" && given.length > 1 ? [...given.slice(1), "--he
 const verbose = argv.includes("--verbose") || argv.includes("-v");
 
 try {
+  // `.env` and updraft.config.* first, so every command and every flag default sees them.
+  await loadSettingSources();
   await buildProgram().parseAsync(argv, { from: "user" });
 } catch (err) {
   if (err instanceof CommandLineError && err.exitCode === 0) {

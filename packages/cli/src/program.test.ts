@@ -181,9 +181,9 @@ export default dag({ id: "fresh", schedule: null }, () => { task("t", () => 1)()
     expect(messages(trigger.stderr)).toContain("note: dag fresh is paused: its runs wait until it is unpaused (`updraft dags unpause fresh`)");
   }, SLOW);
 
-  it("refuses a value of UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION it cannot read, in one line naming it (exit 1)", async () => {
+  it("refuses a value of UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION it cannot read, in one line naming it (exit 2: a setting is checked before any command runs)", async () => {
     const r = await updraft(["dags", "list"], { UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: "maybe" });
-    expect([r.code, messages(r.stderr)]).toEqual([1, [expect.stringContaining('UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: expected true or false (or 1/0, yes/no), got "maybe"')]]);
+    expect([r.code, messages(r.stderr)]).toEqual([2, [expect.stringContaining('UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: expected true or false (or 1/0, yes/no), got "maybe"')]]);
   }, SLOW);
 });
 

@@ -45,6 +45,7 @@ import { registerPoolsCommands } from "./commands/pools-commands.ts";
 import { registerTokensCommands } from "./commands/tokens-commands.ts";
 import { registerUsersCommands } from "./commands/users-commands.ts";
 import { registerSecretKeyCommands } from "./commands/secret-key-commands.ts";
+import { registerConfigCommands } from "./commands/config-commands.ts";
 import { registerCompletionCommand } from "./commands/completion-command.ts";
 
 /** The command groups, in the order `updraft --help` lists them. */
@@ -60,6 +61,7 @@ const GROUPS: Array<(program: Command) => void> = [
   registerTokensCommands,
   registerUsersCommands,
   registerSecretKeyCommands,
+  registerConfigCommands,
   registerCompletionCommand,
 ];
 

@@ -6,9 +6,10 @@ import type { Connection, ErrorData, Json } from "@updraft/sdk";
 /**
  * The version of the remote worker socket's frames (remote/messages.ts). 2: every message about a
  * try carries the epoch of the scheduler lease it was dispatched under, and the server may refuse
- * a try (`refused`); a worker of version 1 is refused at its hello.
+ * a try (`refused`). 3: a worker runs a try's code only after the server answers its `started`
+ * with `go`. A worker of an earlier version is refused at its hello.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The version of a task assignment (unchanged since 1; `epoch` was added as an optional field). */
 export const ASSIGNMENT_VERSION = 1;
 

@@ -11,6 +11,7 @@ import { VERSION } from "../version.ts";
 import { localPoolView } from "../local-pool.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { UsageError } from "../errors.ts";
+import { booleanSetting } from "@updraft/store/settings";
 
 /** Task states worth a line in the server log; successes are summed up by their run's line. */
 const NOTEWORTHY = new Set(["failed", "up_for_retry", "upstream_failed"]);
@@ -45,19 +46,26 @@ async function parseLoop(engine: Engine, log: (s: string) => void, signal: Abort
 
 /** UPDRAFT_METRICS_PUBLIC: whether /metrics answers without a token (default: it needs one). */
 function metricsPublic(): boolean {
-  const v = process.env.UPDRAFT_METRICS_PUBLIC;
-  if (v === undefined || v === "" || v === "false") return false;
-  if (v === "true") return true;
-  throw new UsageError(`UPDRAFT_METRICS_PUBLIC: expected true or false, got "${v}"`);
+  try {
+    return booleanSetting("UPDRAFT_METRICS_PUBLIC", false);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function corsOrigins(): string[] {
   return (process.env.UPDRAFT_CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
-/** On the first start, an admin token: printed once, stored only as its hash. */
+/**
+ * On the first start, an admin token: printed once, stored only as its hash. On every later
+ * start, how to create one, since the first is never shown again.
+ */
 async function printFirstAdminToken(store: Store, log: (s: string) => void): Promise<void> {
-  if ((await listTokens(store)).length > 0) return;
+  if ((await listTokens(store)).length > 0) {
+    log("no admin token is shown: the first start printed one, and only its hash is kept. Create another with `updraft tokens create --scope admin --name <you>` (run where this server's database is), or sign in to the UI with a user (`updraft users create`).");
+    return;
+  }
   const { token } = await createToken(store, { name: "standalone-admin", scope: "admin" });
   log(`first start: an admin token was created. It is shown once; only its hash is stored:\n\n    ${token}\n\n  Use it as "Authorization: Bearer <token>"; create others with \`updraft tokens create --scope read|trigger|edit|admin|worker\` (worker: for \`updraft worker\`).`);
 }

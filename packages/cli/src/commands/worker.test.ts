@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TestServerPeer } from "@updraft/worker/testing";
-import type { TaskAssignment } from "@updraft/worker";
+import { PROTOCOL_VERSION, type TaskAssignment } from "@updraft/worker";
 import { workerSettings } from "./worker.ts";
 
 const BIN = resolve(fileURLToPath(import.meta.url), "../../../../../node_modules/.bin/updraft");
@@ -103,8 +103,8 @@ describe("updraft worker", () => {
 
     const greet = assignment(hash, "greet", ["world"]);
     const late = assignment(hash, "nap", [10_000], { key: "cli_worker/r/nap/-1/1", executionTimeoutMs: 300 });
-    peer.send({ v: 2, type: "assign", assignment: greet });
-    peer.send({ v: 2, type: "assign", assignment: late });
+    peer.send({ v: PROTOCOL_VERSION, type: "assign", assignment: greet });
+    peer.send({ v: PROTOCOL_VERSION, type: "assign", assignment: late });
     expect((await peer.waitFor("result", (m) => m.key === greet.key, 30_000)).outcome).toEqual({ status: "success", value: "hello, world", pushed: {} });
     expect(peer.of("log").filter((m) => m.key === greet.key).flatMap((m) => m.lines.map((l) => l.message))).toContain("greeting world");
     expect((await peer.waitFor("result", (m) => m.key === late.key, 30_000)).outcome).toMatchObject({ status: "failed", retryable: true, error: { name: "TaskTimeoutError" } });
@@ -112,7 +112,7 @@ describe("updraft worker", () => {
     expect(existsSync(join(home, "bundles", `${hash}.mjs`))).toBe(true);
 
     const nap = assignment(hash, "nap", [500], { key: "cli_worker/r/nap/-1/2", tryNumber: 2 });
-    peer.send({ v: 2, type: "assign", assignment: nap });
+    peer.send({ v: PROTOCOL_VERSION, type: "assign", assignment: nap });
     await peer.waitFor("started", (m) => m.key === nap.key, 30_000);
     w.child.kill("SIGTERM");
     await peer.waitFor("draining", () => true, 30_000);

@@ -56,7 +56,7 @@ describe("RemoteExecutor: scheduler epochs", () => {
     epoch.now = 2; // the lease went to another scheduler (epoch 2) while the try ran
     w.result(a.key, success(3), 1);
     expect(w.of("refused")).toEqual([{
-      v: 2, type: "refused", key: a.key, epoch: 1,
+      v: 3, type: "refused", key: a.key, epoch: 1,
       reason: `try "${a.key}" was dispatched under scheduler epoch 1, and the current epoch is 2 (another scheduler has taken over since): refused`,
     }]);
     expect(w.of("ack")).toEqual([]);

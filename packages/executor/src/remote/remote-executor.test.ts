@@ -76,6 +76,8 @@ describe("RemoteExecutor: placement", () => {
     w.log(a.key, [{ at: 1, level: "info", message: "adding" }]);
     w.result(a.key, success(3));
     expect(events.find((e) => e.type === "started")).toMatchObject({ key: a.key, worker: "w1" });
+    // The start is recorded before the worker may run the try's code: it is answered with go.
+    expect(w.of("go").map((m) => m.key)).toEqual([a.key]);
     expect(finished(a.key)).toHaveLength(1);
     expect(finished(a.key)[0]!.outcome).toEqual(success(3));
     expect(w.of("ack").map((m) => m.key)).toEqual([a.key]);
@@ -249,12 +251,12 @@ describe("RemoteExecutor: protocol", () => {
     executor.connect({ send: (m) => sent.push(m), close: (code) => (closed = code) });
     await new Promise((r) => setTimeout(r, 120));
     expect(closed).toBe(CloseCode.protocol);
-    expect(sent).toEqual([{ v: 2, type: "protocol_error", message: "no hello within 50ms" }]);
+    expect(sent).toEqual([{ v: 3, type: "protocol_error", message: "no hello within 50ms" }]);
   });
 
   it("refuses a connection whose first frame is not a valid hello (protocol_error, close 4400)", async () => {
     const { executor } = await open();
-    for (const frame of ['{"v":2,"type":"heartbeat","at":1,"running":[]}', "not json", '{"v":2,"type":"hello"}', '{"v":1,"type":"hello"}']) {
+    for (const frame of ['{"v":3,"type":"heartbeat","at":1,"running":[]}', "not json", '{"v":3,"type":"hello"}', '{"v":1,"type":"hello"}']) {
       const w = new ScriptedWorker("bad");
       const sent: string[] = [];
       let closed: number | null = null;
@@ -270,7 +272,7 @@ describe("RemoteExecutor: protocol", () => {
   it("answers a malformed frame after hello with protocol_error and keeps the connection", async () => {
     const { executor } = await open();
     const w = new ScriptedWorker("w").connect(executor);
-    w.raw('{"v":2,"type":"result","key":"k"}');
+    w.raw('{"v":3,"type":"result","key":"k"}');
     w.send({ type: "teleport" });
     expect(w.of("protocol_error")).toHaveLength(2);
     expect(w.of("protocol_error")[0]!.message).toMatch(/outcome|at/);

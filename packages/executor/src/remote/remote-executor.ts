@@ -287,8 +287,12 @@ export class RemoteExecutor implements Executor {
           worker.link?.send({ v: PROTOCOL_VERSION, type: "cancel", key: m.key, reason: `try "${m.key}" is not assigned to worker "${worker.name}"` });
           return;
         }
-        if (slot.started) return;
+        // Recorded before the worker may run any of the try's code (the `go`): were the worker to
+        // die now, the try counts as started and is retried under a new try number, never re-placed.
+        const first = !slot.started;
         slot.started = true;
+        worker.link?.send({ v: PROTOCOL_VERSION, type: "go", key: m.key });
+        if (!first) return;
         this.#placer.setStealFor(slot, null);
         this.#events.emit({ type: "started", key: m.key, at: m.at, worker: worker.label });
         return;

@@ -101,6 +101,12 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
    */
   z.object({ v, type: z.literal("refused"), key: z.string(), epoch, reason: z.string() }),
   z.object({ v, type: z.literal("ack"), key: z.string() }),
+  /**
+   * The answer to `started`: the server has recorded the try as started, so the worker may run its
+   * code. A worker runs no task code before it, so a try the server never saw start cannot have run,
+   * and a worker killed in between leaves no try that both it and another worker ran.
+   */
+  z.object({ v, type: z.literal("go"), key: z.string() }),
   z.object({ v, type: z.literal("cancel"), key: z.string(), reason: z.string() }),
   z.object({ v, type: z.literal("steal"), keys: z.array(z.string()) }),
   z.object({ v, type: z.literal("drain") }),
@@ -135,7 +141,7 @@ export const bundlePath = (hash: string): string => `/api/updraft/bundles/${enco
 
 /**
  * Parses a frame; returns the message or an error text naming what was wrong.
- * @example parseFrame(workerMessageSchema, '{"v":2,"type":"draining"}') // { ok: true, message: {...} }
+ * @example parseFrame(workerMessageSchema, '{"v":3,"type":"draining"}') // { ok: true, message: {...} }
  */
 export function parseFrame<T>(schema: z.ZodType<T>, data: string): { ok: true; message: T } | { ok: false; error: string } {
   let raw: unknown;

@@ -86,12 +86,45 @@ describe("RemoteWorker: scheduler epochs", () => {
     const old = assignment(hash, "hold", ["same-key"], { epoch: 1 });
     peer.send({ v: PROTOCOL_VERSION, type: "assign", assignment: old });
     await peer.waitFor("started", (m) => m.key === old.key && m.epoch === 1);
+    // Its code runs once the server's `go` has come back.
+    await peer.until(() => runner().submitted.length === 1, "the first try to run");
     peer.send({ v: PROTOCOL_VERSION, type: "assign", assignment: { ...old, epoch: 2 } });
     await peer.waitFor("started", (m) => m.key === old.key && m.epoch === 2);
+    await peer.until(() => runner().submitted.length === 2, "the second try to run");
     expect(runner().submitted).toEqual([old.key, old.key]);
     release("same-key");
     expect(await peer.waitFor("result", (m) => m.key === old.key)).toMatchObject({ epoch: 2, outcome: { status: "success", value: "same-key" } });
     expect(peer.of("result").filter((m) => m.key === old.key).map((m) => m.epoch)).toEqual([2]);
+  });
+});
+
+describe("RemoteWorker: no task code before the server's go", () => {
+  it("announces a try as started and runs it only once the server answers go", async () => {
+    const { runner } = await start();
+    peer.autoGo = false;
+    const a = assignment(hash, "add", [1, 2]);
+    peer.send({ v: PROTOCOL_VERSION, type: "assign", assignment: a });
+    await peer.waitFor("started", (m) => m.key === a.key);
+    const after = peer.frames.length;
+    await peer.until(() => peer.frames.slice(after).filter((f) => f.message.type === "heartbeat").length >= 3, "three heartbeats");
+    expect(runner().submitted).toEqual([]);
+    expect(peer.of("result")).toEqual([]);
+    peer.send({ v: PROTOCOL_VERSION, type: "go", key: a.key });
+    expect((await peer.waitFor("result", (m) => m.key === a.key)).outcome).toMatchObject({ status: "success", value: 3 });
+    expect(runner().submitted).toEqual([a.key]);
+  });
+
+  it("ends a try still waiting for its go, retryable, when it stops; its code never ran", async () => {
+    const { worker, runner } = await start();
+    peer.autoGo = false;
+    const a = assignment(hash, "add", [1, 2]);
+    peer.send({ v: PROTOCOL_VERSION, type: "assign", assignment: a });
+    await peer.waitFor("started", (m) => m.key === a.key);
+    await worker.stop("test: stop before go");
+    expect((await peer.waitFor("result", (m) => m.key === a.key)).outcome).toMatchObject({
+      status: "failed", retryable: true, error: { message: `the worker stopped before try "${a.key}" ran` },
+    });
+    expect(runner().submitted).toEqual([]);
   });
 });
 

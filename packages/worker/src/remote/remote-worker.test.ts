@@ -68,7 +68,7 @@ describe("RemoteWorker: the handshake", () => {
     await peer.until(() => lines.find((l) => l.includes("you said something odd")), "the protocol error line");
     expect(lines.filter((l) => l.includes("ignored a bad frame"))).toEqual([
       expect.stringContaining("not JSON"),
-      expect.stringContaining("protocol version 1 is not supported (this side speaks 2)"),
+      expect.stringContaining("protocol version 1 is not supported (this side speaks 3)"),
     ]);
     expect(peer.badFrames).toEqual([]);
     expect(peer.frames.map((f) => f.message.type)).toEqual(["hello"]);

@@ -60,6 +60,8 @@ export class RemoteWorker {
   #draining = false;
   /** When each running try started, to announce it again after a reconnect. */
   readonly #startedAt = new Map<string, number>();
+  /** Tries announced as started whose `go` has not come: each resolves true on it, false if it will not start. */
+  readonly #awaitingGo = new Map<string, (go: boolean) => void>();
   #finished = false;
   #exit: (code: WorkerExitCode) => void = () => {};
   #counts = { assigned: 0, succeeded: 0, failed: 0, other: 0 };
@@ -216,6 +218,9 @@ export class RemoteWorker {
       case "assign":
         this.#onAssign(m.assignment);
         break;
+      case "go":
+        this.#onGo(m.key);
+        break;
       case "ack":
         this.#book.ack(m.key);
         this.#checkDrained();
@@ -301,6 +306,9 @@ export class RemoteWorker {
     if (a) {
       this.#print(`cancelled ${key} before it started: ${reason}`);
       this.#settle(a, cancelledOutcome(a, reason));
+    } else if (this.#book.running.has(key) && this.#abandonStart(key)) {
+      this.#print(`cancelled ${key} before its code ran: ${reason}`);
+      this.#settle(this.#book.running.get(key)!, cancelledOutcome(this.#book.running.get(key)!, reason));
     } else if (this.#book.running.has(key)) {
       this.#print(`cancelling ${key}: ${reason}`);
       this.#runner.cancel(key, reason);
@@ -317,11 +325,12 @@ export class RemoteWorker {
 
   /** The server gave a try this worker held to another: stop it, forget its result and lines. */
   #drop(key: string): void {
+    const waiting = this.#abandonStart(key);
     const place = this.#book.drop(key);
     this.#startedOutbox.delete(key);
     this.#startedAt.delete(key);
     this.#logs.discard(key);
-    if (place === "running") this.#runner.cancel(key, "the server gave this try to another worker");
+    if (place === "running" && !waiting) this.#runner.cancel(key, "the server gave this try to another worker");
   }
 
   /** Starts pending tries while slots are free. */
@@ -344,11 +353,40 @@ export class RemoteWorker {
       return;
     }
     if (!this.#book.run(a.key)) return; // cancelled or dropped while the bundle came
+    // Announce the start and run no task code until the server has recorded it (its `go`): a try
+    // the server never saw start is one it may give to another worker under the same try number.
+    const at = Date.now();
+    const go = new Promise<boolean>((resolve) => this.#awaitingGo.set(a.key, resolve));
+    this.#startedAt.set(a.key, at);
+    const epoch = this.#book.epochOf(a.key) ?? 0;
+    if (!this.#send({ v: PROTOCOL_VERSION, type: "started", key: a.key, epoch, at })) this.#startedOutbox.set(a.key, at);
+    if (!(await go) || !this.#book.live(a.key)) {
+      // Cancelled, dropped or stopped while it waited: its code never ran. Clear it from the books
+      // (a dropped one's result is thrown away there; a cancelled one was settled already).
+      if (this.#book.running.has(a.key)) this.#settle(a, cancelledOutcome(a, "stopped before its code ran"));
+      return;
+    }
     try {
       this.#runner.submit({ ...a, bundle: { hash: a.bundle.hash, path } });
     } catch (err) {
       this.#settle(a, { status: "failed", retryable: true, error: toErrorData(err) });
     }
+  }
+
+  /** The server's `go` for a try waiting to start (a repeated or late one is ignored). */
+  #onGo(key: string): void {
+    const resolve = this.#awaitingGo.get(key);
+    this.#awaitingGo.delete(key);
+    resolve?.(true);
+  }
+
+  /** A try waiting for its `go` will not start: forget the wait; true if it was waiting. */
+  #abandonStart(key: string): boolean {
+    const resolve = this.#awaitingGo.get(key);
+    if (!resolve) return false;
+    this.#awaitingGo.delete(key);
+    resolve(false);
+    return true;
   }
 
   /** Ends a try that the runner will not report (never started, or refused by it). */
@@ -359,6 +397,8 @@ export class RemoteWorker {
   #onRunnerEvent(e: RunnerEvent): void {
     if (e.type === "started") {
       if (!this.#book.live(e.key)) return;
+      // Announced already, before the runner was given it (see #start).
+      if (this.#startedAt.has(e.key)) return;
       this.#startedAt.set(e.key, e.at);
       const epoch = this.#book.epochOf(e.key) ?? 0;
       if (!this.#send({ v: PROTOCOL_VERSION, type: "started", key: e.key, epoch, at: e.at })) this.#startedOutbox.set(e.key, e.at);
@@ -439,6 +479,12 @@ export class RemoteWorker {
     // Tries not started go back to the server now, so that it can give them to another worker.
     const released = this.#book.releaseAll();
     if (released.length > 0) this.#send({ v: PROTOCOL_VERSION, type: "released", keys: released });
+    // Tries announced but still waiting for their `go` never ran: they end retryable, as aborted ones do.
+    for (const key of [...this.#awaitingGo.keys()]) {
+      const a = this.#book.running.get(key);
+      this.#abandonStart(key);
+      if (a) this.#settle(a, { status: "failed", retryable: true, error: toErrorData(new Error(`the worker stopped before try "${key}" ran`)) });
+    }
     try {
       await this.#runner.stop({ graceful: code === WorkerExitCode.drained });
     } catch (err) {

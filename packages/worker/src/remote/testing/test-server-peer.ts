@@ -44,6 +44,8 @@ export class TestServerPeer {
   /** Keys the next welcome tells the worker to drop. */
   welcomeDrop: string[] = [];
   autoAck = true;
+  /** Answer each `started` with `go`, as the server does once it has recorded the start. */
+  autoGo = true;
   /** Answers host requests; null leaves a request unanswered. Default: variables "v:<key>", errors otherwise. */
   onRequest: (request: HostCall, conn: number) => Response | null = (r) =>
     r.call === "variableGet" ? { ok: true, value: `v:${r.args.key}` } : { ok: false, error: { name: "Error", message: `no ${r.call} here` } };
@@ -173,6 +175,8 @@ export class TestServerPeer {
       this.frames.push({ conn, message: m });
       if (m.type === "hello") {
         this.#reply(ws, { v: PROTOCOL_VERSION, type: "welcome", heartbeatMs: this.#o.heartbeatMs ?? 5_000, timeoutMs: this.#o.timeoutMs ?? 30_000, drop: this.welcomeDrop.splice(0), maxFrameBytes: this.#o.maxFrameBytes ?? 5 * 1024 * 1024 });
+      } else if (m.type === "started" && this.autoGo) {
+        this.#reply(ws, { v: PROTOCOL_VERSION, type: "go", key: m.key });
       } else if (m.type === "result" && this.autoAck) {
         this.#reply(ws, { v: PROTOCOL_VERSION, type: "ack", key: m.key });
       } else if (m.type === "request") {
