@@ -2,12 +2,10 @@
 // (UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION, default true), overridden by the DAG's own
 // `isPausedUponCreation`. Only a new DAG row takes it; a re-parse never changes a pause flag.
 import type { SerializedDag } from "@updraft/sdk";
+import { booleanSetting } from "@updraft/store/settings";
 import { SchedulerConfigError } from "../errors.ts";
 
 export const PAUSED_AT_CREATION_VAR = "UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION";
-
-const TRUE = new Set(["true", "1", "yes"]);
-const FALSE = new Set(["false", "0", "no"]);
 
 /**
  * UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION read as a boolean: true when unset or empty, false for
@@ -16,12 +14,11 @@ const FALSE = new Set(["false", "0", "no"]);
  * @example dagsArePausedAtCreationFromEnv({ UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: "False" }) // false
  */
 export function dagsArePausedAtCreationFromEnv(env: Record<string, string | undefined> = process.env): boolean {
-  const raw = env[PAUSED_AT_CREATION_VAR];
-  if (raw === undefined || raw.trim() === "") return true;
-  const value = raw.trim().toLowerCase();
-  if (TRUE.has(value)) return true;
-  if (FALSE.has(value)) return false;
-  throw new SchedulerConfigError(`${PAUSED_AT_CREATION_VAR}: expected true or false (or 1/0, yes/no), got "${raw}"`);
+  try {
+    return booleanSetting(PAUSED_AT_CREATION_VAR, true, env);
+  } catch (err) {
+    throw new SchedulerConfigError((err as Error).message);
+  }
 }
 
 /** The pause flag of a new DAG row: the DAG's own `isPausedUponCreation`, else the processor's default. */
