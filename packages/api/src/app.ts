@@ -6,8 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { and, desc, eq } from "drizzle-orm";
-import { InvalidValueError, job, recordEvent, type Store } from "@updraft/store";
+import { InvalidValueError, latestSchedulerHeartbeat, recordEvent, schedulerHealthy, type Store } from "@updraft/store";
 import type { Json } from "@updraft/sdk";
 import { authenticate, type ApiEnv } from "./auth.ts";
 import { dagScopedRoutesOnly, guardHiddenDags, hideInvisibleDag } from "./dag-visibility.ts";
@@ -123,8 +122,6 @@ export interface LiveEventSource {
   subscribe(listener: (e: LiveEvent) => void): () => void;
 }
 
-const HEARTBEAT_HEALTHY_MS = 30_000;
-
 function describeIssues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }, where: string): string {
   return error.issues.map((i) => `${where}${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`).join("; ");
 }
@@ -167,16 +164,13 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     let db = "healthy";
     let heartbeat: Date | null = null;
     try {
-      const [row] = await deps.store.db.select({ hb: job.latestHeartbeat }).from(job)
-        .where(and(eq(job.jobType, "scheduler"), eq(job.state, "running"))).orderBy(desc(job.latestHeartbeat)).limit(1);
-      heartbeat = row?.hb ?? null;
+      heartbeat = await latestSchedulerHeartbeat(deps.store);
     } catch {
       db = "unhealthy";
     }
-    const schedulerHealthy = heartbeat != null && Date.now() - heartbeat.getTime() < HEARTBEAT_HEALTHY_MS;
     return c.json({
       metadatabase: { status: db },
-      scheduler: { status: schedulerHealthy ? "healthy" : "unhealthy", latest_scheduler_heartbeat: heartbeat?.toISOString() ?? null },
+      scheduler: { status: schedulerHealthy(heartbeat) ? "healthy" : "unhealthy", latest_scheduler_heartbeat: heartbeat?.toISOString() ?? null },
     });
   });
 

@@ -3,7 +3,7 @@
 // source text of the DAG's file; the token is signed, see file-token.ts).
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { dag, dagVersion, deleteDag, type Store } from "@updraft/store";
+import { currentDagVersion, dag, dagVersion, deleteDag, type Store } from "@updraft/store";
 import type { SerializedDag, SerializedTask } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { isReadMethod, requireScope } from "../auth.ts";
@@ -26,10 +26,7 @@ async function loadDag(store: Store, dagId: string) {
 
 /** The serialized structure of a DAG's current version. */
 export async function serializedDag(store: Store, dagId: string): Promise<SerializedDag | null> {
-  const [v] = await store.db.select({ s: dagVersion.serialized }).from(dag)
-    .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash)))
-    .where(eq(dag.dagId, dagId));
-  return v?.s ?? null;
+  return (await currentDagVersion(store, dagId))?.serialized ?? null;
 }
 
 const ms = (n: number | null) => (n == null ? null : { __type: "TimeDelta", days: Math.floor(n / 86_400_000), seconds: Math.floor((n % 86_400_000) / 1000), microseconds: (n % 1000) * 1000 });

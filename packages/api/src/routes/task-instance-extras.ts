@@ -4,8 +4,7 @@
 // operators define none, so the list is empty, in Airflow's shape).
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { dag, dagVersion, taskInstance, type DagRun, type Store } from "@updraft/store";
-import type { SerializedDag } from "@updraft/sdk";
+import { runDagVersion, taskInstance } from "@updraft/store";
 import { taskInstanceDependencies } from "@updraft/scheduler";
 import type { ApiApp, ApiDeps } from "../app.ts";
 import { requireScope } from "../auth.ts";
@@ -22,15 +21,6 @@ const NOTE_MAX = 1000;
 const NoteBody = z.object({ note: z.string().max(NOTE_MAX, `note: at most ${NOTE_MAX} characters`) });
 const Dependencies = z.object({ dependencies: z.array(z.object({ name: z.string(), reason: z.string() })) });
 const Links = z.object({ extra_links: z.array(z.object({ name: z.string(), href: z.string(), class_ref: z.object({ class_name: z.string(), module_path: z.string() }) })) });
-
-/** The structure of the DAG version a run was made from (its current version for older runs). */
-async function runVersion(store: Store, run: DagRun): Promise<SerializedDag | null> {
-  const [v] = run.dagVersionId != null
-    ? await store.db.select({ s: dagVersion.serialized }).from(dagVersion).where(eq(dagVersion.id, run.dagVersionId))
-    : await store.db.select({ s: dagVersion.serialized }).from(dag)
-      .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash))).where(eq(dag.dagId, run.dagId));
-  return v?.s ?? null;
-}
 
 export function registerTaskInstanceExtras(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
@@ -69,7 +59,7 @@ export function registerTaskInstanceExtras(app: ApiApp, deps: ApiDeps): void {
       async (c) => {
         const p = c.req.valid("param") as { dag_id: string; dag_run_id: string; task_id: string; map_index?: number };
         const { run } = await loadTaskInstance(store, p.dag_id, p.dag_run_id, p.task_id, p.map_index ?? -1);
-        const s = await runVersion(store, run);
+        const s = await runDagVersion(store, run);
         const dependencies = s
           ? await taskInstanceDependencies(store, s, { dagId: run.dagId, runId: run.runId, logicalDate: run.logicalDate, state: run.state }, p.task_id, p.map_index ?? -1)
           : [{ name: "Dag Exists", reason: `The DAG '${run.dagId}' has no stored structure: it is not loaded.` }];
@@ -87,7 +77,7 @@ export function registerTaskInstanceExtras(app: ApiApp, deps: ApiDeps): void {
     async (c) => {
       const p = c.req.valid("param");
       const run = await loadRun(store, p.dag_id, p.dag_run_id);
-      const s = await runVersion(store, run);
+      const s = await runDagVersion(store, run);
       if (!s?.tasks.some((t) => t.id === p.task_id)) throw notFound(`Task with id '${p.task_id}' not found in DAG '${p.dag_id}'`);
       return c.json({ extra_links: [] }, 200);
     },

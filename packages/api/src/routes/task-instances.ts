@@ -5,7 +5,7 @@ import { createRoute, z, type RouteConfig } from "@hono/zod-openapi";
 import { and, asc, count, eq, gte, inArray, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { TypedResponse } from "hono";
-import { dag, dagRun, dagVersion, taskInstance, taskInstanceHistory, type DagRun, type Store } from "@updraft/store";
+import { type DagRun, dagRun, runDagVersion, type Store, taskInstance, taskInstanceHistory } from "@updraft/store";
 import type { SerializedTask } from "@updraft/sdk";
 import { taskLogPath } from "@updraft/scheduler";
 import type { ApiApp, ApiDeps } from "../app.ts";
@@ -141,11 +141,7 @@ export async function requireNamed(store: Store, dagId: string, runId: string, v
 
 /** The task as the run's DAG version defines it (the current version for a run that has none). */
 async function taskSpec(store: Store, run: DagRun, taskId: string): Promise<SerializedTask | undefined> {
-  const [v] = run.dagVersionId != null
-    ? await store.db.select({ s: dagVersion.serialized }).from(dagVersion).where(eq(dagVersion.id, run.dagVersionId))
-    : await store.db.select({ s: dagVersion.serialized }).from(dag)
-      .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash))).where(eq(dag.dagId, run.dagId));
-  return v?.s.tasks.find((t) => t.id === taskId);
+  return (await runDagVersion(store, run))?.tasks.find((t) => t.id === taskId);
 }
 
 const instanceOf = (run: DagRun, taskId: string) => and(eq(taskInstance.dagId, run.dagId), eq(taskInstance.runId, run.runId), eq(taskInstance.taskId, taskId));

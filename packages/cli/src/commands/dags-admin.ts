@@ -1,6 +1,6 @@
 // `updraft dags list | show | pause | unpause | list-import-errors`.
 import { asc, eq } from "drizzle-orm";
-import { dag, dagVersion, listImportErrors, recordEvent, type Store } from "@updraft/store";
+import { currentDagVersion, dag, listImportErrors, recordEvent, type Store } from "@updraft/store";
 import { DagProcessor } from "@updraft/scheduler";
 import { processorOptions, type Config } from "../config.ts";
 import { openConfiguredStore } from "../runtime.ts";
@@ -33,8 +33,9 @@ export function dagsShow(config: Config, dagId: string, output?: string): Promis
   return withStore(config, async (store) => {
     const [d] = await store.db.select().from(dag).where(eq(dag.dagId, dagId));
     if (!d?.versionHash) throw new NotFoundError(`dag "${dagId}"`, "see `updraft dags list`");
-    const [v] = await store.db.select().from(dagVersion).where(eq(dagVersion.versionHash, d.versionHash));
-    const s = v!.serialized;
+    const v = await currentDagVersion(store, dagId);
+    if (!v) throw new NotFoundError(`a parsed version of dag "${dagId}"`, "run `updraft dags reserialize`");
+    const s = v.serialized;
     printData(s, output, () => {
       console.log(`dag ${s.id}  (${d.fileloc})\nschedule: ${d.scheduleInterval}  start: ${s.startDate ?? "-"}  catchup: ${s.catchup}  paused: ${d.isPaused}`);
       for (const t of s.tasks) {

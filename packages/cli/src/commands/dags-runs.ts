@@ -2,8 +2,8 @@
 // against the database here, or with --server through the REST API. list-runs reads the runs a
 // page at a time (the store's keyset pages, the API's limit/offset pages) and prints them as they
 // come, so years of history never sit in memory.
-import { and, eq } from "drizzle-orm";
-import { dag, dagRunPages, dagVersion, findDagRunByLogicalDate, latestDagRun, type DagRun, type Store } from "@updraft/store";
+import { eq } from "drizzle-orm";
+import { currentDagVersion, dag, type DagRun, dagRunPages, findDagRunByLogicalDate, latestDagRun, type Store } from "@updraft/store";
 import type { RunState, ScheduleSpec, SerializedDag } from "@updraft/sdk";
 import { nextDataInterval, parseSchedule, type DataInterval } from "@updraft/scheduler";
 import type { Config } from "../config.ts";
@@ -49,11 +49,10 @@ export async function requireDag(store: Store, dagId: string) {
 
 /** The serialized structure of the DAG's current version. */
 export async function currentVersion(store: Store, dagId: string): Promise<SerializedDag> {
-  const row = await requireDag(store, dagId);
-  const [v] = await store.db.select({ s: dagVersion.serialized }).from(dagVersion)
-    .where(and(eq(dagVersion.dagId, dagId), eq(dagVersion.versionHash, row.versionHash ?? "")));
+  await requireDag(store, dagId);
+  const v = await currentDagVersion(store, dagId);
   if (!v) throw new NotFoundError(`a parsed version of dag "${dagId}"`, "run `updraft dags reserialize`");
-  return v.s;
+  return v.serialized;
 }
 
 function runState(state: string | undefined): RunState | undefined {

@@ -3,8 +3,7 @@
 // it goes. Its upstream inputs are the XComs of the latest run at that logical date, as in
 // Airflow; those missing are named in one line and passed as null. Children it starts with
 // ctx.submit run inline, one try each, unrecorded too.
-import { and, eq } from "drizzle-orm";
-import { dag, dagVersion } from "@updraft/store";
+import { currentDagVersion } from "@updraft/store";
 import { SchedulerTaskHost, TaskLogWriter, bundlePath, formatLogLine, airflowIso } from "@updraft/scheduler";
 import { runTask, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
 import { isDerived, rawElements, type ArgSpec, type Json } from "@updraft/sdk";
@@ -22,9 +21,7 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
   const store = await openConfiguredStore(config);
   try {
     await parseAndFind(new DagProcessor({ store, ...processorOptions(config) }), dagId, config.dagsFolder);
-    const [row] = await store.db.select({ serialized: dagVersion.serialized, bundleHash: dagVersion.bundleHash }).from(dag)
-      .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash)))
-      .where(eq(dag.dagId, dagId));
+    const row = await currentDagVersion(store, dagId);
     const spec = row!.serialized.tasks.find((t) => t.id === taskId);
     if (!spec) throw new UsageError(`dag "${dagId}" has no task "${taskId}" (tasks: ${row!.serialized.tasks.map((t) => t.id).join(", ")})`);
     const mapIndex = opts.mapIndex === undefined ? (spec.expand ? 0 : -1) : Number(opts.mapIndex);

@@ -1,7 +1,7 @@
 // Triggering and backfilling from another process than the scheduler's (the CLI, the API):
 // the run is written as queued, and the scheduler adopts it on its next sweep.
-import { and, eq, inArray } from "drizzle-orm";
-import { dagRun, job, type Store } from "@updraft/store";
+import { and, eq } from "drizzle-orm";
+import { dagRun, latestSchedulerHeartbeat, schedulerHealthy, type Store } from "@updraft/store";
 import type { SerializedDag } from "@updraft/sdk";
 import { DagRegistry } from "./dag-registry.ts";
 import { RunRepository, type TriggerOptions } from "./run-repository.ts";
@@ -52,8 +52,7 @@ export async function queueBackfill(store: Store, home: string, dagId: string, f
   return { created, existing };
 }
 
-/** Whether a scheduler process is heartbeating on this database. */
-export async function schedulerAlive(store: Store, staleAfterMs = 30_000): Promise<boolean> {
-  const rows = await store.db.select({ hb: job.latestHeartbeat }).from(job).where(and(eq(job.jobType, "scheduler"), inArray(job.state, ["running"])));
-  return rows.some((r) => r.hb != null && Date.now() - r.hb.getTime() < staleAfterMs);
+/** Whether a scheduler process is heartbeating on this database (as /api/v1/health judges it). */
+export async function schedulerAlive(store: Store): Promise<boolean> {
+  return schedulerHealthy(await latestSchedulerHeartbeat(store));
 }

@@ -4,7 +4,7 @@
 // `run_id` answers for that one run (a column the grid learns about from the event stream).
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, lt } from "drizzle-orm";
-import { dag, dagRun, dagVersion, type DagRun, type Store } from "@updraft/store";
+import { currentDagVersion, type DagRun, dagRun, type Store } from "@updraft/store";
 import type { SerializedDag } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { iso } from "../../pagination.ts";
@@ -55,10 +55,7 @@ export function gridRunJson(r: DagRun): GridRun {
 
 /** The serialized form of the DAG's current version (null for a DAG never parsed into a version). */
 export async function currentVersion(store: Store, dagId: string): Promise<SerializedDag | null> {
-  const [row] = await store.db.select({ serialized: dagVersion.serialized }).from(dag)
-    .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash)))
-    .where(eq(dag.dagId, dagId));
-  return row?.serialized ?? null;
+  return (await currentDagVersion(store, dagId))?.serialized ?? null;
 }
 
 export function registerGrid(app: ApiApp, deps: ApiDeps): void {

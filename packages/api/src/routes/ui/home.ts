@@ -4,8 +4,8 @@
 // import errors; runs and task instances by state over the last hours (24 by default; grouped in SQL); and the
 // latest failures. A handful of queries, each filtered by the credentials' DAG restriction.
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
-import { dag, dagRun, job, taskInstance, type Store } from "@updraft/store";
+import { and, count, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { dag, dagRun, latestSchedulerHeartbeat, schedulerHealthy, taskInstance, type Store } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import type { Principal } from "../../auth.ts";
 import { visibleDags } from "../../dag-visibility.ts";
@@ -13,8 +13,6 @@ import { iso } from "../../pagination.ts";
 import { errors, jsonOf } from "../kit.ts";
 import { importErrorCount } from "./dag-list.ts";
 
-/** A scheduler whose heartbeat is older than this is unhealthy (as /api/v1/health says). */
-export const HEARTBEAT_HEALTHY_MS = 30_000;
 const DEFAULT_HOURS = 24;
 const MAX_HOURS = 24 * 31;
 const FAILURES = 10;
@@ -135,10 +133,7 @@ export function registerHome(app: ApiApp, deps: ApiDeps): void {
       let dbHealthy = true;
       let heartbeat: Date | null = null;
       try {
-        const [row] = await store.db.select({ hb: job.latestHeartbeat }).from(job)
-          .where(and(eq(job.jobType, "scheduler"), eq(job.state, "running"), isNotNull(job.latestHeartbeat)))
-          .orderBy(desc(job.latestHeartbeat)).limit(1);
-        heartbeat = row?.hb ?? null;
+        heartbeat = await latestSchedulerHeartbeat(store);
       } catch {
         dbHealthy = false;
       }
@@ -172,7 +167,7 @@ export function registerHome(app: ApiApp, deps: ApiDeps): void {
         now: new Date(now).toISOString(),
         hours,
         scheduler: {
-          status: heartbeat != null && now - heartbeat.getTime() < HEARTBEAT_HEALTHY_MS ? "healthy" as const : "unhealthy" as const,
+          status: schedulerHealthy(heartbeat, now) ? "healthy" as const : "unhealthy" as const,
           latest_heartbeat: iso(heartbeat),
           in_process: deps.events !== undefined,
         },

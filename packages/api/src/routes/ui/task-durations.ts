@@ -3,8 +3,8 @@
 // query over the instances of those runs (a mapped task's instances count as one span: from the
 // first start to the last end).
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { dag, dagRun, dagVersion, taskInstance } from "@updraft/store";
+import { asc, desc, eq, sql } from "drizzle-orm";
+import { currentDagVersion, dagRun, taskInstance } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { iso } from "../../pagination.ts";
 import { errors, jsonOf, requireDag } from "../kit.ts";
@@ -73,9 +73,8 @@ export function registerTaskDurations(app: ApiApp, deps: ApiDeps): void {
       }).from(taskInstance).innerJoin(recent, eq(recent.runId, taskInstance.runId)).where(eq(taskInstance.dagId, dagId))
         .groupBy(taskInstance.runId, taskInstance.taskId).orderBy(asc(taskInstance.taskId));
 
-      const [current] = await store.db.select({ s: dagVersion.serialized }).from(dag)
-        .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash))).where(eq(dag.dagId, dagId));
-      const order = (current?.s.tasks ?? []).map((t) => t.id);
+      const current = await currentDagVersion(store, dagId);
+      const order = (current?.serialized.tasks ?? []).map((t) => t.id);
       const seen = new Set(rows.map((r) => r.taskId));
       const taskIds = [...order.filter((t) => seen.has(t)), ...[...seen].filter((t) => !order.includes(t)).sort()];
       const column = new Map(runs.map((r, i) => [r.runId, i]));

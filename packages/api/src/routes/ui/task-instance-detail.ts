@@ -4,8 +4,7 @@
 // version and its templated fields.
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, eq, gte, sql } from "drizzle-orm";
-import { dag, dagVersion, taskInstance, taskInstanceHistory, xcom, type DagRun, type Store } from "@updraft/store";
-import type { SerializedDag } from "@updraft/sdk";
+import { runDagVersion, taskInstance, taskInstanceHistory, xcom } from "@updraft/store";
 import { taskLogPath } from "@updraft/scheduler";
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { iso } from "../../pagination.ts";
@@ -47,15 +46,6 @@ const UiTaskInstance = z.object({
     field: z.string(), template: z.string(), rendered: z.string().nullable(), rendered_from: z.enum(["log"]).nullable(), note: z.string().nullable(),
   })),
 }).openapi("UiTaskInstance");
-
-/** The serialized DAG a run was created from (the DAG's current version when the run has none). */
-export async function runDagVersion(store: Store, run: DagRun): Promise<SerializedDag | null> {
-  const [v] = run.dagVersionId != null
-    ? await store.db.select({ s: dagVersion.serialized }).from(dagVersion).where(eq(dagVersion.id, run.dagVersionId))
-    : await store.db.select({ s: dagVersion.serialized }).from(dag)
-      .innerJoin(dagVersion, and(eq(dagVersion.dagId, dag.dagId), eq(dagVersion.versionHash, dag.versionHash))).where(eq(dag.dagId, run.dagId));
-  return v?.s ?? null;
-}
 
 export function registerTaskInstanceDetail(app: ApiApp, deps: ApiDeps): void {
   const { store } = deps;
