@@ -11,7 +11,8 @@ import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery, MAX_PAGE_LIMIT } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
-import { anyJson, problemJson, errors, isoDate, loadRun, requireDag, jsonBody } from "./kit.ts";
+import { anyJson, problemJson, errors, loadRun, requireDag, jsonBody } from "./kit.ts";
+import { isoDateTime } from "../params.ts";
 
 const States = z.enum(["queued", "running", "success", "failed"]);
 const Params = z.object({ dag_id: z.string(), dag_run_id: z.string() });
@@ -23,10 +24,10 @@ const COLUMNS = {
 };
 
 const rangeFilters = {
-  execution_date_gte: isoDate.optional(), execution_date_lte: isoDate.optional(),
-  start_date_gte: isoDate.optional(), start_date_lte: isoDate.optional(),
-  end_date_gte: isoDate.optional(), end_date_lte: isoDate.optional(),
-  updated_at_gte: isoDate.optional(), updated_at_lte: isoDate.optional(),
+  execution_date_gte: isoDateTime.optional(), execution_date_lte: isoDateTime.optional(),
+  start_date_gte: isoDateTime.optional(), start_date_lte: isoDateTime.optional(),
+  end_date_gte: isoDateTime.optional(), end_date_lte: isoDateTime.optional(),
+  updated_at_gte: isoDateTime.optional(), updated_at_lte: isoDateTime.optional(),
 };
 
 type Ranges = { [K in keyof typeof rangeFilters]?: Date };
@@ -113,10 +114,10 @@ export function registerDagRuns(app: ApiApp, deps: ApiDeps): void {
         params: z.object({ dag_id: z.string() }),
         body: jsonBody(z.object({
                 dag_run_id: z.string().min(1).max(250).nullable().optional(),
-                logical_date: isoDate.nullable().optional(),
-                execution_date: isoDate.nullable().optional(),
-                data_interval_start: isoDate.nullable().optional(),
-                data_interval_end: isoDate.nullable().optional(),
+                logical_date: isoDateTime.nullable().optional(),
+                execution_date: isoDateTime.nullable().optional(),
+                data_interval_start: isoDateTime.nullable().optional(),
+                data_interval_end: isoDateTime.nullable().optional(),
                 conf: z.record(z.string(), z.unknown()).optional(),
                 note: z.string().nullable().optional(),
               }).strict()),

@@ -8,7 +8,8 @@ import { requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
-import { errors, integerParam, isoDateTime, jsonOf } from "./kit.ts";
+import { errors, jsonOf } from "./kit.ts";
+import { integerParam, isoDateTime } from "../params.ts";
 
 const EventLogJson = z.object({
   event_log_id: z.number().int(),

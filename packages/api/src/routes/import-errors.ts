@@ -7,7 +7,8 @@ import { requireScope, type Principal } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
-import { errors, integerParam, jsonOf } from "./kit.ts";
+import { errors, jsonOf } from "./kit.ts";
+import { integerParam } from "../params.ts";
 
 const ImportErrorJson = z.object({ import_error_id: z.number().int(), timestamp: z.string(), filename: z.string(), stack_trace: z.string() });
 const ImportErrorCollection = z.object({ import_errors: z.array(ImportErrorJson), total_entries: z.number().int() });

@@ -1,8 +1,7 @@
 // What the routes share: response declarations, scopes by method, Airflow's `update_mask`,
-// ISO date-time parameters, and the lookups of a DAG and a run that answer 404 naming them.
+// and the lookups of a DAG and a run that answer 404 naming them.
 //
 import { z } from "@hono/zod-openapi";
-import { toUtcIso } from "@updraft/sdk";
 import type { ApiApp } from "../app.ts";
 import { requireScope } from "../auth.ts";
 import { badRequest, notFound } from "../problem.ts";
@@ -29,8 +28,6 @@ export const alreadyExists = { 409: { description: "An existing resource conflic
 export const anyJson = { "application/json": { schema: z.record(z.string(), z.unknown()) } };
 
 /** An ISO 8601 date-time query or body field, read as a Date. */
-export const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: "must be an ISO 8601 date-time" }).transform((s) => new Date(s));
-
 /** The run, after checking its DAG: a 404 names whichever is missing, as Airflow does. */
 export async function loadRun(store: Store, dagId: string, runId: string) {
   await requireDag(store, dagId);
@@ -90,15 +87,3 @@ export function requireMaskedFields(mask: Set<string>, body: Record<string, unkn
   if (missing.length) throw badRequest(`update_mask names ${missing.map((f) => `"${f}"`).join(", ")} but the body does not give ${missing.length > 1 ? "them" : "it"}`);
 }
 
-/** An ISO 8601 date-time query parameter, as a Date; UTC unless it carries an offset. */
-export const isoDateTime = z.string().transform((text, ctx) => {
-  try {
-    return new Date(toUtcIso(text, "date-time"));
-  } catch {
-    ctx.addIssue({ code: "custom", message: `"${text}" is not an ISO 8601 date-time like 2026-01-31T12:00:00+00:00` });
-    return z.NEVER;
-  }
-});
-
-/** An integer query or path parameter (its text, checked and converted). */
-export const integerParam = z.string().regex(/^-?\d{1,15}$/, "expected an integer").transform(Number);

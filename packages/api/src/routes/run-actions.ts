@@ -12,7 +12,8 @@ import { badRequest, conflict, notFound } from "../problem.ts";
 import { iso } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
 import { serializedDag } from "./dags.ts";
-import { anyJson, errors, isoDate, loadRun, jsonBody } from "./kit.ts";
+import { anyJson, errors, loadRun, jsonBody } from "./kit.ts";
+import { isoDateTime } from "../params.ts";
 
 const Params = z.object({ dag_id: z.string(), dag_run_id: z.string() });
 
@@ -111,8 +112,8 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
                 dry_run: z.boolean().default(true),
                 task_ids: z.array(z.string()).min(1).optional(),
                 dag_run_id: z.string().nullable().optional(),
-                start_date: isoDate.optional(),
-                end_date: isoDate.optional(),
+                start_date: isoDateTime.optional(),
+                end_date: isoDateTime.optional(),
                 only_failed: z.boolean().default(true),
                 only_running: z.boolean().default(false),
                 include_subdags: z.boolean().optional(),
@@ -164,7 +165,7 @@ export function registerRunActions(app: ApiApp, deps: ApiDeps): void {
         body: jsonBody(z.object({
                 dry_run: z.boolean().default(true),
                 task_id: z.string(),
-                execution_date: isoDate.optional(),
+                execution_date: isoDateTime.optional(),
                 dag_run_id: z.string().optional(),
                 include_upstream: z.boolean().default(false),
                 include_downstream: z.boolean().default(false),

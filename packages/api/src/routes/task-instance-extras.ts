@@ -12,10 +12,11 @@ import { taskInstanceJson } from "../task-instance-json.ts";
 import { notFound } from "../problem.ts";
 import { anyJson, errors, jsonBody, jsonOf, loadRun } from "./kit.ts";
 import { loadTaskInstance } from "./task-instances.ts";
+import { integerParam } from "../params.ts";
 
 const base = "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}";
 const Ti = { dag_id: z.string(), dag_run_id: z.string(), task_id: z.string() };
-const MapIndex = { map_index: z.string().regex(/^-?\d{1,9}$/, "expected an integer").transform(Number).openapi({ param: { name: "map_index", in: "path" }, type: "integer" }) };
+const MapIndex = { map_index: integerParam.openapi({ param: { name: "map_index", in: "path" }, type: "integer" }) };
 /** Airflow's notes are at most 1000 characters (the `note` column of task_instance_note). */
 const NOTE_MAX = 1000;
 const NoteBody = z.object({ note: z.string().max(NOTE_MAX, `note: at most ${NOTE_MAX} characters`) });

@@ -16,6 +16,7 @@ import { MAX_PAGE_LIMIT, orderBy, pageQuery } from "../pagination.ts";
 import { taskInstanceJson, triesOf, type TaskInstanceJson } from "../task-instance-json.ts";
 import { decodeLogToken, encodeLogToken, LOG_CHUNK_BYTES, readLogChunk, streamLog, streamLogJson, wantsText } from "../task-log-reader.ts";
 import { anyJson, errors, loadRun, requireDag, jsonBody } from "./kit.ts";
+import { booleanParam, integerParam, isoDateTime, numberParam } from "../params.ts";
 
 
 /** Airflow's task states (the spec's `TaskState`); `none` (or null in a body) is an instance that has no state yet. */
@@ -24,26 +25,6 @@ export const TASK_STATES = [
   "scheduled", "deferred", "removed", "restarting",
 ] as const;
 
-// An ISO date-time; a `+` left unencoded in a query string arrives as a space, so that is read back as `+`.
-const isoDate = z.string().transform((s, ctx) => {
-  const text = s.trim().replace(/ (\d{2}:?\d{2})$/, "+$1");
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: "custom", message: `"${s}" is not an ISO 8601 date-time (e.g. 2026-01-31T00:00:00+00:00)` });
-    return z.NEVER;
-  }
-  return new Date(ms);
-});
-const numberQuery = z.string().transform((s, ctx) => {
-  const n = Number(s);
-  if (s.trim() === "" || !Number.isFinite(n)) {
-    ctx.addIssue({ code: "custom", message: `"${s}" is not a number` });
-    return z.NEVER;
-  }
-  return n;
-});
-export const intQuery = z.string().regex(/^-?\d+$/, { message: "must be an integer" }).transform(Number).pipe(z.number().int());
-export const boolQuery = z.enum(["true", "false", "True", "False", "1", "0"]).transform((v) => v === "true" || v === "True" || v === "1");
 const stringList = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : [v].flat()));
 const stateList = stringList.transform((states, ctx) => {
   for (const s of states) {
@@ -53,14 +34,14 @@ const stateList = stringList.transform((states, ctx) => {
 });
 
 const rangeFilters = {
-  execution_date_gte: isoDate.optional(), execution_date_lte: isoDate.optional(),
-  start_date_gte: isoDate.optional(), start_date_lte: isoDate.optional(),
-  end_date_gte: isoDate.optional(), end_date_lte: isoDate.optional(),
-  updated_at_gte: isoDate.optional(), updated_at_lte: isoDate.optional(),
+  execution_date_gte: isoDateTime.optional(), execution_date_lte: isoDateTime.optional(),
+  start_date_gte: isoDateTime.optional(), start_date_lte: isoDateTime.optional(),
+  end_date_gte: isoDateTime.optional(), end_date_lte: isoDateTime.optional(),
+  updated_at_gte: isoDateTime.optional(), updated_at_lte: isoDateTime.optional(),
 };
 const queryFilters = {
   ...rangeFilters,
-  duration_gte: numberQuery.optional(), duration_lte: numberQuery.optional(),
+  duration_gte: numberParam.optional(), duration_lte: numberParam.optional(),
   state: stateList, pool: stringList, queue: stringList, executor: stringList,
 };
 
@@ -254,10 +235,10 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
                 executor: z.array(z.string()).nullish(),
                 duration_gte: z.number().nullish(),
                 duration_lte: z.number().nullish(),
-                execution_date_gte: isoDate.nullish(), execution_date_lte: isoDate.nullish(),
-                start_date_gte: isoDate.nullish(), start_date_lte: isoDate.nullish(),
-                end_date_gte: isoDate.nullish(), end_date_lte: isoDate.nullish(),
-                updated_at_gte: isoDate.nullish(), updated_at_lte: isoDate.nullish(),
+                execution_date_gte: isoDateTime.nullish(), execution_date_lte: isoDateTime.nullish(),
+                start_date_gte: isoDateTime.nullish(), start_date_lte: isoDateTime.nullish(),
+                end_date_gte: isoDateTime.nullish(), end_date_lte: isoDateTime.nullish(),
+                updated_at_gte: isoDateTime.nullish(), updated_at_lte: isoDateTime.nullish(),
               }).strict()),
       },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
@@ -347,7 +328,7 @@ export function registerTaskInstances(app: ApiApp, deps: ApiDeps): void {
       method: "get", path: `${base}/{task_id}/logs/{task_try_number}`, tags: tag, summary: "Get the log of a try (text/plain when asked for, else JSON)",
       request: {
         params: z.object({ ...Ti, ...TryNumber }),
-        query: z.object({ full_content: boolQuery.default(false), map_index: intQuery.default(-1), token: z.string().optional() }),
+        query: z.object({ full_content: booleanParam.default(false), map_index: integerParam.default(-1), token: z.string().optional() }),
       },
       responses: {
         200: {

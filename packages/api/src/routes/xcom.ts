@@ -10,7 +10,8 @@ import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
 import { pythonStr } from "../python-repr.ts";
-import { boolQuery, intQuery, loadTaskInstance, requireNamed, requireTask } from "./task-instances.ts";
+import { loadTaskInstance, requireNamed, requireTask } from "./task-instances.ts";
+import { booleanParam, integerParam } from "../params.ts";
 import { anyJson, errors, loadRun } from "./kit.ts";
 
 
@@ -44,7 +45,7 @@ export function registerXcom(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
       method: "get", path: base, tags: ["XCom"], summary: "List XCom entries (`~` as dag_id, dag_run_id or task_id for all)",
-      request: { params: z.object(Ti), query: z.object({ ...pageQuery, map_index: intQuery.optional(), xcom_key: z.string().optional() }) },
+      request: { params: z.object(Ti), query: z.object({ ...pageQuery, map_index: integerParam.optional(), xcom_key: z.string().optional() }) },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),
     async (c) => {
@@ -67,7 +68,7 @@ export function registerXcom(app: ApiApp, deps: ApiDeps): void {
       method: "get", path: `${base}/{xcom_key}`, tags: ["XCom"], summary: "Get an XCom entry",
       request: {
         params: z.object({ ...Ti, xcom_key: z.string() }),
-        query: z.object({ map_index: intQuery.default(-1), deserialize: boolQuery.default(false), stringify: boolQuery.optional() }),
+        query: z.object({ map_index: integerParam.default(-1), deserialize: booleanParam.default(false), stringify: booleanParam.optional() }),
       },
       responses: { 200: { description: "Success.", content: anyJson }, ...errors },
     }),

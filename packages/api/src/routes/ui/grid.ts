@@ -9,7 +9,8 @@ import type { SerializedDag } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { iso } from "../../pagination.ts";
 import { notFound } from "../../problem.ts";
-import { errors, isoDate, jsonOf, requireDag } from "../kit.ts";
+import { errors, jsonOf, requireDag } from "../kit.ts";
+import { isoDateTime } from "../../params.ts";
 import { requireVisibleDag } from "./kit.ts";
 import { GridNode, gridNodes } from "./grid-structure.ts";
 import { CellSummary, loadSummaries } from "./grid-summaries.ts";
@@ -40,7 +41,7 @@ const Grid = z.object({
 
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(365).default(25).openapi({ description: "Runs per page (1–365)." }),
-  before: isoDate.optional().openapi({ type: "string", description: "Only runs whose logical date is before this instant (the previous page's first `logical_date`)." }),
+  before: isoDateTime.optional().openapi({ type: "string", description: "Only runs whose logical date is before this instant (the previous page's first `logical_date`)." }),
   run_id: z.string().optional().openapi({ description: "Only this run." }),
 });
 

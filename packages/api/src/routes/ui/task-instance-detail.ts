@@ -8,6 +8,7 @@ import { runDagVersion, taskInstance, taskInstanceHistory, xcom } from "@updraft
 import { taskLogPath } from "@updraft/scheduler";
 import type { ApiApp, ApiDeps } from "../../app.ts";
 import { iso } from "../../pagination.ts";
+import { integerParam } from "../../params.ts";
 import { notFound } from "../../problem.ts";
 import { errors, jsonOf, loadRun } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";
@@ -55,7 +56,7 @@ export function registerTaskInstanceDetail(app: ApiApp, deps: ApiDeps): void {
       summary: "A task instance with its tries, XComs, definition and templated fields",
       request: {
         params: z.object({ dag_id: z.string(), run_id: z.string(), task_id: z.string() }),
-        query: z.object({ map_index: z.string().regex(/^-?\d{1,9}$/, "must be an integer").transform(Number).default(-1) }),
+        query: z.object({ map_index: integerParam.default(-1) }),
       },
       responses: { 200: { description: "Success.", content: jsonOf(UiTaskInstance) }, ...errors },
     }),
