@@ -6,14 +6,13 @@ import { HTTPException } from "hono/http-exception";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { InvalidValueError, latestSchedulerHeartbeat, recordEvent, schedulerHealthy, type Store } from "@updraft/store";
-import type { Json } from "@updraft/sdk";
-import { authenticate, type ApiEnv } from "./auth.ts";
+import { InvalidValueError, latestSchedulerHeartbeat, recordEvent, schedulerHealthy } from "@updraft/store";
+import { authenticate } from "./auth.ts";
+import type { ApiApp, ApiDeps, ApiEnv } from "./types.ts";
 import { dagScopedRoutesOnly, guardHiddenDags, hideInvisibleDag } from "./dag-visibility.ts";
 import { registerAuthSession } from "./routes/auth-session.ts";
-import type { LoginLimits } from "./login-limiter.ts";
 import { ApiError, problem } from "./problem.ts";
-import { limitRequests, requestLimitsFromEnv, type RequestLimits } from "./request-limits.ts";
+import { limitRequests, requestLimitsFromEnv } from "./request-limits.ts";
 import { registerDags } from "./routes/dags.ts";
 import { registerDagRuns } from "./routes/dag-runs.ts";
 import { registerTaskInstances } from "./routes/task-instances.ts";
@@ -24,8 +23,8 @@ import { registerPools } from "./routes/pools.ts";
 import { registerImportErrors } from "./routes/import-errors.ts";
 import { registerEventLogs } from "./routes/event-logs.ts";
 import { registerEvents } from "./routes/events.ts";
-import { registerRunActions, type RunActions } from "./routes/run-actions.ts";
-import { registerMetrics, type RuntimeMetrics } from "./routes/metrics.ts";
+import { registerRunActions } from "./routes/run-actions.ts";
+import { registerMetrics } from "./routes/metrics.ts";
 import { registerWorkers } from "./routes/workers.ts";
 import { registerBundles } from "./routes/bundles.ts";
 import { registerDagStats } from "./routes/dag-stats.ts";
@@ -38,89 +37,9 @@ import { registerSwaggerUi } from "./routes/swagger-ui.ts";
 import { FileTokens, fileTokenKey } from "./file-token.ts";
 import { challengeHeaders, isPublicPath } from "./public-paths.ts";
 import { accessLog } from "./access-log.ts";
-import type { Logger } from "pino";
-import type { SchedulerMeasure } from "@updraft/scheduler";
-import type { WorkerGateway } from "./worker-socket.ts";
-import { registerUiStatic, type UiFile } from "./routes/ui/static.ts";
+import { registerUiStatic } from "./routes/ui/static.ts";
 import { registerUiRoutes } from "./routes/ui/index.ts";
-import type { LocalPoolView } from "./routes/ui/workers.ts";
-import type { WorkerEventType, WorkerInfo } from "@updraft/executor";
 
-export interface TriggerRequest {
-  runId?: string;
-  logicalDate?: Date;
-  conf?: Record<string, Json>;
-  note?: string;
-}
-
-/** What the API needs from the process that serves it. */
-export interface ApiDeps {
-  store: Store;
-  /** UPDRAFT_HOME: where task logs and bundles are. */
-  home: string;
-  version: string;
-  /** Creates a manual run: the in-process scheduler when there is one, else a queued row for the scheduler's sweep. */
-  trigger(dagId: string, req: TriggerRequest): Promise<{ runId: string }>;
-  /** State changes to stream to clients (the scheduler's, when it runs in this process). */
-  events?: LiveEventSource;
-  /** Changes to runs and task instances (the scheduler's RunCommands). */
-  runs?: RunActions;
-  /** Live scheduler and executor figures for /metrics, when they run in this process. */
-  metrics?: () => RuntimeMetrics;
-  /** The scheduler's measures (commit latency, queued and run times) for /metrics' histograms. */
-  measures?: { subscribe(listener: (m: SchedulerMeasure) => void): () => void };
-  /** Whether /metrics answers without credentials (UPDRAFT_METRICS_PUBLIC); by default it needs a read token. */
-  metricsPublic?: boolean;
-  /** Where the access log goes: one record per request (none without a logger). */
-  logger?: Logger;
-  /** Origins allowed to call the API from a browser (portals embedding widgets); none by default. */
-  corsOrigins?: string[];
-  /**
-   * The remote executor, when the scheduler runs in this process: the workers list, their live
-   * events, and (through `attachWorkerSocket`) their connections. Absent: those answer 503.
-   */
-  workers?: WorkerGateway;
-  /** The scheduler's own thread pool, for the workers view, when the scheduler runs in this process. */
-  localPool?: () => LocalPoolView | null;
-  /** The UI's built files; by default @updraft/ui builds them in memory on the first request. */
-  uiAssets?: () => Promise<Map<string, UiFile>>;
-  /** Failed logins allowed per user name and address in a window (default 10 in 5 minutes). */
-  loginLimits?: LoginLimits;
-  /** Request body size and JSON nesting limits; by default from UPDRAFT_MAX_REQUEST_BYTES (1 MiB) and UPDRAFT_MAX_JSON_DEPTH (64). */
-  requestLimits?: Partial<RequestLimits>;
-  /**
-   * The deployment's secret key, which signs DAG file tokens; by default UPDRAFT_SECRET_KEY, else
-   * `<home>/secret_key` (made on first use, as the CLI makes it).
-   */
-  secretKey?: string;
-  /**
-   * Asks this process's DAG processor to parse a file soon (`standalone`); without it, PUT
-   * /parseDagFile leaves a request row in the store for the DAG processor of another process.
-   */
-  requestParse?: (fileloc: string) => Promise<void> | void;
-  /**
-   * Whether GET /config answers (Airflow's `[webserver] expose_config`); by default
-   * UPDRAFT_EXPOSE_CONFIG (`true`, `non-sensitive-only`, else off), off as in Airflow.
-   */
-  exposeConfig?: boolean | "non-sensitive-only";
-  /** The effective settings GET /config shows, by Airflow section; by default read from the environment. */
-  settings?: () => Record<string, Record<string, string>>;
-}
-
-export type ApiApp = OpenAPIHono<ApiEnv>;
-
-/**
- * A run or task-instance state change, as the scheduler announces it after committing it; or a
- * remote worker that joined, left, was lost, reconnected or drains.
- */
-export type LiveEvent =
-  | { type: "run"; dagId: string; runId: string; state: string; at: number }
-  | { type: "task"; dagId: string; runId: string; taskId: string; mapIndex: number; state: string; tryNumber: number; at: number; hostname: string | null }
-  | { type: "worker"; event: WorkerEventType; worker: WorkerInfo; at: number };
-
-export interface LiveEventSource {
-  subscribe(listener: (e: LiveEvent) => void): () => void;
-}
 
 function describeIssues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }, where: string): string {
   return error.issues.map((i) => `${where}${i.path.length ? `.${i.path.map(String).join(".")}` : ""}: ${i.message}`).join("; ");

@@ -6,30 +6,15 @@
 import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { csrfMatches, verifySession, verifyToken, verifyUser, type Store, type TokenScope } from "@updraft/store";
-import { canSeeDag, HIDDEN_DAG } from "./dag-visibility.ts";
+import { canSeeDag } from "./dag-visibility.ts";
 import { ApiError } from "./problem.ts";
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, sessionIdOf } from "./session-cookies.ts";
 
 export { canSeeDag };
 
-export interface Principal {
-  /** `token:<id>` or `user:<name>`: who made the call, for the event log. */
-  name: string;
-  scope: TokenScope;
-  /**
-   * DAG id patterns (`sales_*`, `finance_daily`) the credentials are restricted to, or null for
-   * every DAG. A portal token sees only these: lists are filtered, other DAGs answer 404.
-   */
-  dags: string[] | null;
-}
+import type { ApiEnv, Principal } from "./types.ts";
 
-export type ApiEnv = {
-  Variables: {
-    principal: Principal;
-    /** A DAG in the path that the credentials may not see: its handler answers 404 (see dag-visibility.ts). */
-    [HIDDEN_DAG]?: string | undefined;
-  };
-};
+export type { ApiEnv, Principal };
 
 /** Methods that change nothing: they need no CSRF token, and the scope of a read. */
 export function isReadMethod(method: string): boolean {

@@ -2,7 +2,8 @@
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createToken, migrateStore, openStore, type Store } from "@updraft/store";
-import { createApiApp, type ApiApp } from "./app.ts";
+import { createApiApp } from "./app.ts";
+import type { ApiApp } from "./types.ts";
 import { storeEventSource } from "./store-events.ts";
 
 let store: Store;

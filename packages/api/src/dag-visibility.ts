@@ -6,8 +6,7 @@
 import { or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Context, MiddlewareHandler } from "hono";
-import type { ApiApp } from "./app.ts";
-import type { ApiEnv, Principal } from "./auth.ts";
+import type { ApiApp, ApiEnv, Principal } from "./types.ts";
 import { ApiError, notFound, problem } from "./problem.ts";
 
 /** The 404 a DAG that does not exist gets; a hidden DAG gets the same. */

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ThreadsExecutor } from "@updraft/executor";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter } from "@updraft/scheduler";
 import { createToken, migrateStore, openStore, type Store } from "@updraft/store";
-import { createApiApp, type ApiApp, type ApiDeps } from "./app.ts";
+import { createApiApp } from "./app.ts";
+import type { ApiApp, ApiDeps } from "./types.ts";
 
 const DAG = `import { dag, task } from "@updraft/sdk";
 const ok = task("ok", () => 1);

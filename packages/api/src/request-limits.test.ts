@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createToken, dag, dagRun, migrateStore, openStore, type Store } from "@updraft/store";
 import { createApiApp } from "./app.ts";
 import { DEFAULT_MAX_REQUEST_BYTES, nestedDeeperThan, requestLimitsFromEnv } from "./request-limits.ts";
-import type { TriggerRequest } from "./app.ts";
+import type { TriggerRequest } from "./types.ts";
 
 let store: Store;
 let server: ServerType;

@@ -4,7 +4,7 @@
 // indexed query per table per tick for all of them.
 import { and, asc, gte } from "drizzle-orm";
 import { dagRun, taskInstance, type Store } from "@updraft/store";
-import type { LiveEvent, LiveEventSource } from "./app.ts";
+import type { LiveEvent, LiveEventSource } from "./types.ts";
 
 const TICK_MS = 250;
 const BATCH = 2_000;

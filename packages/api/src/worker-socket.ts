@@ -8,18 +8,14 @@
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
-import type { PeerInfo, WorkerEvent, WorkerInfo, WorkerLink, WorkerSession } from "@updraft/executor";
+import type { WorkerLink } from "@updraft/executor";
 import type { Store } from "@updraft/store";
 import { CloseCode, WORKER_SOCKET_PATH, maxWorkerFrameBytes } from "@updraft/worker";
 import { allows, credentialsChecker, unauthenticated } from "./auth.ts";
 import type { Problem } from "./problem.ts";
+import type { WorkerGateway } from "./types.ts";
 
-/** What the API needs of the process's remote executor: connections in, the monitoring view out. */
-export interface WorkerGateway {
-  connect(link: WorkerLink, peer?: PeerInfo): WorkerSession;
-  workers(): WorkerInfo[];
-  onWorkerEvent(listener: (event: WorkerEvent) => void): () => void;
-}
+export type { WorkerGateway };
 
 export interface WorkerSocketOptions {
   store: Store;

@@ -1,6 +1,6 @@
 // The `ctx` object every task function receives, and the shapes of what it hands out.
 import type { Json } from "./serialized.ts";
-import type { TaskDef } from "./task.ts";
+import type { TaskDef } from "./task-def.ts";
 
 export interface TaskLogger {
   debug(...args: unknown[]): void;

@@ -1,5 +1,8 @@
 // What counts as a JSON value in a DAG definition: what can be stored in the serialized DAG.
 
+/** A JSON value: what task arguments, results, params and XComs are made of. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
 /**
  * True for null, strings, booleans, finite numbers, and arrays and plain objects of them.
  * @example isJsonValue({ a: [1, "x", null] }) // true

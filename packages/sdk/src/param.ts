@@ -2,7 +2,7 @@
 // trigger form is generated from them. A plain value in `params` stays a param whose type is read
 // from its value; `param()` adds what a value alone cannot say (a description, an enum, a format).
 import { DagDefinitionError } from "./errors.ts";
-import type { Json } from "./serialized.ts";
+import type { Json } from "./json-value.ts";
 
 const PARAM = Symbol.for("updraft.param");
 

@@ -3,8 +3,9 @@
 // again by id when a task runs.
 import type { TriggerRule } from "./states.ts";
 import type { ParamSpec } from "./param.ts";
+import type { Json } from "./json-value.ts";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json };
 
 /** Where a task argument comes from: a literal value, an XCom of an upstream task, or a derivation of them. */
 export type ArgSpec =

@@ -2,35 +2,16 @@
 // inside a DAG body adds a node whose arguments (literals or other tasks' outputs) are its inputs.
 import { DagDefinitionError, SubmitError } from "./errors.ts";
 import { currentBuilder, recordDefinition, type DefinitionRecord, type NodeDraft, type TaskFunction } from "./builder.ts";
-import { isDerivedOutput, isOutput, makeOutput, outputDagId, type Output } from "./output.ts";
+import { isDerivedOutput, isOutput, makeOutput, outputDagId } from "./output.ts";
 import { ID_PATTERN, parseTaskOptions, type TaskOptions } from "./options.ts";
 import { isJsonValue } from "./json-value.ts";
 import type { TaskContext } from "./context.ts";
+import type { Arg, TaskDef } from "./task-def.ts";
+
+export type { Arg, TaskDef };
 import type { Json, TaskKind } from "./serialized.ts";
 
 const DEFINITION = Symbol.for("updraft.definition");
-
-/** An argument may be the value itself or the output of an upstream task that produces it. */
-export type Arg<T> = T | Output<T>;
-type Args<A extends unknown[]> = { [K in keyof A]: Arg<A[K]> };
-
-/**
- * A task definition. Call it inside a `dag()` body to add a node; `.expand()` maps it over a list.
- * @example
- * const double = task("double", (ctx, n: number) => n * 2);
- * dag({ id: "d" }, () => { double.expand([1, 2, 3]); });
- */
-export interface TaskDef<A extends unknown[], R> {
-  (...args: Args<A>): Output<R>;
-  readonly id: string;
-  readonly kind: TaskKind;
-  /**
-   * One task instance per element of `source` (a list, or an upstream output that is a list at
-   * run time), each called with the element as its first argument and `rest` after it. The
-   * output is the list of results in map-index order; an empty list skips the task.
-   */
-  expand(source: A extends [infer First, ...infer _Rest] ? Arg<First[]> : never, ...rest: A extends [unknown, ...infer Rest] ? Args<Rest> : never): Output<R[]>;
-}
 
 type TaskIdOrOptions = string | (TaskOptions & { id: string });
 

@@ -8,7 +8,8 @@ import {
   connection, createToken, createUser, dagRun, getConnection, migrateStore, openStore, recordEvent, replaceImportError,
   taskInstance, variable, type Store, type TokenScope,
 } from "@updraft/store";
-import { createApiApp, type ApiApp } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 
 interface Env {
   dir: string;

@@ -3,7 +3,8 @@
 // and the failed-login limit.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createToken, createUser, migrateStore, openStore, revokeToken, type Store } from "@updraft/store";
-import { createApiApp, type ApiApp } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 import { storeEventSource } from "../store-events.ts";
 
 let store: Store;

@@ -8,7 +8,7 @@ import {
   createSession, csrfMatches, deleteSession, purgeSessions, recordEvent, verifySession, verifyToken, verifyUser,
   type SessionPrincipal,
 } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import type { ApiEnv } from "../auth.ts";
 import { LoginLimiter } from "../login-limiter.ts";
 import { ApiError, badRequest } from "../problem.ts";

@@ -3,7 +3,7 @@
 // scope; 403 unless exposure is on (UPDRAFT_EXPOSE_CONFIG, off by default as Airflow's
 // `expose_config`).
 import { createRoute, z } from "@hono/zod-openapi";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { ApiError, notFound } from "../problem.ts";
 import { effectiveSettings, exposeConfigFromEnv, type Sections } from "../settings-view.ts";

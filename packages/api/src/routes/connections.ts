@@ -9,7 +9,7 @@ import {
   addConnection, AlreadyExistsError, connection, deleteConnection, getConnection, InvalidValueError,
   type ConnectionEntry, type ConnectionInput, type Store,
 } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { ApiError, badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
 import { requireScope } from "../auth.ts";

@@ -5,7 +5,7 @@ import { and, count, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { dagRun, type Store } from "@updraft/store";
 import type { Json } from "@updraft/sdk";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { isReadMethod, requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";

@@ -4,7 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, inArray } from "drizzle-orm";
 import { dag, dagRun } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { badRequest } from "../problem.ts";

@@ -2,7 +2,8 @@
 // pattern match themselves (the LIKE carries an ESCAPE clause), on the real app and store.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createToken, dag, migrateStore, openStore, type Store } from "@updraft/store";
-import { createApiApp, type ApiApp } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 
 let store: Store;
 let app: ApiApp;

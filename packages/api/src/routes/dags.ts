@@ -5,7 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { currentDagVersion, dag, dagVersion, deleteDag, type Store } from "@updraft/store";
 import type { SerializedDag, SerializedTask } from "@updraft/sdk";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { isReadMethod, requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";

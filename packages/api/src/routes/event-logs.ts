@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, eq, gt, inArray, lt, notInArray, type SQL } from "drizzle-orm";
 import { dagRun, eventLog, type EventLog } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";

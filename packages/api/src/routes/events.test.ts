@@ -8,7 +8,8 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createToken, dag, dagRun, migrateStore, openStore, taskInstance, type Store } from "@updraft/store";
-import { createApiApp, type LiveEventSource } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { LiveEventSource } from "../types.ts";
 import { storeEventSource } from "../store-events.ts";
 
 const CAP = 256 * 1024;

@@ -14,7 +14,7 @@
 import { streamSSE } from "hono/streaming";
 import { and, eq } from "drizzle-orm";
 import { dagRun, taskInstance } from "@updraft/store";
-import type { ApiApp, ApiDeps, LiveEvent } from "../app.ts";
+import type { ApiApp, ApiDeps, LiveEvent } from "../types.ts";
 import { canSeeDag, requireScope } from "../auth.ts";
 import { badRequest } from "../problem.ts";
 import { visibleWorker, workerJson } from "./workers.ts";

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { createToken, dag, dagRun, dagVersion, migrateStore, openStore, taskInstance, type Store, type TokenScope } from "@updraft/store";
 import { chain, dag as defineDag, task } from "@updraft/sdk";
 import { parseSchedule } from "@updraft/scheduler";
-import { createApiApp, type ApiApp, type ApiDeps } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 
 export interface ExtrasFixture {
   app: ApiApp;

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import { dag, importError, type ImportError } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope, type Principal } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";

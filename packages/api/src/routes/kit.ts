@@ -2,7 +2,7 @@
 // and the lookups of a DAG and a run that answer 404 naming them.
 //
 import { z } from "@hono/zod-openapi";
-import type { ApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { badRequest, notFound } from "../problem.ts";
 import { and, eq } from "drizzle-orm";

@@ -3,7 +3,7 @@
 // event-loop lag, task outcomes, what is in flight, and the remote workers. A token with the
 // `read` scope is needed unless UPDRAFT_METRICS_PUBLIC=true; a DAG-restricted token is refused, as
 // on every route that is not about its DAGs.
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { createMetrics } from "../metrics-registry.ts";
 

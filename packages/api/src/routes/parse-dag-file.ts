@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { dag } from "@updraft/store";
 import { requestParse } from "@updraft/scheduler";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import type { FileTokens } from "../file-token.ts";

@@ -2,7 +2,7 @@
 // provider packages yet, so both lists are empty, honestly and in Airflow's shape (paged lists with
 // `total_entries`); `deps`-free so that a later plugin loader only has to fill them.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { pageQuery } from "../pagination.ts";
 import { errors, jsonOf } from "./kit.ts";

@@ -4,7 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { constraintViolation, DEFAULT_POOL, deletePool, getPool, slotPool, taskInstance, type SlotPool, type Store } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { orderBy, pageQuery } from "../pagination.ts";
 import { alreadyExists, errors, guardByMethod, jsonOf, parseUpdateMask, requireMaskedFields, updateMaskQuery, jsonBody } from "./kit.ts";

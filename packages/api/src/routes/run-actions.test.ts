@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createToken, migrateStore, openStore, setVariable, type Store } from "@updraft/store";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter } from "@updraft/scheduler";
 import { ThreadsExecutor } from "@updraft/executor";
-import { createApiApp, type ApiApp } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 
 const DAGS = {
   "slow.ts": `import { dag, task } from "@updraft/sdk";

@@ -4,9 +4,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, gte, lte, type SQL } from "drizzle-orm";
 import { dagRun } from "@updraft/store";
-import type { SerializedDag, TaskState } from "@updraft/sdk";
+import type { SerializedDag } from "@updraft/sdk";
 import { widenTaskSelection } from "@updraft/scheduler";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { Affected, ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { iso } from "../pagination.ts";
@@ -17,15 +17,6 @@ import { isoDateTime } from "../params.ts";
 
 const Params = z.object({ dag_id: z.string(), dag_run_id: z.string() });
 
-type Affected = { taskId: string; mapIndex: number; state: TaskState };
-
-/** The commands the scheduler carries out (RunCommands of @updraft/scheduler). */
-export interface RunActions {
-  setRunState(dagId: string, runId: string, state: "success" | "failed"): Promise<void>;
-  clear(dagId: string, runId: string, select: (t: Affected) => boolean, dryRun: boolean): Promise<Affected[]>;
-  setTaskState(dagId: string, runId: string, select: (t: Affected) => boolean, state: "success" | "failed" | "skipped", dryRun: boolean): Promise<Affected[]>;
-  deleteRun(dagId: string, runId: string): Promise<void>;
-}
 
 
 /** Task ids plus, on request, everything upstream and/or downstream of them; a 400 naming a bad id. */

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { ApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 import { notFound } from "../problem.ts";
 import { SWAGGER_UI_PATH } from "../public-paths.ts";
 import { SHELL_HEADERS } from "./ui/static.ts";

@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { runDagVersion, taskInstance } from "@updraft/store";
 import { taskInstanceDependencies } from "@updraft/scheduler";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { taskInstanceJson } from "../task-instance-json.ts";
 import { notFound } from "../problem.ts";

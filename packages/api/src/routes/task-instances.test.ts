@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, dagRun, migrateStore, openStore, taskInstance, type Store, type TokenScope } from "@updraft/store";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter } from "@updraft/scheduler";
 import { ThreadsExecutor } from "@updraft/executor";
-import { createApiApp, type ApiApp } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 
 const DAG_TI = `import { dag, task } from "@updraft/sdk";
 const extract = task("extract", (ctx) => { ctx.log.info("extracting rows"); ctx.xcom.push("count", 3); return [1, 2, 3]; });

@@ -8,7 +8,7 @@ import type { TypedResponse } from "hono";
 import { type DagRun, dagRun, runDagVersion, type Store, taskInstance, taskInstanceHistory } from "@updraft/store";
 import type { SerializedTask } from "@updraft/sdk";
 import { taskLogPath } from "@updraft/scheduler";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { badRequest, notFound } from "../problem.ts";

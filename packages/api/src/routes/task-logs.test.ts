@@ -7,7 +7,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, dag, dagRun, migrateStore, openStore, taskInstance, type Store } from "@updraft/store";
 import { taskLogPath } from "@updraft/scheduler";
-import { createApiApp, type ApiApp } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 import { decodeLogToken } from "../task-log-reader.ts";
 
 let dir = "";

@@ -8,7 +8,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, ne } from "drizzle-orm";
 import { AlreadyExistsError, abUser, createUser, hashPassword, uiSession, type AbUser, type TokenScope } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { iso, pageQuery } from "../pagination.ts";

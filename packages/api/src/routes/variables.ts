@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { deleteVariable, getVariable, listVariables, setVariable, variable, type Store, type VariableEntry } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { allows, requireScope } from "../auth.ts";
 import { badRequest, notFound } from "../problem.ts";
 import { pageQuery } from "../pagination.ts";

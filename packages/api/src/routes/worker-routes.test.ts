@@ -10,7 +10,8 @@ import { RemoteExecutor } from "@updraft/executor";
 import { DagProcessor } from "@updraft/scheduler";
 import { createToken, dagVersion, migrateStore, openStore, type Store, type TokenScope } from "@updraft/store";
 import { PROTOCOL_VERSION } from "@updraft/worker";
-import { createApiApp, type ApiApp } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp } from "../types.ts";
 import { assignment, mapHost } from "../testing/socket-worker.ts";
 
 const DAG = `import { dag, task } from "@updraft/sdk";

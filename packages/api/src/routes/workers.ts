@@ -5,7 +5,7 @@
 // see the workers without the tries of other DAGs.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { WorkerInfo } from "@updraft/executor";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { canSeeDag, requireScope, type Principal } from "../auth.ts";
 import { ApiError } from "../problem.ts";
 import { iso } from "../pagination.ts";

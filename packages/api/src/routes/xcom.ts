@@ -4,7 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, eq, type SQL } from "drizzle-orm";
 import { dagRun, xcom, type Store, type Xcom } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 import { requireScope } from "../auth.ts";
 import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";

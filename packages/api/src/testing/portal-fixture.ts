@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { ThreadsExecutor } from "@updraft/executor";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter } from "@updraft/scheduler";
 import { createToken, dag, migrateStore, openStore, recordEvent, replaceImportError, type Store } from "@updraft/store";
-import { createApiApp, type ApiApp, type ApiDeps } from "../app.ts";
+import { createApiApp } from "../app.ts";
+import type { ApiApp, ApiDeps } from "../types.ts";
 
 /** The DAGs of the fixture: the portal tokens see the first two only. */
 export const DAG_IDS = ["sales_daily", "finance_daily", "hr_payroll", "Sales_upper", "salesXreport", "finance_daily_v2"] as const;

@@ -8,7 +8,7 @@
 // them waiting to run. The rest count as unfinished meanwhile, so nothing downstream starts
 // early. After a restart, the instances not made yet are made then.
 import { DerivedArgError, describeArgSpec, type Json, type SerializedTask } from "@updraft/sdk";
-import type { OutcomeContext } from "./outcomes.ts";
+import type { OutcomeContext } from "./outcome-context.ts";
 import { deleteTiRow, historyRow, tiRow } from "./persist.ts";
 import { newTaskInstance, track, untrack, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
 

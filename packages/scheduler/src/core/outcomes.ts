@@ -3,10 +3,7 @@
 // executor dropped when it stopped. Apart from the scheduler loop; it calls these.
 import { argLeaves, type ErrorData, type Json, type TaskState } from "@updraft/sdk";
 import type { TaskOutcome } from "@updraft/worker";
-import type { GroupCommitWriter } from "./group-commit.ts";
-import type { TimerQueue } from "./timer-queue.ts";
-import type { TaskLogWriter } from "./task-logs.ts";
-import type { XcomCache } from "./task-host.ts";
+import type { OutcomeContext } from "./outcome-context.ts";
 import { retryDelayMs } from "../timing/retry.ts";
 import { clearXcomRows, historyRow, xcomRow } from "./persist.ts";
 import { isFinished, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
@@ -14,19 +11,6 @@ import { preciseNow } from "./scheduler-events.ts";
 import { softFailOutcome } from "./sensor-soft-fail.ts";
 import { applySkipDecision } from "./skip-decisions.ts";
 
-/** What outcome handling needs from the scheduler. */
-export interface OutcomeContext {
-  writer: GroupCommitWriter;
-  timers: TimerQueue;
-  logs: TaskLogWriter;
-  xcoms: XcomCache;
-  setState(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: TaskState, at?: number): void;
-  /** Ends an instance that never ran and lets its downstream react. */
-  finishWithout(run: RunModel, group: TaskGroup, ti: TaskInstanceModel, state: "skipped" | "upstream_failed" | "removed"): void;
-  afterFinish(run: RunModel, group: TaskGroup): void;
-  /** Arms the wake-up of a retry or a reschedule. */
-  wakeAt(at: number, run: RunModel, group: TaskGroup, ti: TaskInstanceModel, from: TaskState): void;
-}
 
 function describeValue(value: Json): string {
   if (value === null) return "null";

@@ -5,7 +5,7 @@
 // branch skips it again, instead of running it. Clearing the deciding task drops its XComs, and
 // so the decision, which it makes afresh.
 import { isTruthy, type Json } from "@updraft/sdk";
-import type { OutcomeContext } from "./outcomes.ts";
+import type { OutcomeContext } from "./outcome-context.ts";
 import { xcomRow } from "./persist.ts";
 import type { RunModel, TaskGroup, TaskInstanceModel } from "./run-model.ts";
 

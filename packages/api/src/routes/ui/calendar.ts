@@ -7,7 +7,7 @@ import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { dag, dagRun, dagVersion, type Store } from "@updraft/store";
 import { nextDataInterval, type DataInterval } from "@updraft/scheduler";
 import type { ScheduleSpec, SerializedDag } from "@updraft/sdk";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { errors, jsonOf, requireDag } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";
 

@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, inArray } from "drizzle-orm";
 import { dag, dagRun, dagVersion } from "@updraft/store";
 import type { Json, ParamSpec, SerializedDag } from "@updraft/sdk";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { iso } from "../../pagination.ts";
 import { notFound } from "../../problem.ts";
 import { errors, jsonOf } from "../kit.ts";

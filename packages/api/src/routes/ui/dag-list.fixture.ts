@@ -3,7 +3,8 @@
 // drizzle; the real app; a read token for every DAG and one restricted to `sales_*`.
 import { createToken, dag, dagRun, dagVersion, importError, job, migrateStore, openStore, taskInstance, type Store } from "@updraft/store";
 import { dag as defineDag, param, task, type ScheduleParser } from "@updraft/sdk";
-import { createApiApp, type ApiApp, type ApiDeps } from "../../app.ts";
+import { createApiApp } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 
 const H = 3_600_000;
 /** A fixed "now" an hour ago, so that every run is within the last 24 h. */

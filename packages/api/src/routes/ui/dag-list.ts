@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { dag, dagRun, importError, type Store } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import type { Principal } from "../../auth.ts";
 import { visibleDags } from "../../dag-visibility.ts";
 import { iso } from "../../pagination.ts";

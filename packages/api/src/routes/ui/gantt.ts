@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { taskInstance, taskInstanceHistory } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { iso } from "../../pagination.ts";
 import { errors, jsonOf, loadRun } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";

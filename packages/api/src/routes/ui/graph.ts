@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq } from "drizzle-orm";
 import { dagRun, dagVersion } from "@updraft/store";
 import type { SerializedDag } from "@updraft/sdk";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { notFound } from "../../problem.ts";
 import { errors, jsonOf, requireDag } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";

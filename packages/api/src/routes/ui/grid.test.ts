@@ -10,7 +10,8 @@ import { sql } from "drizzle-orm";
 import { createToken, dagRun, migrateStore, openStore, taskInstance, type Store } from "@updraft/store";
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter } from "@updraft/scheduler";
 import { ThreadsExecutor } from "@updraft/executor";
-import { createApiApp, type ApiApp } from "../../app.ts";
+import { createApiApp } from "../../app.ts";
+import type { ApiApp } from "../../types.ts";
 
 const DAG = `import { dag, task } from "@updraft/sdk";
 const shard = task("shard", (ctx, n: number) => n * 10);

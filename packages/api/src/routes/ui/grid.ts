@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, lt } from "drizzle-orm";
 import { currentDagVersion, type DagRun, dagRun, type Store } from "@updraft/store";
 import type { SerializedDag } from "@updraft/sdk";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { iso } from "../../pagination.ts";
 import { notFound } from "../../problem.ts";
 import { errors, jsonOf, requireDag } from "../kit.ts";

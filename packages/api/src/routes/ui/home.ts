@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { dag, dagRun, latestSchedulerHeartbeat, schedulerHealthy, taskInstance, type Store } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import type { Principal } from "../../auth.ts";
 import { visibleDags } from "../../dag-visibility.ts";
 import { iso } from "../../pagination.ts";

@@ -1,7 +1,7 @@
 // Updraft's compact read endpoints for the UI, under /api/updraft/ui/…: one request per view where
 // Airflow's API would need many (Airflow 3 has its own grid endpoints for the same reason).
 // Each is described in /openapi.json and filtered by the credentials' DAG restriction.
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { requireScope } from "../../auth.ts";
 import { registerMe } from "./me.ts";
 import { registerHome } from "./home.ts";

@@ -1,7 +1,7 @@
 // GET /api/updraft/ui/me: who the credentials are and what they may do, so the UI hides the
 // actions (trigger, clear, mark, pause, edit) that the scope does not allow.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { ApiApp } from "../../app.ts";
+import type { ApiApp } from "../../types.ts";
 import { allows } from "../../auth.ts";
 import { errors, jsonOf } from "../kit.ts";
 

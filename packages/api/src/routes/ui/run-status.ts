@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { dagRun, taskInstance } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { iso } from "../../pagination.ts";
 import { notFound } from "../../problem.ts";
 import { errors, jsonOf, requireDag } from "../kit.ts";

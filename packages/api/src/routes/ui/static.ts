@@ -6,16 +6,10 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { Context } from "hono";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps, UiFile } from "../../types.ts";
 import type { ApiEnv } from "../../auth.ts";
 import { notFound } from "../../problem.ts";
 
-/** One built UI file. */
-export interface UiFile {
-  body: Uint8Array;
-  type: string;
-  immutable: boolean;
-}
 
 /** Paths of the app that are deep links: the server answers each with the app's shell. */
 export const APP_ROUTES = /^\/(?:dags|admin|workers|login)(?:\/.*)?$/;

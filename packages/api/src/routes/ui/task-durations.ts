@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { currentDagVersion, dagRun, taskInstance } from "@updraft/store";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { iso } from "../../pagination.ts";
 import { errors, jsonOf, requireDag } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";

@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, eq, gte, sql } from "drizzle-orm";
 import { runDagVersion, taskInstance, taskInstanceHistory, xcom } from "@updraft/store";
 import { taskLogPath } from "@updraft/scheduler";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { iso } from "../../pagination.ts";
 import { integerParam } from "../../params.ts";
 import { notFound } from "../../problem.ts";

@@ -9,7 +9,8 @@ import {
   createToken, dagRun, dagVersion, migrateStore, openStore, taskInstance, taskInstanceHistory, xcom, type Store,
 } from "@updraft/store";
 import { DagProcessor, formatLogLine, taskLogPath } from "@updraft/scheduler";
-import { createApiApp, type ApiApp } from "../../app.ts";
+import { createApiApp } from "../../app.ts";
+import type { ApiApp } from "../../types.ts";
 
 export const DAG = "views_demo";
 export const OTHER = "views_other";

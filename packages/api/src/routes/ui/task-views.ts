@@ -1,5 +1,5 @@
 // The UI endpoints of the task-instance panel and the DAG's code, calendar and duration views.
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { registerCalendar } from "./calendar.ts";
 import { registerDagVersions } from "./dag-versions.ts";
 import { registerTaskDurations } from "./task-durations.ts";

@@ -10,9 +10,10 @@ import { createToken, migrateStore, openStore, taskInstance, taskInstanceHistory
 import { DagProcessor, Scheduler, SchedulerTaskHost, TaskLogWriter } from "@updraft/scheduler";
 import { RemoteExecutor, ThreadsExecutor, type Executor } from "@updraft/executor";
 import { PROTOCOL_VERSION } from "@updraft/worker";
-import { createApiApp, type ApiApp } from "../../app.ts";
+import { createApiApp } from "../../app.ts";
+import type { ApiApp } from "../../types.ts";
 import type { Principal } from "../../auth.ts";
-import type { LocalPoolView } from "./workers.ts";
+import type { LocalPoolView } from "../../types.ts";
 import { recentTries, throughput } from "./worker-activity.ts";
 
 const DAG_A = `import { dag, task } from "@updraft/sdk";

@@ -3,33 +3,13 @@
 // the tries finished per host and minute (its sparklines). Live changes then come from the event
 // stream (`worker` and `task` events); this is fetched again only to resync.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { ApiApp, ApiDeps } from "../../app.ts";
+import type { ApiApp, ApiDeps } from "../../types.ts";
 import { canSeeDag } from "../../dag-visibility.ts";
 import { iso } from "../../pagination.ts";
 import { errors, jsonOf } from "../kit.ts";
 import { WorkerJson, workerJson } from "../workers.ts";
 import { recentTries, throughput } from "./worker-activity.ts";
 
-/**
- * The scheduler's own executor as the workers view shows it: its threads (or the one main thread
- * of the sequential executor), their load, and the tries it finished since it started.
- */
-export interface LocalPoolView {
-  executor: "threads" | "sequential";
-  /** The machine's name; its tries' hostnames are `<hostname>/<thread name>`. */
-  hostname: string;
-  /** The task queues it serves. */
-  queues: string[];
-  threads: Array<{ name: string; state: string; jobs: number; jobsRun: number; heapUsedMb: number }>;
-  running: number;
-  queued: number;
-  /** Tries it can run at once at its largest size. */
-  capacity: number;
-  tasksDone: number;
-  tasksFailed: number;
-  /** ms since epoch. */
-  startedAt: number;
-}
 
 const DEFAULT_MINUTES = 10;
 const MAX_MINUTES = 60;

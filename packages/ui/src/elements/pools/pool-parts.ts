@@ -3,7 +3,20 @@
 import { css, html, nothing, type TemplateResult } from "lit";
 import { modal } from "../../shared/admin-kit.ts";
 import { stateGlyph } from "../../shared/state-badge.ts";
-import type { Pool } from "./pools.ts";
+
+/** A pool as GET /api/v1/pools returns it. */
+export interface Pool {
+  name: string;
+  slots: number;
+  occupied_slots: number;
+  running_slots: number;
+  queued_slots: number;
+  scheduled_slots: number;
+  deferred_slots: number;
+  open_slots: number;
+  description: string | null;
+  include_deferred: boolean;
+}
 
 export interface PoolDraft {
   mode: "add" | "edit";

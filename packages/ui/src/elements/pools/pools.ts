@@ -11,20 +11,8 @@ import { whoAmI, type Me } from "../../shared/principal.ts";
 import { define } from "../../shared/define.ts";
 import { adminStyles } from "../../shared/admin-styles.ts";
 import { confirmModal, fetchAll, filterBox, icon, matches, nextSort, sortHeader, sortRows, type SortState } from "../../shared/admin-kit.ts";
-import { poolForm, poolUsage, poolUsageStyles, type PoolDraft } from "./pool-parts.ts";
+import { poolForm, poolUsage, poolUsageStyles, type Pool, type PoolDraft } from "./pool-parts.ts";
 
-export interface Pool {
-  name: string;
-  slots: number;
-  occupied_slots: number;
-  running_slots: number;
-  queued_slots: number;
-  scheduled_slots: number;
-  deferred_slots: number;
-  open_slots: number;
-  description: string | null;
-  include_deferred: boolean;
-}
 
 type SortKey = "name" | "slots" | "occupied" | "open" | "description";
 type Dialog = { kind: "form"; draft: PoolDraft } | { kind: "delete"; name: string; busy: boolean; error: string | null };
