@@ -1,12 +1,6 @@
 // Errors of the executors and of the thread pool beneath them. Each names the job or thread it is
 // about, and why, so that a failed try's message in the UI says what happened to it.
 
-/** An error as data, to cross a thread boundary (comlink keeps only name, message and stack). */
-export function errorData(err: unknown): { name: string; message: string; stack?: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
-  return { name: "Error", message: typeof err === "string" ? err : String(err) };
-}
-
 /** A job ran longer than its time-out; `terminated` tells whether its thread had to be killed. */
 export class JobTimeoutError extends Error {
   override name = "JobTimeoutError";

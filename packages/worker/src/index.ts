@@ -4,7 +4,7 @@ export { runTask } from "./run-task.ts";
 export { loadBundle, loadDag } from "./bundle-loader.ts";
 export { renderTemplate } from "./templates.ts";
 export { formatLogLine } from "./log-format.ts";
-export { PROTOCOL_VERSION, taskAssignmentSchema, taskOutcomeSchema } from "./protocol.ts";
+export { PROTOCOL_VERSION, taskAssignmentSchema, taskOutcomeSchema, submitResultOf } from "./protocol.ts";
 export type { TaskAssignment, TaskOutcome, TaskHost, LogLine, ConnectionData, SubmitRequest, SubmitResult } from "./protocol.ts";
 export { workerMessageSchema, serverMessageSchema, parseFrame, CloseCode, WORKER_SOCKET_PATH, bundlePath } from "./remote/messages.ts";
 export type { WorkerMessage, ServerMessage, HostCall } from "./remote/messages.ts";

@@ -109,6 +109,26 @@ export const submitResultSchema = z.discriminatedUnion("ok", [
 ]);
 export type SubmitResult = z.infer<typeof submitResultSchema>;
 
+/**
+ * How a child that ran as one try ended, as its parent's await sees it: its value, a skip, or a
+ * ChildTaskFailed naming `child` (e.g. `task "fetch" [0]`) and why. A sensor that asked to be
+ * poked again is not done, which a runner that does not wait for pokes reports as a failure.
+ */
+export function submitResultOf(child: string, outcome: TaskOutcome): SubmitResult {
+  switch (outcome.status) {
+    case "success":
+      return { ok: true, ...(outcome.value === undefined ? {} : { value: outcome.value }) };
+    case "skipped":
+      return { ok: true, skipped: true };
+    case "failed":
+      return { ok: false, error: { name: "ChildTaskFailed", message: `${child} ended failed: ${outcome.error.name}: ${outcome.error.message}` } };
+    case "reschedule":
+      return { ok: false, error: { name: "ChildTaskFailed", message: `${child} is a sensor that is not done; this runner does not wait for its next poke` } };
+    default:
+      return outcome satisfies never;
+  }
+}
+
 /** A connection as the host returns it: the SDK's `Connection`. */
 export type ConnectionData = Connection;
 

@@ -5,7 +5,7 @@
 // ctx.submit run inline, one try each, unrecorded too.
 import { currentDagVersion } from "@updraft/store";
 import { SchedulerTaskHost, TaskLogWriter, bundlePath, formatLogLine, airflowIso } from "@updraft/scheduler";
-import { runTask, type SubmitResult, type TaskAssignment, type TaskHost, type TaskOutcome } from "@updraft/worker";
+import { runTask, submitResultOf, type SubmitResult, type TaskAssignment, type TaskHost } from "@updraft/worker";
 import { isDerived, rawElements, type ArgSpec, type Json } from "@updraft/sdk";
 import { processorOptions, type Config } from "../config.ts";
 import { openConfiguredStore } from "../runtime.ts";
@@ -77,7 +77,7 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
         };
         console.log(`submitted ${req.taskId}[${n}] (call #${req.seq} of ${req.key})`);
         const signal = childSpec.executionTimeoutMs ? AbortSignal.timeout(childSpec.executionTimeoutMs) : new AbortController().signal;
-        return asSubmitResult(req.taskId, n, await runTask(child, host, signal));
+        return submitResultOf(`task "${req.taskId}" [${n}]`, await runTask(child, host, signal));
       },
     };
     const outcome = await runTask(assignment, host, spec.executionTimeoutMs ? AbortSignal.timeout(spec.executionTimeoutMs) : new AbortController().signal);
@@ -99,21 +99,5 @@ export async function tasksTest(config: Config, dagId: string, taskId: string, o
     }
   } finally {
     await store.close();
-  }
-}
-
-/** How a child's one try ended, as its parent's await sees it. */
-function asSubmitResult(taskId: string, mapIndex: number, outcome: TaskOutcome): SubmitResult {
-  switch (outcome.status) {
-    case "success":
-      return { ok: true, ...(outcome.value === undefined ? {} : { value: outcome.value }) };
-    case "skipped":
-      return { ok: true, skipped: true };
-    case "failed":
-      return { ok: false, error: { name: "ChildTaskFailed", message: `task "${taskId}" [${mapIndex}] ended failed: ${outcome.error.name}: ${outcome.error.message}` } };
-    case "reschedule":
-      return { ok: false, error: { name: "ChildTaskFailed", message: `task "${taskId}" [${mapIndex}] is a sensor that is not done; tasks test does not wait for its next poke` } };
-    default:
-      return outcome satisfies never;
   }
 }

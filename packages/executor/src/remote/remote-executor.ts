@@ -11,7 +11,7 @@ import {
   type HostCall, type TaskAssignment, type TaskHost, type TaskOutcome, type TryRef,
 } from "@updraft/worker";
 import { EventHub, type Executor, type ExecutorEvent, type ExecutorStats } from "../executor.ts";
-import { DuplicateTryError, ExecutorNotRunningError, errorData } from "../errors.ts";
+import { DuplicateTryError, ExecutorNotRunningError } from "../errors.ts";
 import { cancelled, stopped } from "../outcomes.ts";
 import { awaitingHost, callHost } from "./host-calls.ts";
 import { LocalMember, type RemoteWorker, type TrySlot } from "./members.ts";
@@ -21,6 +21,7 @@ import { TryPlacer } from "./try-placer.ts";
 import { openSession, type Hello, type SessionMessage } from "./worker-session.ts";
 import { WorkerState, type PeerInfo, type WorkerEvent, type WorkerEventType, type WorkerInfo, type WorkerLink, type WorkerSession } from "./types.ts";
 import { WorkerIdTakenError, WorkerRegistry } from "./worker-registry.ts";
+import { toErrorData } from "@updraft/sdk";
 
 export interface RemoteExecutorOptions {
   /** What running tries may ask of the scheduler: XComs, variables, connections, submit, logs. */
@@ -392,7 +393,7 @@ export class RemoteExecutor implements Executor {
     }
     callHost(this.#host, request).then(
       (value) => ({ ok: true as const, value }),
-      (err: unknown) => ({ ok: false as const, error: errorData(err) }),
+      (err: unknown) => ({ ok: false as const, error: toErrorData(err) }),
     ).then((result) => {
       if (slot) slot.awaiting = Math.max(0, slot.awaiting - 1);
       if (worker.link === link && worker.generation === generation) link?.send({ v: PROTOCOL_VERSION, type: "response", id, result });

@@ -7,7 +7,7 @@
 // secedes: it keeps running but holds no slot, so the pool can start other jobs meanwhile.
 import { DurationAverage, idleToRetire, targetThreads } from "./adaptive-scaling.ts";
 import {
-  errorData, JobCancelledError, JobFailedError, JobTimeoutError, PoolClosedError, ThreadCrashedError, ThreadStartError,
+  JobCancelledError, JobFailedError, JobTimeoutError, PoolClosedError, ThreadCrashedError, ThreadStartError,
 } from "../errors.ts";
 import { JobQueue } from "./job-queue.ts";
 import { PoolThread, ThreadState, type PoolJob } from "./pool-thread.ts";
@@ -15,6 +15,7 @@ import { JobStopper } from "./job-stopper.ts";
 import { holdsSlot, pickSteal, pickThread, type PlacementRules } from "./placement.ts";
 import type { JobReply } from "./thread-protocol.ts";
 import { withDefaults, type PoolStats, type ResolvedPoolOptions, type RunOptions, type ThreadInfo, type ThreadPoolOptions } from "./pool-options.ts";
+import { toErrorData } from "@updraft/sdk";
 
 const MAX_START_FAILURES = 3;
 
@@ -286,7 +287,7 @@ export class ThreadPool<P, R> {
     this.#startWaiting(t);
     t.send(job.seq, job.payload).then(
       (reply) => this.#onReply(t, job, reply),
-      (err: unknown) => this.#onReply(t, job, { kind: "threw", id: job.seq, error: errorData(err), heapUsedMb: t.heapUsedMb }),
+      (err: unknown) => this.#onReply(t, job, { kind: "threw", id: job.seq, error: toErrorData(err), heapUsedMb: t.heapUsedMb }),
     );
   }
 

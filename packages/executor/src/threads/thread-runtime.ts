@@ -7,9 +7,9 @@
 import { getHeapStatistics } from "node:v8";
 import { isMainThread, parentPort, threadId, workerData } from "node:worker_threads";
 import { expose, wrap, type Remote } from "comlink";
-import { errorData } from "../errors.ts";
 import { nodeEndpoint } from "./node-endpoint.ts";
 import type { AbortReason, JobContext, JobReply, JobRequest, ThreadApi, ThreadBoot } from "./thread-protocol.ts";
+import { toErrorData } from "@updraft/sdk";
 
 /** The code a thread runs for each job. */
 export interface ThreadHandler<P, R, H> {
@@ -86,7 +86,7 @@ export function serveThread<P, R, H>(handler: ThreadHandler<P, R, H>): void {
       const value = await handler.run(job.payload, ctx);
       reply = { kind: "done", id: job.id, value, heapUsedMb: getHeapStatistics().used_heap_size / MB };
     } catch (err) {
-      reply = { kind: "threw", id: job.id, error: errorData(err), heapUsedMb: getHeapStatistics().used_heap_size / MB };
+      reply = { kind: "threw", id: job.id, error: toErrorData(err), heapUsedMb: getHeapStatistics().used_heap_size / MB };
     }
     running.delete(job.id);
     seceded.delete(job.id);
