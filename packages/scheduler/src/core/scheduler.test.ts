@@ -8,6 +8,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { dag, dagRun, dagVersion, job, setPool, taskInstance, taskInstanceHistory, xcom, type Store } from "@updraft/store";
 import { SchedulerConflictError } from "../errors.ts";
 import { airflowIso } from "./run-repository.ts";
+import { queueBackfill } from "./trigger.ts";
 import type { SchedulerEvent } from "./scheduler-events.ts";
 import { dagFile, isRunEvent, isTaskEvent, testEngines, type TestEngine, type TestEngineOptions } from "../testing/engine.ts";
 import { spawnSchedulerProcess, type SchedulerProcess } from "../testing/scheduler-process.ts";
@@ -361,6 +362,23 @@ export default dag({ id: "poolless" }, () => {
     expect(lost!.error?.message).toMatch(/does not exist/);
   });
 
+  it("fails a task that needs more slots than its pool has, and runs its neighbours", async () => {
+    const e = await engines.open();
+    await setPool(e.store, { pool: "small", slots: 1 });
+    await e.writeDag("pool.ts", dagFile(`export default dag({ id: "pool" }, () => {
+  task({ id: "big", pool: "small", poolSlots: 2, priorityWeight: 10 }, () => 1)();
+  task({ id: "little", pool: "small" }, () => 2)();
+});`));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("pool");
+    expect(await e.waitForRunEnd("pool", runId)).toBe("failed");
+    const rows = await e.store.db.select().from(taskInstance).where(eq(taskInstance.runId, runId)).orderBy(asc(taskInstance.taskId));
+    expect(rows.map((r) => [r.taskId, r.state])).toEqual([["big", "failed"], ["little", "success"]]);
+    const [h] = await e.store.db.select().from(taskInstanceHistory).where(and(eq(taskInstanceHistory.runId, runId), eq(taskInstanceHistory.taskId, "big")));
+    expect(h!.error?.message).toBe('task "big" needs 2 slots of pool "small", which has 1');
+  });
+
   it("serialises independent tasks when maxActiveTasks is 1", async () => {
     const e = await engineWithDag(threeTasks("one_at_a_time", ", maxActiveTasks: 1", ""), threeThreads);
     await e.start();
@@ -545,5 +563,20 @@ export default dag({ id: "committed" }, () => { second(first()); });`);
     expect(values.get("second")!.upstream).toEqual([{ state: "success" }]);
     expect(values.get("second")!.upstreamXcom).toEqual([{ key: "return_value" }]);
     expect(e.scheduler.writerStats.batches).toBeGreaterThan(0);
+  });
+});
+
+describe("queued runs in the store", { timeout: 90_000 }, () => {
+  it("holds no more of them in memory than maxActiveRuns allows, and runs them all", async () => {
+    const e = await engines.open({ scheduler: { exclusive: true, sweepMs: 200 } });
+    await e.writeDag("hourly.ts", dagFile(`export default dag({ id: "hourly", schedule: "@hourly", startDate: "2026-01-01", maxActiveRuns: 2 }, () => { task("t", () => 1)(); });`));
+    await e.parseOk();
+    const { created } = await queueBackfill(e.store, e.home, "hourly", new Date("2026-01-01T00:00:00Z"), new Date("2026-01-02T15:00:00Z"));
+    expect(created).toHaveLength(40);
+    let most = 0;
+    e.scheduler.onEvent(() => (most = Math.max(most, e.scheduler.stats().activeRuns)));
+    await e.start();
+    for (const runId of created) expect(await e.scheduler.waitForRun("hourly", runId)).toBe("success");
+    expect(most).toBeLessThanOrEqual(2);
   });
 });

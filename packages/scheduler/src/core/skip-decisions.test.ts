@@ -1,7 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { asc, eq } from "drizzle-orm";
+import { taskInstance } from "@updraft/store";
 import { dag, task, branch, shortCircuit, chain, type Json } from "@updraft/sdk";
 import { buildTaskGroups, type RunModel } from "./run-model.ts";
 import { branchDecision, shortCircuitSkips, skippedByDecision } from "./skip-decisions.ts";
+import { dagFile, testEngines } from "../testing/engine.ts";
+
+const engines = testEngines();
+afterEach(() => engines.cleanup());
 
 // pick ─┬─ left ── after_left ─┐
 //       ├─ right ──────────────┼─ join
@@ -54,5 +60,27 @@ describe("skippedByDecision (Airflow's NotPreviouslySkippedDep)", () => {
     ["one of two decisions says skip", "join", [{ followed: ["join"] }, { skipped: ["join"] }], true],
   ] as const)("%s → %s", (_name, taskId, decisions, expected) => {
     expect(skippedByDecision(taskId, decisions as unknown as Json[])).toBe(expected);
+  });
+});
+
+describe("branching in a run", { timeout: 60_000 }, () => {
+  it("does not skip a join that a followed branch also leads to", async () => {
+    const e = await engines.open();
+    await e.writeDag("join.ts", dagFile(`export default dag({ id: "join" }, () => {
+  const pick = branch("pick", () => "a");
+  const a = task("a", () => 1);
+  const b = task("b", () => 2);
+  const join = task({ id: "join", triggerRule: "none_failed_min_one_success" }, () => 3);
+  const p = pick();
+  const ao = a().after(p);
+  b().after(p);
+  join().after(p, ao);
+});`, "dag, task, branch"));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("join");
+    expect(await e.waitForRunEnd("join", runId)).toBe("success");
+    const rows = await e.store.db.select().from(taskInstance).where(eq(taskInstance.runId, runId)).orderBy(asc(taskInstance.taskId));
+    expect(rows.map((r) => [r.taskId, r.state])).toEqual([["a", "success"], ["b", "skipped"], ["join", "success"], ["pick", "success"]]);
   });
 });

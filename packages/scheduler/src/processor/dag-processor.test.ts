@@ -1,5 +1,8 @@
 // Integration tests of the DAG processor: real DAG files in a temp folder, bundled by esbuild,
 // loaded in loader threads, written to a real libSQL file database.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { bundle, dag, dagVersion, importError, type Store } from "@updraft/store";
@@ -317,5 +320,20 @@ export default dag({ id: "${id}"${options} }, () => {
     const e = await engineWith({}, { processor: { dagsArePausedAtCreation: false } });
     expect(() => new DagProcessor({ store: e.store, dagsFolder: e.dagsFolder, home: e.home }))
       .toThrow('UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: expected true or false (or 1/0, yes/no), got "maybe"');
+  });
+});
+
+describe("DagProcessor and other folders", { timeout: 60_000 }, () => {
+  it("leaves the DAGs of another folder active, and stores absolute file paths", async () => {
+    const e = await engines.open();
+    await e.writeDag("mine.ts", dagFile(`export default dag({ id: "mine" }, () => { task("t", () => 1)(); });`));
+    await e.parseOk();
+    const other = await mkdtemp(join(tmpdir(), "updraft-other-dags-"));
+    await writeFile(join(other, "theirs.ts"), dagFile(`export default dag({ id: "theirs" }, () => { task("t", () => 1)(); });`));
+    await new DagProcessor({ store: e.store, dagsFolder: other, home: other }).processAll();
+    await e.parseOk();
+    const rows = await e.store.db.select({ dagId: dag.dagId, isActive: dag.isActive, fileloc: dag.fileloc }).from(dag).orderBy(asc(dag.dagId));
+    expect(rows.map((r) => [r.dagId, r.isActive, isAbsolute(r.fileloc)])).toEqual([["mine", true, true], ["theirs", true, true]]);
+    await rm(other, { recursive: true, force: true });
   });
 });
