@@ -3,6 +3,7 @@
 // queue when the executor routes by queue, so that a queue without workers does not starve the
 // others); the tries in flight; and each try's assignment. A try is submitted only once its
 // `queued` row is committed.
+import { randomBytes } from "node:crypto";
 import type { Json, SerializedTask } from "@updraft/sdk";
 import type { TaskAssignment } from "@updraft/worker";
 import type { Executor, ExecutorStats } from "@updraft/executor";
@@ -70,6 +71,13 @@ export class Dispatcher {
   private readonly pools = new Map<string, { slots: number; occupied: number }>();
   /** Tries queued per task queue whose hand-over (after their commit) has not happened yet. */
   private readonly notHandedOver = new Map<string, number>();
+  /**
+   * What makes each dispatch's key its own: the lease epoch (or, without a lease, a random tag of
+   * this dispatcher) and a count of dispatches. A try number handed out again (a sensor's next
+   * poke, a reset queued try) or by a restarted scheduler never gets a key that was used before.
+   */
+  private readonly instanceTag = randomBytes(4).toString("hex");
+  private dispatches = 0;
 
   constructor(opts: DispatcherOptions) {
     this.opts = opts;
@@ -218,7 +226,8 @@ export class Dispatcher {
     ti.startDate = null;
     ti.endDate = null;
     ti.hostname = null;
-    const key = tiKey(run, ti.taskId, ti.mapIndex, ti.tryNumber);
+    const epoch = this.opts.hooks.epoch?.() ?? 0;
+    const key = `${tiKey(run, ti.taskId, ti.mapIndex, ti.tryNumber)}#${epoch > 0 ? `e${epoch}` : this.instanceTag}.${++this.dispatches}`;
     ti.key = key;
     this.inflight.set(key, f);
     this.activeTasksByDag.set(run.dagId, (this.activeTasksByDag.get(run.dagId) ?? 0) + 1);
