@@ -11,7 +11,7 @@ import type { GroupCommitWriter } from "./group-commit.ts";
 import type { TaskLogWriter } from "./task-logs.ts";
 import { taskLogPath } from "./task-logs.ts";
 import type { XcomCache } from "./task-host.ts";
-import { ReadyQueue, type ReadyItem } from "./ready-queue.ts";
+import { ReadyQueue, readyBefore, type ReadyItem } from "./ready-queue.ts";
 import { tiKey, type RunModel, type TaskGroup, type TaskInstanceModel } from "./run-model.ts";
 import { resolveArgValue } from "./arg-values.ts";
 
@@ -55,9 +55,6 @@ export interface DispatcherOptions {
   prefetch: number;
   hooks: DispatchHooks;
 }
-
-const before = (a: ReadyEntry, b: ReadyEntry): boolean =>
-  a.priority !== b.priority ? a.priority > b.priority : a.logicalDate !== b.logicalDate ? a.logicalDate < b.logicalDate : a.seq < b.seq;
 
 export class Dispatcher {
   private readonly opts: DispatcherOptions;
@@ -103,7 +100,9 @@ export class Dispatcher {
     const k = `${group.spec.pool}\u0000${run.dagId}\u0000${group.spec.queue}`;
     let queue = this.ready.get(k);
     if (!queue) this.ready.set(k, (queue = new ReadyQueue<ReadyEntry>()));
-    queue.push({ run, group, ti, priority: group.spec.priorityWeight, logicalDate: run.logicalDate, seq: this.readySeq++ });
+    // A submitted child has its parent's priority weight.
+    const priority = ti.submit ? (run.tasks.get(ti.submit.parentTaskId)?.spec.priorityWeight ?? group.spec.priorityWeight) : group.spec.priorityWeight;
+    queue.push({ run, group, ti, child: ti.submit !== null, priority, logicalDate: run.logicalDate, seq: this.readySeq++ });
   }
 
   /** The try in flight under an executor key (a stale key finds nothing). */
@@ -163,7 +162,7 @@ export class Dispatcher {
           continue;
         }
         if (queueRoom && !queueRoom.has(head.group.spec.queue)) continue;
-        if (this.hasRoom(head) && (!bestItem || before(head, bestItem))) {
+        if (this.hasRoom(head) && (!bestItem || readyBefore(head, bestItem))) {
           best = queue;
           bestItem = head;
         }
@@ -210,8 +209,9 @@ export class Dispatcher {
     }
   }
 
-  private hasRoom({ run, group }: ReadyEntry): boolean {
-    if (this.opts.hooks.isPaused(run.dagId)) return false;
+  private hasRoom({ run, group, ti }: ReadyEntry): boolean {
+    // A paused DAG starts no new work, but the children of a try that is running are part of it.
+    if (this.opts.hooks.isPaused(run.dagId) && ti.submit === null) return false;
     if ((this.activeTasksByDag.get(run.dagId) ?? 0) >= run.version.serialized.maxActiveTasks) return false;
     const pool = this.pools.get(group.spec.pool);
     if (!pool || (pool.slots >= 0 && group.spec.poolSlots > pool.slots)) return true; // failed with a clear error

@@ -1,10 +1,22 @@
-// Task instances waiting for a slot, highest priority weight first, then the oldest run, then
-// first come first served: a binary heap.
+// Task instances waiting for a slot: children a running try submitted (ctx.submit) first, so that
+// work under way finishes before new work starts (as Dask runs a running task's submissions
+// first); then the highest priority weight (a child has its parent's), the oldest run, and first
+// come first served. A binary heap.
 
 export interface ReadyItem {
+  /** A child submitted by a running try. */
+  child: boolean;
   priority: number;
   logicalDate: number;
   seq: number;
+}
+
+/** Whether `a` goes before `b`. */
+export function readyBefore(a: ReadyItem, b: ReadyItem): boolean {
+  if (a.child !== b.child) return a.child;
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.logicalDate !== b.logicalDate) return a.logicalDate < b.logicalDate;
+  return a.seq < b.seq;
 }
 
 export class ReadyQueue<T extends ReadyItem> {
@@ -51,8 +63,6 @@ export class ReadyQueue<T extends ReadyItem> {
   }
 
   private before(a: T, b: T): boolean {
-    if (a.priority !== b.priority) return a.priority > b.priority;
-    if (a.logicalDate !== b.logicalDate) return a.logicalDate < b.logicalDate;
-    return a.seq < b.seq;
+    return readyBefore(a, b);
   }
 }

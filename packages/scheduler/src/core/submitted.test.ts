@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
-import { dagRun, setPool, taskInstance, taskInstanceHistory, xcom, type Store } from "@updraft/store";
+import { dag, dagRun, setPool, taskInstance, taskInstanceHistory, xcom, type Store } from "@updraft/store";
 import { queueDagRun } from "./trigger.ts";
 import { dagFile, isTaskEvent, testEngines, type TestEngine, type TestEngineOptions } from "../testing/engine.ts";
 import { spawnSchedulerProcess, type SchedulerProcess } from "../testing/scheduler-process.ts";
@@ -331,5 +331,36 @@ export default dag({ id: "resubmit" }, () => {
     const orphans = await e.store.db.select().from(taskInstanceHistory)
       .where(and(eq(taskInstanceHistory.runId, runId), eq(taskInstanceHistory.tryNumber, 1))).orderBy(asc(taskInstanceHistory.taskId));
     expect(orphans.filter((h) => h.error?.name === "OrphanedTaskError").map((h) => h.taskId)).toEqual(["parent", "slow"]);
+  });
+});
+
+describe("ctx.submit and the ready queue", { timeout: 60_000 }, () => {
+  it("runs the children of a running parent while its DAG is paused, and starts nothing new until it is unpaused", async () => {
+    const e = await engines.open();
+    const gate = join(e.dir, "gate");
+    await e.writeDag("dag.ts", dagFile(`import { existsSync } from "node:fs";
+const child = task("child", (_ctx, n: number) => n * 10);
+export default dag({ id: "paused_children" }, () => {
+  const parent = task("parent", async (ctx) => {
+    while (!existsSync(${JSON.stringify(gate)})) await new Promise((r) => setTimeout(r, 20));
+    return await ctx.submit(child, 4);
+  })();
+  task("after", (_ctx, v: number) => v + 1)(parent);
+});`));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("paused_children");
+    await e.waitForEvent((x) => isTaskEvent(x) && x.taskId === "parent" && x.state === "running", "the parent to run");
+    // Paused by another process (the CLI, the API): the sweep notices.
+    const other = await e.openStore();
+    await other.write((tx) => tx.update(dag).set({ isPaused: true }).where(eq(dag.dagId, "paused_children")));
+    await sleep(500); // five sweeps
+    await writeFile(gate, "");
+    await e.waitForEvent((x) => isTaskEvent(x) && x.taskId === "parent" && x.state === "success", "the parent to succeed on its child's value");
+    expect(await returnValue(e.store, "paused_children", "parent")).toBe(40);
+    await sleep(500);
+    expect((await tiRows(e.store, "paused_children")).map((t) => [t.taskId, t.state])).toEqual([["after", "scheduled"], ["child", "success"], ["parent", "success"]]);
+    await other.write((tx) => tx.update(dag).set({ isPaused: false }).where(eq(dag.dagId, "paused_children")));
+    expect(await e.waitForRunEnd("paused_children", runId)).toBe("success");
   });
 });
