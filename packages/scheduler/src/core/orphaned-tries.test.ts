@@ -55,3 +55,45 @@ export default dag({ id: "orphans" }, () => {
     ]);
   });
 });
+
+describe("recovery of a parent that submitted children", { timeout: 90_000 }, () => {
+  it("removes the unfinished children of a parent that recovery fails for good, and runs none of them", async () => {
+    const e = await engines.open();
+    const ledger = join(e.dir, "ledger.txt");
+    await writeFile(ledger, "");
+    await e.writeDag("dag.ts", `import { appendFileSync } from "node:fs";
+import { dag, task } from "@updraft/sdk";
+const child = task("child", (_ctx, n: number) => { appendFileSync(${JSON.stringify(ledger)}, "child " + n + "\\n"); return n; });
+export default dag({ id: "orphan_parent" }, () => {
+  task("parent", (ctx) => ctx.submit(child, 1))();
+});
+`);
+    await e.parseOk();
+    // A parent whose scheduler died for the third time while it ran (two lost tries are free, the
+    // third is charged, and it has no retries left), with the child it had submitted still waiting.
+    const { runId } = await queueDagRun(e.store, e.home, "orphan_parent");
+    const now = new Date();
+    const where = (taskId: string) => and(eq(taskInstance.dagId, "orphan_parent"), eq(taskInstance.runId, runId), eq(taskInstance.taskId, taskId));
+    await e.store.write(async (tx) => {
+      await tx.update(dagRun).set({ state: "running", startDate: now }).where(and(eq(dagRun.dagId, "orphan_parent"), eq(dagRun.runId, runId)));
+      await tx.update(taskInstance).set({ state: "running", tryNumber: 3, maxTries: 2, startDate: now }).where(where("parent"));
+      for (const tryNumber of [1, 2]) {
+        await tx.insert(taskInstanceHistory).values({
+          dagId: "orphan_parent", runId, taskId: "parent", mapIndex: -1, tryNumber, state: "failed",
+          error: { name: "OrphanedTaskError", message: `try ${tryNumber} was running when its scheduler stopped` },
+        });
+      }
+      await tx.insert(taskInstance).values({
+        dagId: "orphan_parent", runId, taskId: "child", mapIndex: 0, state: "scheduled", tryNumber: 0,
+        parentTaskId: "parent", parentMapIndex: -1, submitSeq: 0, submitArgs: [1], updatedAt: now,
+      });
+    });
+
+    await e.start();
+    expect(await e.waitForRun("orphan_parent", runId)).toBe("failed");
+    await e.scheduler.flushed();
+    const rows = await e.store.db.select().from(taskInstance).where(and(eq(taskInstance.dagId, "orphan_parent"), eq(taskInstance.runId, runId))).orderBy(asc(taskInstance.taskId));
+    expect(rows.map((r) => [r.taskId, r.state])).toEqual([["child", "removed"], ["parent", "failed"]]);
+    expect(await readFile(ledger, "utf8")).toBe("");
+  });
+});

@@ -8,7 +8,7 @@ import type { Json, RunState, RunType, SerializedTask, TaskState } from "@updraf
 import { dagRun, slotPool, taskInstance, taskInstanceHistory, xcom, type Store } from "@updraft/store";
 import { manualDataInterval, nextDataInterval, isDue, type DataInterval } from "../timing/schedule.ts";
 import { SchedulerRequestError } from "../errors.ts";
-import { buildTaskGroups, newTaskInstance, track, type RunModel, type TaskInstanceModel } from "./run-model.ts";
+import { buildTaskGroups, isFinished, moveState, newTaskInstance, track, type RunModel, type TaskInstanceModel } from "./run-model.ts";
 import type { DagEntry, DagRegistry } from "./dag-registry.ts";
 import { compileOps, historyRow, tiRow, type RowOp } from "./persist.ts";
 import type { XcomCache } from "./task-host.ts";
@@ -221,6 +221,19 @@ export class RunRepository {
         }
         track(run, group, ti);
         if (ti.submit) indexChild(run, ti);
+      }
+      // A parent that recovery failed for good (or that ended before the stop) takes its
+      // unfinished children with it, as a parent ending in a live scheduler does.
+      for (const group of run.tasks.values()) {
+        if (!group.submitted) continue;
+        for (const child of group.tis.values()) {
+          const c = child.submit;
+          const parent = c ? run.tasks.get(c.parentTaskId)?.tis.get(c.parentMapIndex) : undefined;
+          if (!parent || !isFinished(parent.state) || isFinished(child.state)) continue;
+          moveState(run, group, child, "removed");
+          child.endDate = Date.now();
+          repairs.push(tiRow(run, group, child, null));
+        }
       }
       for (const group of run.tasks.values()) {
         if (group.tis.size === 0 && !group.submitted) {
