@@ -117,7 +117,8 @@ export class RunCommands {
       }
       ti.maxTries = ti.tryNumber + group.spec.retries;
       Object.assign(ti, { startDate: null, endDate: null, nextRetryAt: null, nextPokeAt: null, sensorStartedAt: null, continuesTry: false });
-      if (ti.mapIndex >= 0) this.hooks.reschedule(run, group, ti);
+      // A submitted child waits, in `none`, until its parent's next try asks for it again.
+      if (ti.mapIndex >= 0 && !ti.submit) this.hooks.reschedule(run, group, ti);
       else this.hooks.setState(run, group, ti, "none");
     }
     for (const group of unexpand) this.hooks.unexpand(run, group);
@@ -191,8 +192,9 @@ export class RunCommands {
         if (mappedTasks.has(t.taskId) && t.mapIndex >= 0 && upstreamCleared(t.taskId)) continue; // re-expanded below
         const [cur] = await tx.select({ tryNumber: taskInstance.tryNumber }).from(taskInstance).where(where);
         await tx.update(taskInstance).set({
-          // An instance of an expanded mapped task is ready at once; others wait for their trigger rule.
-          state: t.mapIndex >= 0 ? "scheduled" : null,
+          // An instance of an expanded mapped task is ready at once; others wait for their trigger
+          // rule, and submitted children for their parent's next try to ask for them.
+          state: mappedTasks.has(t.taskId) && t.mapIndex >= 0 ? "scheduled" : null,
           maxTries: (cur?.tryNumber ?? 0) + (retries.get(t.taskId) ?? 0),
           startDate: null, endDate: null, nextRetryAt: null, nextPokeAt: null, sensorStartedAt: null,
         }).where(where);

@@ -202,6 +202,31 @@ export default dag({ id: "cleared", defaultArgs: { retries: 0 } }, () => {
     expect(rows.map((r) => [r.taskId, r.tryNumber, r.maxTries])).toEqual([["child", 1, 3], ["parent", 1, 1]]);
   });
 
+  it("runs a cleared run's children again only when the parent's new try asks for them, never ahead of it", async () => {
+    const e = await engines.open();
+    const ledger = join(e.dir, "ledger.txt");
+    await writeFile(ledger, "");
+    await e.writeDag("dag.ts", dagFile(`import { appendFileSync } from "node:fs";
+const note = (line: string) => appendFileSync(${JSON.stringify(ledger)}, line + "\\n");
+const child = task("child", async (_ctx, n: number) => { note("child " + n); return n; });
+export default dag({ id: "cleared_order" }, () => {
+  task("parent", async (ctx) => {
+    note("parent " + ctx.tryNumber);
+    await new Promise((r) => setTimeout(r, 300));
+    return (await ctx.submit(child, 1)) + (await ctx.submit(child, 2));
+  })();
+});`));
+    await e.parseOk();
+    await e.start();
+    const { runId } = await e.scheduler.triggerRun("cleared_order");
+    expect(await e.waitForRun("cleared_order", runId)).toBe("success");
+    await e.scheduler.commands.clear("cleared_order", runId, () => true, false);
+    expect(await e.waitForRun("cleared_order", runId)).toBe("success");
+    const lines = (await readFile(ledger, "utf8")).split("\n").filter(Boolean);
+    expect(lines).toEqual(["parent 1", "child 1", "child 2", "parent 2", "child 1", "child 2"]);
+    expect(await returnValue(e.store, "cleared_order", "parent")).toBe(3);
+  });
+
   it("frees a waiting parent's pool slot and maxActiveTasks place, so parents filling both do not starve their children", async () => {
     const e = await engineWithDag(dagFile(`
 const half = task({ id: "half", pool: "narrow" }, (_ctx, n: number) => n / 2);

@@ -4,8 +4,9 @@
 // recorded with it. That triple names it across tries: a try of the parent that makes the same
 // call again (a retry, a resent request, a restart) gets the same child back, finished or not;
 // a child that ended failed runs again for a later try of its parent. The parent's await settles
-// once the child's end is committed. A parent that ends while children are unfinished takes them
-// with it: they are cancelled and marked `removed`. While a try waits on a child it secedes: its
+// once the child's end is committed. A cleared child waits until its parent's next try asks for
+// it again. A parent that ends while children are unfinished takes them with it: they are
+// cancelled and marked `removed`. While a try waits on a child it secedes: its
 // pool slot and its place under maxActiveTasks are free for others (the executor frees its thread
 // slot on its side), so parents that fill every slot cannot starve their children.
 import type { ErrorData, Json, SerializedDag, SerializedTask, TaskState } from "@updraft/sdk";
@@ -159,9 +160,19 @@ export class SubmittedChildren {
     }
   }
 
-  /** Children set back to `none` (a clear) run again: they have no upstream to wait for. */
+  /**
+   * Children set back to `none` (a clear) wait to be asked for again by their parent's next try,
+   * so that none runs ahead of its parent; a child whose parent waits on it now, or has ended (and
+   * so will ask for nothing), runs again at once.
+   */
   evaluate(run: RunModel, group: TaskGroup): void {
-    for (const ti of group.tis.values()) if (ti.state === "none") this.hooks.makeReady(run, group, ti);
+    for (const ti of group.tis.values()) {
+      if (ti.state !== "none") continue;
+      const c = ti.submit!;
+      const parent = run.tasks.get(c.parentTaskId)?.tis.get(c.parentMapIndex);
+      if (parent && !isFinished(parent.state) && !this.waiters.has(ti)) continue;
+      this.hooks.makeReady(run, group, ti);
+    }
   }
 
   /** The child this call names: the one an earlier try made with the same call, or a new one. */
@@ -172,6 +183,8 @@ export class SubmittedChildren {
     if (earlier && earlier.taskId === spec.id && earlier.submit!.argsJson === argsJson) {
       const c = earlier.submit!;
       if (FAILED_ENDS.has(earlier.state) && c.parentTry < parent.tryNumber) this.rerun(run, earlier);
+      // A cleared child waited for this call.
+      else if (earlier.state === "none") this.hooks.makeReady(run, run.tasks.get(earlier.taskId)!, earlier);
       c.parentTry = Math.max(c.parentTry, parent.tryNumber);
       return earlier;
     }
