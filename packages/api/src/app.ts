@@ -6,11 +6,13 @@ import { HTTPException } from "hono/http-exception";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { InvalidValueError, latestSchedulerHeartbeat, recordEvent, schedulerHealthy } from "@updraft/store";
+import { InvalidValueError } from "@updraft/store";
 import { authenticate } from "./auth.ts";
 import type { ApiApp, ApiDeps, ApiEnv } from "./types.ts";
 import { dagScopedRoutesOnly, guardHiddenDags, hideInvisibleDag } from "./dag-visibility.ts";
 import { registerAuthSession } from "./routes/auth-session.ts";
+import { registerHealth } from "./routes/health.ts";
+import { eventLog } from "./middleware/event-log.ts";
 import { ApiError, problem } from "./problem.ts";
 import { limitRequests, requestLimitsFromEnv } from "./request-limits.ts";
 import { registerDags } from "./routes/dags.ts";
@@ -79,19 +81,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // few hundred kB, a page of 100 DAGs with their runs ~100 kB); the event stream is left alone.
   app.use("/api/*", compress({ contentTypeFilter: /^application\/(?:problem\+)?json\b/ }));
 
-  app.get("/api/v1/health", async (c) => {
-    let db = "healthy";
-    let heartbeat: Date | null = null;
-    try {
-      heartbeat = await latestSchedulerHeartbeat(deps.store);
-    } catch {
-      db = "unhealthy";
-    }
-    return c.json({
-      metadatabase: { status: db },
-      scheduler: { status: schedulerHealthy(heartbeat) ? "healthy" : "unhealthy", latest_scheduler_heartbeat: heartbeat?.toISOString() ?? null },
-    });
-  });
+  registerHealth(app, deps);
 
   // Login and logout come before authentication: they answer without it.
   registerAuthSession(app, deps);
@@ -106,22 +96,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const hide = hideInvisibleDag();
   for (const path of ["/api/v1/dags/:dag_id", "/api/v1/dags/:dag_id/*", "/api/updraft/ui/dags/:dag_id", "/api/updraft/ui/dags/:dag_id/*"]) app.use(path, hide);
   // Every call that changes something is recorded in the event log: who, what, when.
-  app.use("/api/v1/*", async (c, next) => {
-    await next();
-    // Reads are not events, nor are the batch list queries Airflow sends as POST …/list.
-    if (c.req.method === "GET" || c.res.status >= 400 || c.req.path.endsWith("/list")) return;
-    const route = c.req.routePath;
-    await recordEvent(deps.store, {
-      event: `${c.req.method.toLowerCase()} ${route.replace(/^\/api\/v1\//, "")}`,
-      owner: c.get("principal")?.name ?? null,
-      dagId: c.req.param("dag_id") ?? null,
-      runId: c.req.param("dag_run_id") ?? null,
-      taskId: c.req.param("task_id") ?? null,
-      extra: { path: c.req.path },
-    });
-  });
-
-  app.get("/api/v1/version", (c) => c.json({ version: deps.version, git_version: null }));
+  app.use("/api/v1/*", eventLog(deps.store));
 
   const fileTokens = new FileTokens(deps.secretKey ?? fileTokenKey(deps.home));
   registerDags(app, deps, fileTokens);
