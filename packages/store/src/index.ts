@@ -32,7 +32,7 @@ export { dag, dagVersion, bundle, importError, dagRun, taskInstance, taskInstanc
 export { TokenScope } from "./schema/auth.ts";
 export type { Dag, ImportError, DagPriorityParsingRequest } from "./schema/dag.ts";
 export type { DagRun } from "./schema/dag-run.ts";
-export type { TaskInstance, TaskInstanceHistory, Xcom } from "./schema/task-instance.ts";
+export type { TaskInstance, TaskInstanceHistory, Xcom, StoredTaskState } from "./schema/task-instance.ts";
 export type { Variable, Connection, SlotPool } from "./schema/admin.ts";
 export type { AbUser } from "./schema/auth.ts";
 export type { EventLog } from "./schema/monitoring.ts";

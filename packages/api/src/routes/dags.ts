@@ -3,7 +3,7 @@
 // source text of the DAG's file; the token is signed, see file-token.ts).
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { currentDagVersion, dag, dagVersion, deleteDag, type Store } from "@updraft/store";
+import { dag, dagVersion, deleteDag, type Store } from "@updraft/store";
 import type { SerializedDag, SerializedTask } from "@updraft/sdk";
 import type { ApiApp, ApiDeps } from "../types.ts";
 import { isReadMethod, requireScope } from "../auth.ts";
@@ -15,6 +15,7 @@ import type { FileTokens } from "../file-token.ts";
 import { nextScheduledInterval } from "../dag-schedule-info.ts";
 import { anyJson, problemJson, errors, jsonBody, parseUpdateMask, updateMaskQuery } from "./kit.ts";
 import { likeContains } from "./ui/kit.ts";
+import { serializedDag } from "../queries/dags.ts";
 
 const DagId = z.string().openapi({ param: { name: "dag_id", in: "path" }, description: "The DAG ID." });
 
@@ -22,11 +23,6 @@ async function loadDag(store: Store, dagId: string) {
   const [row] = await store.db.select().from(dag).where(eq(dag.dagId, dagId));
   if (!row) throw notFound(`DAG with dag_id: '${dagId}' not found`);
   return row;
-}
-
-/** The serialized structure of a DAG's current version. */
-export async function serializedDag(store: Store, dagId: string): Promise<SerializedDag | null> {
-  return (await currentDagVersion(store, dagId))?.serialized ?? null;
 }
 
 const ms = (n: number | null) => (n == null ? null : { __type: "TimeDelta", days: Math.floor(n / 86_400_000), seconds: Math.floor((n % 86_400_000) / 1000), microseconds: (n % 1000) * 1000 });

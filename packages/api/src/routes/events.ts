@@ -17,7 +17,7 @@ import { dagRun, taskInstance } from "@updraft/store";
 import type { ApiApp, ApiDeps, LiveEvent } from "../types.ts";
 import { canSeeDag, requireScope } from "../auth.ts";
 import { badRequest } from "../problem.ts";
-import { visibleWorker, workerJson } from "./workers.ts";
+import { visibleWorker, workerJson } from "../queries/workers.ts";
 
 const KEEPALIVE_MS = 15_000;
 const BACKLOG_BYTES = 2 * 1024 * 1024;

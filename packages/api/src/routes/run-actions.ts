@@ -11,7 +11,7 @@ import { requireScope } from "../auth.ts";
 import { badRequest, conflict, notFound } from "../problem.ts";
 import { iso } from "../pagination.ts";
 import { dagRunJson } from "../serialize.ts";
-import { serializedDag } from "./dags.ts";
+import { serializedDag } from "../queries/dags.ts";
 import { anyJson, errors, loadRun, jsonBody } from "./kit.ts";
 import { isoDateTime } from "../params.ts";
 

@@ -11,7 +11,7 @@ import { requireScope } from "../auth.ts";
 import { taskInstanceJson } from "../task-instance-json.ts";
 import { notFound } from "../problem.ts";
 import { anyJson, errors, jsonBody, jsonOf, loadRun } from "./kit.ts";
-import { loadTaskInstance } from "./task-instances.ts";
+import { loadTaskInstance } from "../queries/task-instances.ts";
 import { integerParam } from "../params.ts";
 
 const base = "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}";

@@ -10,7 +10,7 @@ import { visibleDags } from "../dag-visibility.ts";
 import { notFound } from "../problem.ts";
 import { iso, orderBy, pageQuery } from "../pagination.ts";
 import { pythonStr } from "../python-repr.ts";
-import { loadTaskInstance, requireNamed, requireTask } from "./task-instances.ts";
+import { loadTaskInstance, requireNamed, requireTask } from "../queries/task-instances.ts";
 import { booleanParam, integerParam } from "../params.ts";
 import { anyJson, errors, loadRun } from "./kit.ts";
 

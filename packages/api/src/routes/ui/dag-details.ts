@@ -11,7 +11,7 @@ import { iso } from "../../pagination.ts";
 import { notFound } from "../../problem.ts";
 import { errors, jsonOf } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";
-import { plannedNextRuns } from "./next-run.ts";
+import { plannedNextRuns } from "../../queries/next-run.ts";
 
 const DEFAULT_RUNS = 50;
 const MAX_RUNS = 200;

@@ -5,7 +5,7 @@
 // latest runs of the page's DAGs come from one query that reads N index entries per DAG.
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { dag, dagRun, importError, type Store } from "@updraft/store";
+import { dag, dagRun, type Store } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../../types.ts";
 import type { Principal } from "../../auth.ts";
 import { visibleDags } from "../../dag-visibility.ts";
@@ -13,7 +13,8 @@ import { iso } from "../../pagination.ts";
 import { badRequest } from "../../problem.ts";
 import { errors, jsonOf } from "../kit.ts";
 import { likeContains } from "./kit.ts";
-import { plannedNextRuns } from "./next-run.ts";
+import { plannedNextRuns } from "../../queries/next-run.ts";
+import { importErrorCount } from "../../queries/import-errors.ts";
 
 const MAX_LIMIT = 500;
 const MAX_RUNS = 50;
@@ -147,13 +148,6 @@ async function allTags(store: Store, p: Principal): Promise<string[]> {
   const where = and(eq(dag.isActive, true), ...visibleDags(p, dag.dagId));
   const rows = await store.db.all<{ tag: string }>(sql`select distinct t.value as tag from ${dag}, json_each(${dag.tags}) t where ${where} order by 1`);
   return rows.map((r) => String(r.tag));
-}
-
-/** Import errors of files the credentials may see: for restricted ones, files that define a DAG they may see. */
-export async function importErrorCount(store: Store, p: Principal): Promise<number> {
-  const where = p.dags === null ? undefined : sql`exists (select 1 from ${dag} where ${dag.fileloc} = ${importError.filename} and ${and(...visibleDags(p, dag.dagId))})`;
-  const [row] = await store.db.select({ n: count() }).from(importError).where(where);
-  return Number(row?.n ?? 0);
 }
 
 export function registerDagList(app: ApiApp, deps: ApiDeps): void {

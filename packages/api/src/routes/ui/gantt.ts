@@ -9,7 +9,7 @@ import type { ApiApp, ApiDeps } from "../../types.ts";
 import { iso } from "../../pagination.ts";
 import { errors, jsonOf, loadRun } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";
-import { GridRun, gridRunJson } from "./grid.ts";
+import { GridRun, gridRunJson } from "../../queries/grid-runs.ts";
 
 const GanttTry = z.object({
   task_id: z.string(),

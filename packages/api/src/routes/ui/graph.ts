@@ -12,7 +12,8 @@ import { errors, jsonOf, requireDag } from "../kit.ts";
 import { requireVisibleDag } from "./kit.ts";
 import { GridNode, gridNodes } from "./grid-structure.ts";
 import { CellSummary, loadSummaries } from "./grid-summaries.ts";
-import { currentVersion, GridRun, gridRunJson } from "./grid.ts";
+import { GridRun, gridRunJson } from "../../queries/grid-runs.ts";
+import { serializedDag } from "../../queries/dags.ts";
 
 const GraphEdge = z.object({
   source_id: z.string(),
@@ -50,7 +51,7 @@ export function registerGraph(app: ApiApp, deps: ApiDeps): void {
         const [v] = await db.select({ serialized: dagVersion.serialized }).from(dagVersion).where(eq(dagVersion.id, run.dagVersionId));
         serialized = v?.serialized ?? null;
       }
-      serialized ??= await currentVersion(deps.store, dagId);
+      serialized ??= await serializedDag(deps.store, dagId);
       const mapped = new Set((serialized?.tasks ?? []).filter((t) => t.expand !== null).map((t) => t.id));
       const { byRun, tasks } = run ? await loadSummaries(deps.store, dagId, [run.runId], mapped) : { byRun: new Map(), tasks: new Map() };
       const cells = run ? byRun.get(run.runId) : undefined;

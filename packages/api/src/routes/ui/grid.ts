@@ -4,30 +4,16 @@
 // `run_id` answers for that one run (a column the grid learns about from the event stream).
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, lt } from "drizzle-orm";
-import { currentDagVersion, type DagRun, dagRun, type Store } from "@updraft/store";
-import type { SerializedDag } from "@updraft/sdk";
+import { dagRun } from "@updraft/store";
 import type { ApiApp, ApiDeps } from "../../types.ts";
-import { iso } from "../../pagination.ts";
 import { notFound } from "../../problem.ts";
 import { errors, jsonOf, requireDag } from "../kit.ts";
 import { isoDateTime } from "../../params.ts";
 import { requireVisibleDag } from "./kit.ts";
 import { GridNode, gridNodes } from "./grid-structure.ts";
 import { CellSummary, loadSummaries } from "./grid-summaries.ts";
-
-export const GridRun = z.object({
-  run_id: z.string(),
-  state: z.string(),
-  run_type: z.string(),
-  logical_date: z.string().nullable(),
-  queued_at: z.string().nullable(),
-  start_date: z.string().nullable(),
-  end_date: z.string().nullable(),
-  duration: z.number().nullable().openapi({ description: "Seconds from start to end; null until the run ends." }),
-  note: z.string().nullable(),
-  dag_version_id: z.number().int().nullable(),
-}).openapi("UiGridRun");
-export type GridRun = z.infer<typeof GridRun>;
+import { GridRun, gridRunJson } from "../../queries/grid-runs.ts";
+import { serializedDag } from "../../queries/dags.ts";
 
 const Grid = z.object({
   dag_id: z.string(),
@@ -46,19 +32,6 @@ const Query = z.object({
 });
 
 /** A run as the UI shows it. */
-export function gridRunJson(r: DagRun): GridRun {
-  const duration = r.startDate && r.endDate ? Math.max(0, (r.endDate.getTime() - r.startDate.getTime()) / 1000) : null;
-  return {
-    run_id: r.runId, state: r.state, run_type: r.runType, logical_date: iso(r.logicalDate), queued_at: iso(r.queuedAt),
-    start_date: iso(r.startDate), end_date: iso(r.endDate), duration, note: r.note, dag_version_id: r.dagVersionId,
-  };
-}
-
-/** The serialized form of the DAG's current version (null for a DAG never parsed into a version). */
-export async function currentVersion(store: Store, dagId: string): Promise<SerializedDag | null> {
-  return (await currentDagVersion(store, dagId))?.serialized ?? null;
-}
-
 export function registerGrid(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
@@ -79,7 +52,7 @@ export function registerGrid(app: ApiApp, deps: ApiDeps): void {
       const [page, [total], serialized] = await Promise.all([
         db.select().from(dagRun).where(where).orderBy(desc(dagRun.logicalDate)).limit(runId ? 1 : limit + 1),
         db.select({ n: count() }).from(dagRun).where(eq(dagRun.dagId, dagId)),
-        currentVersion(deps.store, dagId),
+        serializedDag(deps.store, dagId),
       ]);
       if (runId && page.length === 0) throw notFound(`DAGRun with DAG ID: '${dagId}' and DagRun ID: '${runId}' not found`);
       const hasMore = !runId && page.length > limit;

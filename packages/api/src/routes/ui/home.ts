@@ -11,7 +11,7 @@ import type { Principal } from "../../auth.ts";
 import { visibleDags } from "../../dag-visibility.ts";
 import { iso } from "../../pagination.ts";
 import { errors, jsonOf } from "../kit.ts";
-import { importErrorCount } from "./dag-list.ts";
+import { importErrorCount } from "../../queries/import-errors.ts";
 
 const DEFAULT_HOURS = 24;
 const MAX_HOURS = 24 * 31;

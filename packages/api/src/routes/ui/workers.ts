@@ -7,7 +7,7 @@ import type { ApiApp, ApiDeps } from "../../types.ts";
 import { canSeeDag } from "../../dag-visibility.ts";
 import { iso } from "../../pagination.ts";
 import { errors, jsonOf } from "../kit.ts";
-import { WorkerJson, workerJson } from "../workers.ts";
+import { WorkerJson, workerJson } from "../../queries/workers.ts";
 import { recentTries, throughput } from "./worker-activity.ts";
 
 
