@@ -119,7 +119,7 @@ describe("a standalone server frozen past its lease while a remote worker ends i
     });
     // The try ends on the worker; its log lines and result wait in the frozen A's socket.
     await writeFile(marker, "");
-    await waitFor("the worker to finish try 1", async () => (/finished \S+\/far\/-1\/1: success/.test(worker!.output()) ? true : undefined), 60_000);
+    await waitFor("the worker to finish try 1", async () => (/finished \S+\/far\/-1\/1#\S+: success/.test(worker!.output()) ? true : undefined), 60_000);
 
     // B takes the lease over and runs the task again, under a new try number, in its own threads.
     const b = start("scheduler");
@@ -135,8 +135,8 @@ describe("a standalone server frozen past its lease while a remote worker ends i
 
     process.kill(aPid, "SIGCONT");
     expect(await a.exit, a.out()).toBe(3);
-    expect(a.out()).toMatch(/workers: worker "freezer": result of try "\S+\/far\/-1\/1" \(epoch 1\) refused: this server's scheduler holds no lease it may act on now/);
-    await waitFor("the worker to hear of the refusal", async () => (/the server refused \S+\/far\/-1\/1 \(scheduler epoch 1\)/.test(worker!.output()) ? true : undefined), 30_000);
+    expect(a.out()).toMatch(/workers: worker "freezer": result of try "\S+\/far\/-1\/1#e1\.\d+" \(epoch 1\) refused: this server's scheduler holds no lease it may act on now/);
+    await waitFor("the worker to hear of the refusal", async () => (/the server refused \S+\/far\/-1\/1#e1\.\d+ \(scheduler epoch 1\)/.test(worker!.output()) ? true : undefined), 30_000);
     expect(worker.output()).not.toMatch(/resuming 1 tries/);
 
     // Recorded: try 1 as lost with its scheduler, try 2 (B's, in B's process) as the success.
