@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { InvalidValueError } from "@updraft/store";
+import { constraintViolation, InvalidValueError } from "@updraft/store";
 import { authenticate } from "./auth.ts";
 import type { ApiApp, ApiDeps, ApiEnv } from "./types.ts";
 import { dagScopedRoutesOnly, guardHiddenDags, hideInvisibleDag } from "./dag-visibility.ts";
@@ -62,6 +62,12 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     if (err instanceof HTTPException) return problem(c, err.status as ContentfulStatusCode, err.message || "bad request");
     // A value over a store limit (a variable's size), named in the message.
     if (err instanceof InvalidValueError) return problem(c, 400, err.message);
+    // A row the request refers to changed under it (a concurrent delete or create): a conflict, never a 500.
+    const violated = constraintViolation(err);
+    if (violated === "foreign_key" || violated === "unique") {
+      console.error(`api: ${c.req.method} ${c.req.path}: ${violated} constraint: ${err.message}`);
+      return problem(c, 409, `the request conflicts with a concurrent change (a ${violated.replace("_", " ")} constraint failed); retry it`);
+    }
     console.error(`api: ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     return problem(c, 500, "internal error; the server log has the details");
   });
